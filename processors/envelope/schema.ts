@@ -1,0 +1,36 @@
+import { z } from 'zod';
+
+/** Largest encoded envelope, in bytes: EventBridge's entry limit, so every event can cross the Pipe. */
+export const MAX_ENVELOPE_BYTES = 256 * 1024;
+
+const AGGREGATE_TYPE_PATTERN = /^[A-Za-z0-9._-]+$/;
+
+/** The one event envelope every part of the pipeline shares (DESIGN §2). */
+export const envelopeSchema = z.strictObject({
+  eventId: z.string().min(1).max(128),
+  aggregateType: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(AGGREGATE_TYPE_PATTERN, { message: 'must match [A-Za-z0-9._-]+' }),
+  aggregateId: z.string().min(1).max(256),
+  sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
+  type: z.string().min(1).max(128),
+  schemaVersion: z.number().int().min(1),
+  occurredAt: z.iso.datetime({ offset: false, message: 'must be an ISO-8601 UTC timestamp (…Z)' }),
+  correlationId: z.string().min(1).max(256).optional(),
+  causationId: z.string().min(1).max(256).optional(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+/** A validated event envelope; `data` is checked separately against the registered data schema. */
+export type Envelope = z.infer<typeof envelopeSchema>;
+
+/** An envelope whose `data` has been validated against its registered schema. */
+export type TypedEnvelope<TType extends string = string, TData = unknown> = Omit<
+  Envelope,
+  'type' | 'data'
+> & {
+  readonly type: TType;
+  readonly data: TData;
+};
