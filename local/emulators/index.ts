@@ -1,0 +1,5 @@
+export { startDynalite } from './dynalite.js';
+export { type KinesaliteOptions, startKinesalite } from './kinesalite.js';
+export { listenOnLoopback, PortInUseError } from './listen.js';
+export { type S3rverOptions, startS3rver } from './s3rver.js';
+export type { EmulatorOptions, RunningEmulator } from './types.js';

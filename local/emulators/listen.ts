@@ -1,0 +1,41 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RunningEmulator } from './types.js';
+
+/** Thrown when an emulator's port is already taken. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  constructor(
+    readonly service: string,
+    readonly port: number,
+    options?: ErrorOptions,
+  ) {
+    super(
+      `${service}: port ${port} on 127.0.0.1 is already in use; choose another port or stop what holds it`,
+      options,
+    );
+  }
+}
+
+/** Binds an emulator's HTTP server to loopback and resolves once it listens. */
+export function listenOnLoopback(service: string, server: Server, port: number): Promise<RunningEmulator> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? new PortInUseError(service, port, { cause: error }) : error);
+    };
+    server.once('error', onError);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', onError);
+      const bound = (server.address() as AddressInfo).port;
+      resolve({
+        endpoint: `http://127.0.0.1:${bound}`,
+        port: bound,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.closeAllConnections?.();
+            server.close((error) => (error ? fail(error) : done()));
+          }),
+      });
+    });
+  });
+}
