@@ -1,0 +1,163 @@
+import type { AggregateRegistry } from '../aggregates/registry.js';
+import type { Envelope } from '../envelope/schema.js';
+import { nextChainLink, skipToken } from './chain.js';
+import type { AggregateSnapshot, PendingRef, SkipRecord } from './snapshot.js';
+
+/** A buffered event during a fold: stored earlier (has an item) or buffered by the current batch. */
+export interface WorkingPending {
+  ref: PendingRef;
+  /** Missing when a stored pending item could not be loaded. */
+  envelope: Envelope | undefined;
+  /** True when the event has its own `pending#…` item in the table. */
+  stored: boolean;
+  /** Index of the batch record that brought it, when buffered by this batch. */
+  recordIndex?: number;
+}
+
+/** Why draining a buffered event failed. */
+export interface DrainFailure {
+  readonly sequence: number;
+  readonly detail: string;
+}
+
+/**
+ * Mutable working copy of one aggregate while a batch (or an operator command) is folded into it.
+ * Kept private to the engine: callers see only immutable snapshots and decisions.
+ */
+export class AggregateFold {
+  version: number;
+  chain: string;
+  state: unknown;
+  readonly recent: string[];
+  readonly #recentIds: Set<string>;
+  readonly pending: Map<number, WorkingPending>;
+  readonly skips: SkipRecord[];
+  /** Sequences of stored pending items that have been applied (their items can be deleted). */
+  readonly drainedStored: number[] = [];
+  /** Indexes of batch records applied from the buffer. */
+  readonly drainedRecords: number[] = [];
+  readonly drainFailures: DrainFailure[] = [];
+
+  constructor(
+    readonly base: AggregateSnapshot,
+    pendingEvents: ReadonlyMap<number, Envelope>,
+    private readonly registry: AggregateRegistry,
+    private readonly recentWindow: number,
+  ) {
+    this.version = base.version;
+    this.chain = base.chain;
+    this.state = base.state;
+    this.recent = [...base.recent];
+    this.#recentIds = new Set(this.recent.filter((id) => id !== ''));
+    this.pending = new Map(
+      base.pending.map((ref) => [
+        ref.sequence,
+        { ref, envelope: pendingEvents.get(ref.sequence), stored: true },
+      ]),
+    );
+    this.skips = [...base.skips];
+  }
+
+  /** The eventId applied at `sequence` if it is inside the recent window ('' = skipped). */
+  recentEventId(sequence: number): string | undefined {
+    const index = sequence - (this.version - this.recent.length + 1);
+    return index >= 0 && index < this.recent.length ? this.recent[index] : undefined;
+  }
+
+  /** The sequence at which `eventId` was applied, if inside the recent window. */
+  recentSequenceOf(eventId: string): number | undefined {
+    if (!this.#recentIds.has(eventId)) return undefined;
+    const index = this.recent.lastIndexOf(eventId);
+    return this.version - this.recent.length + 1 + index;
+  }
+
+  /** The buffered sequence holding `eventId`, if any. */
+  pendingSequenceOf(eventId: string): number | undefined {
+    for (const [sequence, pending] of this.pending) if (pending.ref.eventId === eventId) return sequence;
+    return undefined;
+  }
+
+  /** Applies the next event (its sequence must be version + 1); returns an error message if `apply` threw. */
+  applyNext(envelope: Envelope): string | undefined {
+    let next: unknown;
+    try {
+      next = this.registry.apply(this.state, envelope);
+    } catch (error) {
+      return `apply threw: ${(error as Error)?.message ?? String(error)}`;
+    }
+    this.state = next;
+    this.#advance(envelope.sequence, envelope.eventId, nextChainLink(this.chain, envelope.eventId));
+    return undefined;
+  }
+
+  /** Applies buffered successors while they are contiguous. */
+  drain(): void {
+    for (;;) {
+      const sequence = this.version + 1;
+      const pending = this.pending.get(sequence);
+      if (pending === undefined) return;
+      if (pending.envelope === undefined) {
+        this.drainFailures.push({ sequence, detail: 'buffered event item is missing from the table' });
+        return;
+      }
+      const error = this.applyNext(pending.envelope);
+      if (error !== undefined) {
+        this.drainFailures.push({ sequence, detail: error });
+        return;
+      }
+      this.pending.delete(sequence);
+      if (pending.stored) this.drainedStored.push(sequence);
+      if (pending.recordIndex !== undefined) this.drainedRecords.push(pending.recordIndex);
+    }
+  }
+
+  /** Skips the missing sequences up to the first buffered one, recording the skip in the chain, then drains. */
+  skipToFirstPending(at: string, reason: string): SkipRecord | undefined {
+    const first = Math.min(...this.pending.keys());
+    if (!Number.isFinite(first) || first <= this.version + 1) return undefined;
+    const skip: SkipRecord = { from: this.version + 1, to: first - 1, at, reason };
+    for (let sequence = skip.from; sequence <= skip.to; sequence++) {
+      this.#advance(sequence, '', nextChainLink(this.chain, skipToken(sequence)));
+    }
+    this.skips.push(skip);
+    this.drain();
+    return skip;
+  }
+
+  /** The immutable snapshot after this fold, or undefined when nothing changed. */
+  toSnapshot(updatedAt: string): AggregateSnapshot | undefined {
+    const pendingChanged =
+      this.pending.size !== this.base.pending.length ||
+      this.base.pending.some((ref) => !this.pending.has(ref.sequence));
+    if (
+      this.version === this.base.version &&
+      !pendingChanged &&
+      this.skips.length === this.base.skips.length
+    ) {
+      return undefined;
+    }
+    return {
+      aggregateType: this.base.aggregateType,
+      aggregateId: this.base.aggregateId,
+      version: this.version,
+      chain: this.chain,
+      state: this.state,
+      recent: [...this.recent],
+      pending: [...this.pending.values()].map((p) => p.ref).sort((a, b) => a.sequence - b.sequence),
+      skips: [...this.skips],
+      revision: this.base.revision + 1,
+      updatedAt,
+    };
+  }
+
+  #advance(sequence: number, eventId: string, chain: string): void {
+    this.version = sequence;
+    this.chain = chain;
+    this.recent.push(eventId);
+    if (eventId !== '') this.#recentIds.add(eventId);
+    if (this.recent.length > this.recentWindow) {
+      const dropped = this.recent.shift();
+      if (dropped !== undefined && dropped !== '') this.#recentIds.delete(dropped);
+    }
+  }
+}

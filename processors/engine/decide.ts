@@ -1,0 +1,205 @@
+import type { AggregateRegistry } from '../aggregates/registry.js';
+import type { Envelope } from '../envelope/schema.js';
+import { AggregateFold, type DrainFailure } from './aggregate-fold.js';
+import type { ResolvedEngineOptions } from './options.js';
+import type { RecordOutcome, StalledGap } from './outcomes.js';
+import {
+  type AggregateKey,
+  type AggregateSnapshot,
+  emptySnapshot,
+  gapSince,
+  type LoadedAggregate,
+} from './snapshot.js';
+
+/** Input of one aggregate's decision: what is stored, and the batch's records for it in stream order. */
+export interface AggregateDecisionInput {
+  readonly key: AggregateKey;
+  /** The stored aggregate, or undefined if it has never been written. */
+  readonly loaded: LoadedAggregate | undefined;
+  /** This aggregate's envelopes (already validated) in stream order. */
+  readonly records: readonly Envelope[];
+  readonly now: Date;
+}
+
+/** What to write for one aggregate, and what happened to each record. */
+export interface AggregateDecision {
+  readonly key: AggregateKey;
+  /** One outcome per input record, in the same order. */
+  readonly outcomes: readonly RecordOutcome[];
+  /** The snapshot to write (conditionally on the stored revision), or undefined when nothing changed. */
+  readonly next: AggregateSnapshot | undefined;
+  /** The revision the write must find stored (0 = the item must not exist). */
+  readonly expectedRevision: number;
+  /** Newly buffered envelopes to store as `pending#…` items before the snapshot write. */
+  readonly pendingToPut: readonly Envelope[];
+  /** Sequences of stored pending items that were applied; their items can be deleted after the write. */
+  readonly pendingToDelete: readonly number[];
+  /** How many previously stored buffered events were applied. */
+  readonly drainedFromStore: number;
+  /** Buffered events that could not be applied (missing item or `apply` threw); they stay buffered. */
+  readonly drainFailures: readonly DrainFailure[];
+  /** Set when the aggregate's gap is older than `maxGapAgeMs`. */
+  readonly stalled: StalledGap | undefined;
+}
+
+/**
+ * Decides apply / duplicate / conflict / buffer / drain for each record of one aggregate and computes the new snapshot.
+ * Pure: no I/O, deterministic for a given input.
+ */
+export function decideAggregate(
+  input: AggregateDecisionInput,
+  registry: AggregateRegistry,
+  options: ResolvedEngineOptions,
+): AggregateDecision {
+  const base =
+    input.loaded?.snapshot ?? emptySnapshot(input.key, registry.initialState(input.key.aggregateType));
+  const fold = new AggregateFold(
+    base,
+    input.loaded?.pendingEvents ?? new Map(),
+    registry,
+    options.recentWindow,
+  );
+  const nowIso = input.now.toISOString();
+  const outcomes: RecordOutcome[] = input.records.map((envelope, index) =>
+    decideRecord(fold, envelope, index, nowIso),
+  );
+  for (const index of fold.drainedRecords) outcomes[index] = { decision: 'drained' };
+
+  const next = fold.toSnapshot(nowIso);
+  const pendingToPut: Envelope[] = [];
+  for (const pending of fold.pending.values()) {
+    if (!pending.stored && pending.envelope !== undefined) pendingToPut.push(pending.envelope);
+  }
+  return {
+    key: input.key,
+    outcomes,
+    next,
+    expectedRevision: base.revision,
+    pendingToPut,
+    pendingToDelete: fold.drainedStored,
+    drainedFromStore: fold.drainedStored.length,
+    drainFailures: fold.drainFailures,
+    stalled: stalledGap(next ?? base, input.now, options.maxGapAgeMs),
+  };
+}
+
+function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, nowIso: string): RecordOutcome {
+  const { sequence, eventId } = envelope;
+  if (sequence <= fold.version) {
+    const known = fold.recentEventId(sequence);
+    if (known === undefined) return { decision: 'duplicate', verified: false };
+    if (known === eventId) return { decision: 'duplicate', verified: true };
+    if (known === '')
+      return { decision: 'conflict', detail: `sequence ${sequence} was skipped by an operator` };
+    return {
+      decision: 'conflict',
+      detail: `sequence ${sequence} was already applied as eventId ${known}`,
+      existingEventId: known,
+    };
+  }
+  const appliedAt = fold.recentSequenceOf(eventId);
+  if (appliedAt !== undefined) {
+    return { decision: 'conflict', detail: `eventId was already applied at sequence ${appliedAt}` };
+  }
+  const buffered = fold.pending.get(sequence);
+  if (buffered !== undefined && buffered.ref.eventId !== eventId) {
+    return {
+      decision: 'conflict',
+      detail: `sequence ${sequence} is already buffered as eventId ${buffered.ref.eventId}`,
+      existingEventId: buffered.ref.eventId,
+    };
+  }
+  const bufferedAt = fold.pendingSequenceOf(eventId);
+  if (bufferedAt !== undefined && bufferedAt !== sequence) {
+    return { decision: 'conflict', detail: `eventId is already buffered at sequence ${bufferedAt}` };
+  }
+
+  if (sequence === fold.version + 1) {
+    // A buffered copy of this very event (whose stored item went missing) is replaced by this one.
+    if (buffered !== undefined) {
+      fold.pending.delete(sequence);
+      if (buffered.stored) fold.drainedStored.push(sequence);
+    }
+    const error = fold.applyNext(envelope);
+    if (error !== undefined) return { decision: 'rejected', detail: error };
+    fold.drain();
+    return { decision: 'applied' };
+  }
+
+  if (buffered !== undefined) {
+    // Redelivery of an event already waiting behind the gap; fill in its envelope if the item was lost.
+    buffered.envelope ??= envelope;
+    return { decision: 'duplicate', verified: true };
+  }
+  fold.pending.set(sequence, {
+    ref: { sequence, eventId, bufferedAt: nowIso },
+    envelope,
+    stored: false,
+    recordIndex: index,
+  });
+  return { decision: 'buffered' };
+}
+
+/** The stalled gap of a snapshot at `now`, if its oldest buffered event waited longer than `maxGapAgeMs`. */
+export function stalledGap(
+  snapshot: AggregateSnapshot,
+  now: Date,
+  maxGapAgeMs: number,
+): StalledGap | undefined {
+  const since = gapSince(snapshot);
+  const first = snapshot.pending[0];
+  if (since === undefined || first === undefined) return undefined;
+  const ageMs = now.getTime() - Date.parse(since);
+  if (ageMs <= maxGapAgeMs) return undefined;
+  return {
+    missingFrom: snapshot.version + 1,
+    missingTo: first.sequence - 1,
+    buffered: snapshot.pending.length,
+    since,
+    ageMs,
+  };
+}
+
+/** Result of an operator's skip of a gap. */
+export interface SkipGapResult {
+  readonly next: AggregateSnapshot;
+  readonly expectedRevision: number;
+  readonly skipped: { readonly from: number; readonly to: number };
+  /** Buffered sequences applied after the skip; their items can be deleted. */
+  readonly pendingToDelete: readonly number[];
+  readonly drainFailures: readonly DrainFailure[];
+}
+
+/** Thrown when a skip is asked for an aggregate that has no gap. */
+export class NoGapError extends Error {
+  override readonly name = 'NoGapError';
+}
+
+/**
+ * Resolves a gap by skipping the missing sequences up to the first buffered one, recorded as an explicit skip
+ * (and in the chain), then applies the buffered events that become contiguous.
+ */
+export function skipGap(
+  loaded: LoadedAggregate,
+  registry: AggregateRegistry,
+  options: ResolvedEngineOptions,
+  now: Date,
+  reason: string,
+): SkipGapResult {
+  const fold = new AggregateFold(loaded.snapshot, loaded.pendingEvents, registry, options.recentWindow);
+  const nowIso = now.toISOString();
+  const skip = fold.skipToFirstPending(nowIso, reason);
+  const next = fold.toSnapshot(nowIso);
+  if (skip === undefined || next === undefined) {
+    throw new NoGapError(
+      `${loaded.snapshot.aggregateType} ${loaded.snapshot.aggregateId} has no gap to skip (version ${loaded.snapshot.version}, ${loaded.snapshot.pending.length} buffered)`,
+    );
+  }
+  return {
+    next,
+    expectedRevision: loaded.snapshot.revision,
+    skipped: { from: skip.from, to: skip.to },
+    pendingToDelete: fold.drainedStored,
+    drainFailures: fold.drainFailures,
+  };
+}

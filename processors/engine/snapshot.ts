@@ -1,0 +1,83 @@
+import type { Envelope } from '../envelope/schema.js';
+
+/** Identifies one aggregate instance. */
+export interface AggregateKey {
+  readonly aggregateType: string;
+  readonly aggregateId: string;
+}
+
+/** The table's partition key of an aggregate: `<aggregateType>#<aggregateId>`. */
+export function aggregatePk(key: AggregateKey): string {
+  return `${key.aggregateType}#${key.aggregateId}`;
+}
+
+/** A buffered (not yet applied) event, as listed in the snapshot. Its envelope is stored in its own item. */
+export interface PendingRef {
+  readonly sequence: number;
+  readonly eventId: string;
+  /** ISO time the event was first buffered. */
+  readonly bufferedAt: string;
+}
+
+/** An operator's explicit skip of missing sequences `from..to` (inclusive). */
+export interface SkipRecord {
+  readonly from: number;
+  readonly to: number;
+  /** ISO time of the skip. */
+  readonly at: string;
+  readonly reason: string;
+}
+
+/** The stored state of one aggregate: the projection plus what ordering and idempotency need. */
+export interface AggregateSnapshot extends AggregateKey {
+  /** The last applied sequence; 0 before the first event. */
+  readonly version: number;
+  /** Hash chain over the applied eventIds in order (see `chain.ts`). */
+  readonly chain: string;
+  /** The folded state. */
+  readonly state: unknown;
+  /**
+   * EventIds of the last applied sequences, oldest first: `recent[i]` belongs to sequence
+   * `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
+   */
+  readonly recent: readonly string[];
+  /** Buffered events waiting for a gap to fill, ordered by sequence. */
+  readonly pending: readonly PendingRef[];
+  /** Explicit skips made by an operator, oldest first. */
+  readonly skips: readonly SkipRecord[];
+  /** Optimistic-concurrency token: incremented by every write. 0 means never written. */
+  readonly revision: number;
+  /** ISO time of the last write. */
+  readonly updatedAt: string;
+}
+
+/** A stored aggregate with the envelopes of its buffered events (loaded only when it has some). */
+export interface LoadedAggregate {
+  readonly snapshot: AggregateSnapshot;
+  /** Buffered envelopes by sequence; every `snapshot.pending` entry should have one. */
+  readonly pendingEvents: ReadonlyMap<number, Envelope>;
+}
+
+/** The snapshot of an aggregate that has never been written. */
+export function emptySnapshot(key: AggregateKey, initialState: unknown): AggregateSnapshot {
+  return {
+    aggregateType: key.aggregateType,
+    aggregateId: key.aggregateId,
+    version: 0,
+    chain: '',
+    state: initialState,
+    recent: [],
+    pending: [],
+    skips: [],
+    revision: 0,
+    updatedAt: new Date(0).toISOString(),
+  };
+}
+
+/** The time the oldest current gap was first seen, or undefined when nothing is buffered. */
+export function gapSince(snapshot: Pick<AggregateSnapshot, 'pending'>): string | undefined {
+  let oldest: string | undefined;
+  for (const ref of snapshot.pending)
+    if (oldest === undefined || ref.bufferedAt < oldest) oldest = ref.bufferedAt;
+  return oldest;
+}

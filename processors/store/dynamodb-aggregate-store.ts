@@ -1,0 +1,273 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine/snapshot.js';
+import { aggregatePk } from '../engine/snapshot.js';
+import type { Envelope } from '../envelope/schema.js';
+import type { AggregateStore, AggregateWrite, LoadResult } from './aggregate-store.js';
+import { ConcurrentWriteError, CorruptItemError, StoreUnavailableError } from './errors.js';
+import {
+  fromPendingItem,
+  fromSnapshotItem,
+  pendingSk,
+  SNAPSHOT_SK,
+  snapshotItemKey,
+  toPendingItem,
+  toSnapshotItem,
+} from './item-layout.js';
+import { mapWithConcurrency } from './map-with-concurrency.js';
+
+/** Options of the DynamoDB aggregate store. */
+export interface DynamoDbAggregateStoreOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** Concurrent BatchGetItem calls. @default 4 */
+  readonly readConcurrency?: number;
+  /** Rounds of retrying `UnprocessedKeys` / `UnprocessedItems` before giving up. @default 8 */
+  readonly unprocessedAttempts?: number;
+  /** First backoff between unprocessed retries, doubled each round with jitter. @default 25 */
+  readonly unprocessedBaseDelayMs?: number;
+  /**
+   * A buffered-event item not listed by its snapshot and older than this is an orphan of a failed write and may be
+   * overwritten. @default 300_000
+   */
+  readonly orphanPendingAgeMs?: number;
+}
+
+type Key = Record<string, string>;
+type Item = Record<string, unknown>;
+
+const BATCH_GET_LIMIT = 100;
+const BATCH_WRITE_LIMIT = 25;
+
+/** The aggregate store on DynamoDB: one table, snapshot items `sk = "state"`, buffered events `sk = "pending#…"`. */
+export class DynamoDbAggregateStore implements AggregateStore {
+  readonly #client: DynamoDBDocumentClient;
+  readonly #table: string;
+  readonly #readConcurrency: number;
+  readonly #attempts: number;
+  readonly #baseDelayMs: number;
+  readonly #orphanAgeMs: number;
+  /** Buffered-event items left behind because their cleanup failed (they are ignored by readers). */
+  cleanupFailures = 0;
+
+  constructor(options: DynamoDbAggregateStoreOptions) {
+    this.#client = options.client;
+    this.#table = options.tableName;
+    this.#readConcurrency = options.readConcurrency ?? 4;
+    this.#attempts = options.unprocessedAttempts ?? 8;
+    this.#baseDelayMs = options.unprocessedBaseDelayMs ?? 25;
+    this.#orphanAgeMs = options.orphanPendingAgeMs ?? 300_000;
+  }
+
+  async loadMany(keys: readonly AggregateKey[]): Promise<Map<string, LoadResult>> {
+    const results = new Map<string, LoadResult>();
+    const snapshotKeys = keys.map(snapshotItemKey);
+    const { items, failures } = await this.#batchGet(snapshotKeys);
+    const withPending: AggregateSnapshot[] = [];
+    const snapshots = new Map<string, AggregateSnapshot>();
+    for (const key of keys) {
+      const pk = aggregatePk(key);
+      const failure = failures.get(pk);
+      if (failure !== undefined) {
+        results.set(pk, { ok: false, error: failure });
+        continue;
+      }
+      const item = items.get(`${pk}\u0000${SNAPSHOT_SK}`);
+      if (item === undefined) {
+        results.set(pk, { ok: true, aggregate: undefined });
+        continue;
+      }
+      const snapshot = fromSnapshotItem(item);
+      if (typeof snapshot === 'string') {
+        results.set(pk, {
+          ok: false,
+          error: new CorruptItemError(`snapshot item ${pk} is corrupt: ${snapshot}`, key),
+        });
+        continue;
+      }
+      snapshots.set(pk, snapshot);
+      if (snapshot.pending.length > 0) withPending.push(snapshot);
+      else results.set(pk, { ok: true, aggregate: { snapshot, pendingEvents: new Map() } });
+    }
+    if (withPending.length > 0) {
+      const pendingKeys = withPending.flatMap((s) =>
+        s.pending.map((p) => ({ pk: aggregatePk(s), sk: pendingSk(p.sequence) })),
+      );
+      const pending = await this.#batchGet(pendingKeys);
+      for (const snapshot of withPending) {
+        const pk = aggregatePk(snapshot);
+        const failure = pending.failures.get(pk);
+        if (failure !== undefined) results.set(pk, { ok: false, error: failure });
+        else
+          results.set(pk, {
+            ok: true,
+            aggregate: { snapshot, pendingEvents: pendingEventsOf(snapshot, pending.items) },
+          });
+      }
+    }
+    return results;
+  }
+
+  async load(key: AggregateKey): Promise<LoadedAggregate | undefined> {
+    const result = (await this.loadMany([key])).get(aggregatePk(key));
+    if (result === undefined) return undefined;
+    if (!result.ok) throw result.error;
+    return result.aggregate;
+  }
+
+  async write(write: AggregateWrite): Promise<void> {
+    const pk = aggregatePk(write.key);
+    const bufferedAt = new Map(write.next.pending.map((p) => [p.sequence, p.bufferedAt]));
+    const orphanBefore = new Date(Date.parse(write.next.updatedAt) - this.#orphanAgeMs).toISOString();
+    // Buffered events go first: a snapshot must never list an event whose item is not there.
+    await mapWithConcurrency(write.pendingToPut, 4, async (envelope) => {
+      const item = toPendingItem(envelope, bufferedAt.get(envelope.sequence) ?? write.next.updatedAt);
+      await this.#send(write.key, () =>
+        this.#client.send(
+          new PutCommand({
+            TableName: this.#table,
+            Item: item,
+            ConditionExpression:
+              'attribute_not_exists(pk) OR eventId = :eventId OR bufferedAt < :orphanBefore',
+            ExpressionAttributeValues: { ':eventId': item.eventId, ':orphanBefore': orphanBefore },
+          }),
+        ),
+      );
+    });
+    const condition =
+      write.expectedRevision === 0
+        ? { ConditionExpression: 'attribute_not_exists(pk)' }
+        : {
+            ConditionExpression: 'revision = :expected',
+            ExpressionAttributeValues: { ':expected': write.expectedRevision },
+          };
+    await this.#send(write.key, () =>
+      this.#client.send(
+        new PutCommand({ TableName: this.#table, Item: toSnapshotItem(write.next), ...condition }),
+      ),
+    );
+    if (write.pendingToDelete.length > 0) {
+      const keys = write.pendingToDelete.map((sequence) => ({ pk, sk: pendingSk(sequence) }));
+      try {
+        await this.#batchDelete(keys);
+      } catch {
+        // Leftover items are harmless: readers only follow the snapshot's pending list.
+        this.cleanupFailures++;
+      }
+    }
+  }
+
+  async *listWithGaps(): AsyncIterable<AggregateSnapshot> {
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new ScanCommand({
+          TableName: this.#table,
+          FilterExpression: 'sk = :state AND attribute_exists(gapSince)',
+          ExpressionAttributeValues: { ':state': SNAPSHOT_SK },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const snapshot = fromSnapshotItem(item);
+        if (typeof snapshot !== 'string') yield snapshot;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  async #send<T>(key: AggregateKey, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') {
+        throw new ConcurrentWriteError(`${aggregatePk(key)} changed since it was read`, key, {
+          cause: error,
+        });
+      }
+      throw new StoreUnavailableError(
+        `writing ${aggregatePk(key)} failed: ${(error as Error).message}`,
+        key,
+        {
+          cause: error,
+        },
+      );
+    }
+  }
+
+  /** BatchGetItem in ≤ 100-key chunks, retrying `UnprocessedKeys`; failures are reported per pk. */
+  async #batchGet(keys: readonly Key[]): Promise<{ items: Map<string, Item>; failures: Map<string, Error> }> {
+    const items = new Map<string, Item>();
+    const failures = new Map<string, Error>();
+    const chunks: Key[][] = [];
+    for (let i = 0; i < keys.length; i += BATCH_GET_LIMIT) chunks.push(keys.slice(i, i + BATCH_GET_LIMIT));
+    await mapWithConcurrency(chunks, this.#readConcurrency, async (chunk) => {
+      let remaining: Key[] = chunk;
+      for (let attempt = 0; remaining.length > 0; attempt++) {
+        if (attempt >= this.#attempts) {
+          const error = new StoreUnavailableError(
+            `BatchGetItem left keys unprocessed after ${attempt} attempts`,
+            undefined,
+          );
+          for (const key of remaining) failures.set(key.pk as string, error);
+          return;
+        }
+        if (attempt > 0) await sleep(backoff(this.#baseDelayMs, attempt));
+        try {
+          const response = await this.#client.send(
+            new BatchGetCommand({
+              RequestItems: { [this.#table]: { Keys: remaining, ConsistentRead: true } },
+            }),
+          );
+          for (const item of response.Responses?.[this.#table] ?? [])
+            items.set(`${item.pk}\u0000${item.sk}`, item);
+          remaining = (response.UnprocessedKeys?.[this.#table]?.Keys as Key[] | undefined) ?? [];
+        } catch (cause) {
+          const error = new StoreUnavailableError(
+            `BatchGetItem failed: ${(cause as Error).message}`,
+            undefined,
+            { cause },
+          );
+          for (const key of remaining) failures.set(key.pk as string, error);
+          return;
+        }
+      }
+    });
+    return { items, failures };
+  }
+
+  async #batchDelete(keys: readonly Key[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += BATCH_WRITE_LIMIT) {
+      let requests = keys.slice(i, i + BATCH_WRITE_LIMIT).map((Key) => ({ DeleteRequest: { Key } }));
+      for (let attempt = 0; requests.length > 0; attempt++) {
+        if (attempt >= this.#attempts)
+          throw new StoreUnavailableError('BatchWriteItem left deletes unprocessed', undefined);
+        if (attempt > 0) await sleep(backoff(this.#baseDelayMs, attempt));
+        const response = await this.#client.send(
+          new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
+        );
+        requests = (response.UnprocessedItems?.[this.#table] as typeof requests | undefined) ?? [];
+      }
+    }
+  }
+}
+
+function pendingEventsOf(snapshot: AggregateSnapshot, items: Map<string, Item>): Map<number, Envelope> {
+  const events = new Map<number, Envelope>();
+  for (const ref of snapshot.pending) {
+    const raw = items.get(`${aggregatePk(snapshot)}\u0000${pendingSk(ref.sequence)}`);
+    const item = raw === undefined ? undefined : fromPendingItem(raw);
+    // An item holding another eventId is an orphan of a failed write, not this buffered event.
+    if (item !== undefined && item.eventId === ref.eventId) events.set(ref.sequence, item.envelope);
+  }
+  return events;
+}
+
+function backoff(baseMs: number, attempt: number): number {
+  return Math.random() * baseMs * 2 ** Math.min(attempt, 8);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,23 @@
+export type { AggregateStore, AggregateWrite, LoadResult } from './aggregate-store.js';
+export { DynamoDbAggregateStore, type DynamoDbAggregateStoreOptions } from './dynamodb-aggregate-store.js';
+export {
+  AggregateStoreError,
+  ConcurrentWriteError,
+  CorruptItemError,
+  StoreUnavailableError,
+} from './errors.js';
+export { InMemoryAggregateStore } from './in-memory-aggregate-store.js';
+export {
+  fromPendingItem,
+  fromSnapshotItem,
+  PENDING_SK_PREFIX,
+  type PendingItem,
+  pendingSk,
+  SNAPSHOT_SK,
+  type SnapshotItem,
+  snapshotItemKey,
+  toPendingItem,
+  toSnapshotItem,
+} from './item-layout.js';
+export { mapWithConcurrency } from './map-with-concurrency.js';
+export { aggregateTableDefinition } from './table-definition.js';

@@ -1,0 +1,75 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { type BatchProcessorDeps, processKinesisBatch } from './process-batch.js';
+
+/** A Lambda handler for Kinesis batches. */
+export type KinesisBatchHandler = (
+  event: KinesisStreamEvent,
+  context?: Context,
+) => Promise<KinesisStreamBatchResponse>;
+
+/** Observability of the handler; defaults come from Powertools' environment variables. */
+export interface HandlerObservability {
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+}
+
+/** Builds the Kinesis batch handler around the batch processor, with structured logs and EMF metrics. */
+export function createStreamProcessorHandler(
+  deps: BatchProcessorDeps,
+  observability: HandlerObservability = {},
+): KinesisBatchHandler {
+  const logger = observability.logger ?? new Logger({ serviceName: 'stream-processor' });
+  const metrics = observability.metrics ?? new Metrics({ serviceName: 'stream-processor' });
+  return async (event, context) => {
+    const started = performance.now();
+    const records = event.Records ?? [];
+    const first = records[0];
+    const batchKeys = {
+      batch: {
+        size: records.length,
+        shardId: first?.eventID.split(':')[0],
+        firstSequenceNumber: first?.kinesis.sequenceNumber,
+        lastSequenceNumber: records.at(-1)?.kinesis.sequenceNumber,
+      },
+    };
+    if (context) logger.addContext(context);
+    logger.appendKeys(batchKeys);
+    try {
+      const { response, summary } = await processKinesisBatch(event, {
+        ...deps,
+        onAggregateFailure: (group, error) =>
+          logger.warn('aggregate write failed; reporting its first record for redelivery', {
+            aggregate: group.pk,
+            itemIdentifier: group.firstSequenceNumber,
+            error,
+          }),
+      });
+      for (const stalled of summary.stalled) {
+        logger.warn('aggregate stalled: gap older than MAX_GAP_AGE_SECONDS', { aggregate: stalled });
+      }
+      metrics.addMetric('Applied', MetricUnit.Count, summary.applied + summary.drained);
+      metrics.addMetric('Duplicates', MetricUnit.Count, summary.duplicates);
+      metrics.addMetric('Conflicts', MetricUnit.Count, summary.conflicts);
+      metrics.addMetric('Rejected', MetricUnit.Count, summary.rejected);
+      metrics.addMetric('Buffered', MetricUnit.Count, summary.buffered);
+      metrics.addMetric('Drained', MetricUnit.Count, summary.drained);
+      metrics.addMetric('Poison', MetricUnit.Count, summary.poison);
+      metrics.addMetric('Stalled', MetricUnit.Count, summary.stalled.length);
+      metrics.addMetric('WriteRetries', MetricUnit.Count, summary.writeRetries);
+      metrics.addMetric('QuarantineWrites', MetricUnit.Count, summary.quarantineWrites);
+      metrics.addMetric('FailedAggregates', MetricUnit.Count, summary.failedAggregates);
+      metrics.addMetric('BatchDurationMs', MetricUnit.Milliseconds, performance.now() - started);
+      if (summary.appliedLagMs.length > 0) {
+        metrics.addMetric('AppliedLagMsMax', MetricUnit.Milliseconds, Math.max(...summary.appliedLagMs));
+      }
+      const { appliedLagMs: _lags, stalled: _stalled, ...counts } = summary;
+      logger.info('batch processed', { counts, batchItemFailures: response.batchItemFailures.length });
+      return response;
+    } finally {
+      metrics.publishStoredMetrics();
+      logger.removeKeys(['batch']);
+    }
+  };
+}

@@ -1,0 +1,18 @@
+export { type BatchSummary, emptySummary, type StalledAggregate } from './batch-summary.js';
+export {
+  loadProcessorConfig,
+  type ProcessorConfig,
+  ProcessorConfigError,
+  processorConfigSchema,
+} from './config.js';
+export {
+  createStreamProcessorHandler,
+  type HandlerObservability,
+  type KinesisBatchHandler,
+} from './create-handler.js';
+export {
+  type BatchProcessorDeps,
+  type BatchResult,
+  processKinesisBatch,
+  shardIdOf,
+} from './process-batch.js';

@@ -1,0 +1,241 @@
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { AggregateRegistry } from '../aggregates/registry.js';
+import {
+  type AggregateDecision,
+  type AggregateGroup,
+  decideAggregate,
+  groupByAggregate,
+  type LoadedAggregate,
+  type RecordOutcome,
+  type ResolvedEngineOptions,
+} from '../engine/index.js';
+import { decodeKinesisData } from '../envelope/codec.js';
+import { EnvelopeError } from '../envelope/errors.js';
+import type { Envelope } from '../envelope/schema.js';
+import type { Quarantine, QuarantineReason, QuarantineRecord } from '../quarantine/quarantine-record.js';
+import type { AggregateStore } from '../store/aggregate-store.js';
+import { ConcurrentWriteError } from '../store/errors.js';
+import { mapWithConcurrency } from '../store/map-with-concurrency.js';
+import { type BatchSummary, emptySummary } from './batch-summary.js';
+
+/** What the batch processor needs; the Lambda handler and the local stack wire the same. */
+export interface BatchProcessorDeps {
+  readonly registry: AggregateRegistry;
+  readonly store: AggregateStore;
+  readonly quarantine: Quarantine;
+  readonly engine: ResolvedEngineOptions;
+  readonly processorVersion: string;
+  /** Aggregates written at once. */
+  readonly writeConcurrency: number;
+  /** Attempts per aggregate when a concurrent writer wins the conditional write. */
+  readonly maxWriteAttempts: number;
+  /** Clock, injectable for tests. */
+  readonly now?: () => Date;
+  /** Told about failures worth a log line (the handler logs them with context). */
+  readonly onAggregateFailure?: (group: { pk: string; firstSequenceNumber: string }, error: Error) => void;
+}
+
+/** The Lambda response plus what happened. */
+export interface BatchResult {
+  readonly response: KinesisStreamBatchResponse;
+  readonly summary: BatchSummary;
+}
+
+interface DecodedRecord {
+  readonly index: number;
+  readonly record: KinesisStreamRecord;
+  readonly envelope: Envelope;
+}
+
+/**
+ * Processes one Kinesis batch: decode, quarantine poison, group by aggregate, load, decide, write once per aggregate,
+ * and report the first unapplied record of every aggregate that could not be written (DESIGN §3).
+ */
+export async function processKinesisBatch(
+  event: KinesisStreamEvent,
+  deps: BatchProcessorDeps,
+): Promise<BatchResult> {
+  const now = deps.now ?? (() => new Date());
+  const records = event.Records ?? [];
+  const summary = emptySummary(records.length);
+  const failed = new Set<number>();
+
+  const decoded: DecodedRecord[] = [];
+  const poison: { index: number; error: EnvelopeError }[] = [];
+  records.forEach((record, index) => {
+    try {
+      const envelope = deps.registry.validate(decodeKinesisData(record.kinesis.data));
+      decoded.push({ index, record, envelope });
+    } catch (error) {
+      if (!(error instanceof EnvelopeError)) throw error;
+      poison.push({ index, error });
+    }
+  });
+  summary.poison = poison.length;
+
+  const quarantine = async (
+    index: number,
+    reason: QuarantineReason,
+    detail: string,
+    extra: Partial<QuarantineRecord> = {},
+  ) => {
+    const record = records[index] as KinesisStreamRecord;
+    try {
+      await deps.quarantine.put({
+        reason,
+        detail,
+        data: record.kinesis.data,
+        shardId: shardIdOf(record),
+        sequenceNumber: record.kinesis.sequenceNumber,
+        partitionKey: record.kinesis.partitionKey,
+        approximateArrivalTimestamp: new Date(
+          record.kinesis.approximateArrivalTimestamp * 1000,
+        ).toISOString(),
+        eventSourceARN: record.eventSourceARN,
+        processorVersion: deps.processorVersion,
+        quarantinedAt: now().toISOString(),
+        ...extra,
+      });
+      summary.quarantineWrites++;
+    } catch {
+      summary.quarantineFailures++;
+      failed.add(index);
+    }
+  };
+
+  const poisonWrites = mapWithConcurrency(poison, deps.writeConcurrency, ({ index, error }) =>
+    quarantine(index, error.reason, error.message, { issues: error.issues }),
+  );
+
+  const groups = groupByAggregate(decoded, (r) => r.envelope);
+  const loaded = groups.length > 0 ? await deps.store.loadMany(groups.map((g) => g.key)) : new Map();
+
+  await mapWithConcurrency(groups, deps.writeConcurrency, async (group) => {
+    const initial = loaded.get(group.pk);
+    const decision =
+      initial === undefined || !initial.ok
+        ? undefined
+        : await decideAndWrite(group, initial.aggregate, deps, now, summary).catch((error: Error) => error);
+    if (decision === undefined || decision instanceof Error) {
+      const error =
+        decision ?? (initial && !initial.ok ? initial.error : new Error('aggregate was not loaded'));
+      summary.failedAggregates++;
+      const first = group.items[0] as DecodedRecord;
+      failed.add(first.index);
+      deps.onAggregateFailure?.(
+        { pk: group.pk, firstSequenceNumber: first.record.kinesis.sequenceNumber },
+        error,
+      );
+      return;
+    }
+    await recordOutcomes(group, decision, summary, now(), quarantine);
+  });
+  await poisonWrites;
+
+  const batchItemFailures = [...failed]
+    .sort((a, b) => a - b)
+    .map((index) => ({ itemIdentifier: (records[index] as KinesisStreamRecord).kinesis.sequenceNumber }));
+  return { response: { batchItemFailures }, summary };
+}
+
+async function decideAndWrite(
+  group: AggregateGroup<DecodedRecord>,
+  initial: LoadedAggregate | undefined,
+  deps: BatchProcessorDeps,
+  now: () => Date,
+  summary: BatchSummary,
+): Promise<AggregateDecision> {
+  const envelopes = group.items.map((r) => r.envelope);
+  let loaded = initial;
+  for (let attempt = 1; ; attempt++) {
+    const decision = decideAggregate(
+      { key: group.key, loaded, records: envelopes, now: now() },
+      deps.registry,
+      deps.engine,
+    );
+    if (decision.next === undefined) return decision;
+    try {
+      await deps.store.write({
+        key: group.key,
+        next: decision.next,
+        expectedRevision: decision.expectedRevision,
+        pendingToPut: decision.pendingToPut,
+        pendingToDelete: decision.pendingToDelete,
+      });
+      summary.writes++;
+      return decision;
+    } catch (error) {
+      if (!(error instanceof ConcurrentWriteError) || attempt >= deps.maxWriteAttempts) throw error;
+      summary.writeRetries++;
+      loaded = await deps.store.load(group.key);
+    }
+  }
+}
+
+async function recordOutcomes(
+  group: AggregateGroup<DecodedRecord>,
+  decision: AggregateDecision,
+  summary: BatchSummary,
+  appliedAt: Date,
+  quarantine: (
+    index: number,
+    reason: QuarantineReason,
+    detail: string,
+    extra?: Partial<QuarantineRecord>,
+  ) => Promise<void>,
+): Promise<void> {
+  const quarantined: Promise<void>[] = [];
+  decision.outcomes.forEach((outcome: RecordOutcome, i) => {
+    const item = group.items[i] as DecodedRecord;
+    switch (outcome.decision) {
+      case 'applied':
+      case 'drained':
+        if (outcome.decision === 'applied') summary.applied++;
+        else summary.drained++;
+        summary.appliedLagMs.push(
+          appliedAt.getTime() - item.record.kinesis.approximateArrivalTimestamp * 1000,
+        );
+        break;
+      case 'duplicate':
+        summary.duplicates++;
+        if (!outcome.verified) summary.unverifiedDuplicates++;
+        break;
+      case 'buffered':
+        summary.buffered++;
+        break;
+      case 'conflict':
+      case 'rejected': {
+        if (outcome.decision === 'conflict') summary.conflicts++;
+        else summary.rejected++;
+        const { eventId, aggregateType, aggregateId, sequence, type } = item.envelope;
+        quarantined.push(
+          quarantine(
+            item.index,
+            outcome.decision === 'conflict' ? 'conflict' : 'apply-failed',
+            outcome.detail,
+            {
+              event: { eventId, aggregateType, aggregateId, sequence, type },
+              ...(outcome.decision === 'conflict' && outcome.existingEventId !== undefined
+                ? { existingEventId: outcome.existingEventId }
+                : {}),
+            },
+          ),
+        );
+        break;
+      }
+      default: {
+        const exhaustive: never = outcome;
+        throw new Error(`unhandled outcome ${JSON.stringify(exhaustive)}`);
+      }
+    }
+  });
+  summary.drained += decision.drainedFromStore;
+  if (decision.stalled !== undefined) summary.stalled.push({ ...group.key, ...decision.stalled });
+  await Promise.all(quarantined);
+}
+
+/** The shard id of a record, from its `eventID` (`shardId-000000000000:<sequence number>`). */
+export function shardIdOf(record: KinesisStreamRecord): string {
+  const separator = record.eventID.indexOf(':');
+  return separator > 0 ? record.eventID.slice(0, separator) : 'unknown-shard';
+}

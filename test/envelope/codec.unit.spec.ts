@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  decodeKinesisData,
+  EnvelopeError,
+  encodeEnvelope,
+  encodeKinesisData,
+  MAX_ENVELOPE_BYTES,
+  PoisonReason,
+} from '../../processors/envelope/index.js';
+import { orderEvent } from '../support/order-events.js';
+
+function decodeError(base64: string): EnvelopeError {
+  try {
+    decodeKinesisData(base64);
+  } catch (error) {
+    if (error instanceof EnvelopeError) return error;
+    throw error;
+  }
+  throw new Error('expected decoding to fail');
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
+
+describe('envelope codec', () => {
+  it('round-trips an envelope through Kinesis base64 data', () => {
+    const envelope = orderEvent('o-1', 1, { correlationId: 'corr-1' });
+    expect(decodeKinesisData(encodeKinesisData(envelope))).toEqual(envelope);
+  });
+
+  it.each([
+    ['not base64', '@@@not-base64@@@', PoisonReason.BadBase64],
+    ['not JSON', b64('{"eventId": '), PoisonReason.NotJson],
+    ['not UTF-8', Buffer.from([0xff, 0xfe, 0x7b]).toString('base64'), PoisonReason.NotUtf8],
+    ['a JSON array', b64('[1,2]'), PoisonReason.SchemaViolation],
+  ])('rejects %s with reason %s', (_name, data, reason) => {
+    expect(decodeError(data).reason).toBe(reason);
+  });
+
+  it('names the field path and the rule broken', () => {
+    const bad = { ...orderEvent('o-1', 1), sequence: 0, aggregateType: 'has space', occurredAt: 'yesterday' };
+    const error = decodeError(b64(JSON.stringify(bad)));
+    expect(error.reason).toBe(PoisonReason.SchemaViolation);
+    const paths = error.issues.map((i) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(['sequence', 'aggregateType', 'occurredAt']));
+    expect(error.message).toMatch(/sequence: .*>=\s*1/);
+    expect(error.message).toMatch(/aggregateType: must match/);
+  });
+
+  it('rejects unknown top-level fields and missing required ones', () => {
+    const { eventId: _omit, ...missing } = orderEvent('o-1', 1);
+    expect(decodeError(b64(JSON.stringify(missing))).issues.map((i) => i.path)).toContain('eventId');
+    const extra = { ...orderEvent('o-1', 1), extra: true };
+    expect(decodeError(b64(JSON.stringify(extra))).reason).toBe(PoisonReason.SchemaViolation);
+  });
+
+  it('rejects a non-UTC timestamp', () => {
+    const error = decodeError(
+      b64(JSON.stringify({ ...orderEvent('o-1', 1), occurredAt: '2026-11-23T10:00:00+02:00' })),
+    );
+    expect(error.issues[0]?.path).toBe('occurredAt');
+  });
+
+  it('enforces the 256 KiB limit on decode and on encode', () => {
+    const big = orderEvent('o-1', 1, {
+      data: { customerId: 'x'.repeat(MAX_ENVELOPE_BYTES), currency: 'EUR' },
+    });
+    expect(() => encodeEnvelope(big)).toThrow(/limit is 262144/);
+    expect(decodeError(Buffer.from(JSON.stringify(big)).toString('base64')).reason).toBe(
+      PoisonReason.Oversize,
+    );
+  });
+
+  it('accepts an envelope of exactly 256 KiB', () => {
+    const base = orderEvent('o-1', 1, { data: { customerId: '', currency: 'EUR' } });
+    const padding = MAX_ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify(base));
+    const exact = orderEvent('o-1', 1, { data: { customerId: 'x'.repeat(padding), currency: 'EUR' } });
+    expect(encodeEnvelope(exact).byteLength).toBe(MAX_ENVELOPE_BYTES);
+    expect(decodeKinesisData(encodeKinesisData(exact)).eventId).toBe(exact.eventId);
+  });
+});
