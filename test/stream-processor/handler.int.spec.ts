@@ -55,6 +55,6 @@ describe('Lambda entry point', () => {
       _aws: { CloudWatchMetrics: { Namespace: string }[] };
     };
     expect(emf).toMatchObject({ Applied: 3, Poison: 1, Duplicates: 0, QuarantineWrites: 1 });
-    expect(emf._aws.CloudWatchMetrics[0].Namespace).toBe('OrderedEventPipelineTest');
+    expect(emf._aws.CloudWatchMetrics[0]?.Namespace).toBe('OrderedEventPipelineTest');
   });
 });
