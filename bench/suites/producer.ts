@@ -1,0 +1,143 @@
+/**
+ * Producer throughput against kinesalite: the ordering-preserving producer next to a plain PutRecords loop
+ * (500-record batches, same concurrency, no ordering guarantee), in the same run, same emulator.
+ */
+import { Agent } from 'node:http';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startKinesalite } from '../../local/emulators/index.js';
+import { encodeEnvelope } from '../../processors/envelope/index.js';
+import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
+import type { BenchResult } from '../result.js';
+import { generateOrderEvents } from '../synthetic-order-events.js';
+
+const PARTITION_KEYS = 1_000;
+const EVENTS_PER_KEY = 50;
+const SHARDS = 4;
+const CONCURRENCY = 4;
+const BATCH = 500;
+const ROUNDS = 4;
+
+function kinesisClient(endpoint: string): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
+  });
+}
+
+async function createStream(client: KinesisClient, name: string): Promise<void> {
+  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
+  for (let i = 0; i < 100; i += 1) {
+    const { StreamDescriptionSummary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: name }),
+    );
+    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`stream ${name} did not become ACTIVE`);
+}
+
+/** The baseline: 500-record batches in input order, `CONCURRENCY` calls in flight, failures counted only. */
+async function plainLoop(
+  client: KinesisClient,
+  stream: string,
+  entries: readonly ProducerEntry[],
+): Promise<number> {
+  let next = 0;
+  let failed = 0;
+  const worker = async () => {
+    while (next < entries.length) {
+      const batch = entries.slice(next, next + BATCH);
+      next += BATCH;
+      const output = await client.send(
+        new PutRecordsCommand({
+          StreamName: stream,
+          Records: batch.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })),
+        }),
+      );
+      failed += output.FailedRecordCount ?? 0;
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  return failed;
+}
+
+async function timed(run: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await run();
+  return performance.now() - started;
+}
+
+/** Runs the producer benchmark: producer records/s vs a plain PutRecords loop, 1,000 partition keys. */
+export async function runProducerBench(): Promise<BenchResult[]> {
+  const entries: ProducerEntry[] = generateOrderEvents({
+    aggregates: PARTITION_KEYS,
+    eventsPerAggregate: EVENTS_PER_KEY,
+  }).map((envelope) => ({ partitionKey: envelope.aggregateId, data: encodeEnvelope(envelope) }));
+  const meanBytes = Math.round(entries.reduce((sum, e) => sum + e.data.byteLength, 0) / entries.length);
+  const kinesalite = await startKinesalite();
+  const client = kinesisClient(kinesalite.endpoint);
+  try {
+    for (const name of ['warmup', 'plain', 'ordered']) await createStream(client, name);
+    const warm = entries.slice(0, 5_000);
+    await plainLoop(client, 'warmup', warm);
+    await createOrderedProducer({ client, streamName: 'warmup', concurrency: CONCURRENCY }).put(warm);
+
+    // Interleaved rounds, alternating which side goes first, so load from other processes on a shared
+    // machine and the emulator's growing state weigh on both sides alike.
+    const producer = createOrderedProducer({ client, streamName: 'ordered', concurrency: CONCURRENCY });
+    let plainMs = 0;
+    let producerMs = 0;
+    let plainFailed = 0;
+    let notWritten = 0;
+    const roundSize = Math.ceil(entries.length / ROUNDS);
+    for (let round = 0; round < ROUNDS; round += 1) {
+      const slice = entries.slice(round * roundSize, (round + 1) * roundSize);
+      const runPlain = async () => {
+        plainMs += await timed(async () => {
+          plainFailed += await plainLoop(client, 'plain', slice);
+        });
+      };
+      const runProducer = async () => {
+        producerMs += await timed(async () => {
+          const results = await producer.put(slice);
+          notWritten += results.filter((r) => r.status !== 'written').length;
+        });
+      };
+      if (round % 2 === 0) {
+        await runPlain();
+        await runProducer();
+      } else {
+        await runProducer();
+        await runPlain();
+      }
+    }
+    const plainRate = Math.round((entries.length / plainMs) * 1000);
+    const producerRate = Math.round((entries.length / producerMs) * 1000);
+    return [
+      {
+        suite: 'producer',
+        name: `ordered producer, ${entries.length.toLocaleString('en')} records (~${meanBytes} B) / ${PARTITION_KEYS.toLocaleString('en')} keys / ${SHARDS} shards`,
+        value: producerRate,
+        unit: 'records/s',
+        baseline: {
+          name: `plain PutRecords loop (${BATCH}/call, ${CONCURRENCY} in flight)`,
+          value: plainRate,
+        },
+        ratio: Math.round((producerRate / plainRate) * 100) / 100,
+        target: '>= 0.8x',
+        note: `kinesalite in-process; ${ROUNDS} interleaved rounds; concurrency ${CONCURRENCY}; not written: producer ${notWritten}, plain loop ${plainFailed}`,
+      },
+    ];
+  } finally {
+    client.destroy();
+    await kinesalite.close();
+  }
+}

@@ -1,0 +1,2 @@
+export { toApiGatewayEvent } from './apiGatewayEvent.js';
+export { type LocalIngestOptions, type RunningLocalIngest, startLocalIngest } from './localIngestServer.js';

@@ -1,0 +1,138 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { IngestHandler } from '../../processors/ingest/index.js';
+import { MAX_BODY_BYTES } from '../../processors/ingest/index.js';
+import { toApiGatewayEvent } from './apiGatewayEvent.js';
+
+/** Options of {@link startLocalIngest}. */
+export interface LocalIngestOptions {
+  /** The same handler the Lambda runs. */
+  readonly handler: IngestHandler;
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Largest body read; larger ones get 413 without being buffered. @default 5 MiB */
+  readonly maxBodyBytes?: number;
+}
+
+/** A running local ingest API. */
+export interface RunningLocalIngest {
+  /** `http://127.0.0.1:<port>`; post to `<endpoint>/events`. */
+  readonly endpoint: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+const ROUTE_KEY = 'POST /events';
+
+function writeJson(response: ServerResponse, statusCode: number, body: unknown, close = false): void {
+  response.writeHead(statusCode, {
+    'content-type': 'application/json',
+    ...(close ? { connection: 'close' } : {}),
+  });
+  response.end(JSON.stringify(body));
+}
+
+function writeResult(response: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name] = String(value);
+  const body =
+    result.body === undefined
+      ? undefined
+      : result.isBase64Encoded === true
+        ? Buffer.from(result.body, 'base64')
+        : result.body;
+  response.writeHead(result.statusCode ?? 200, headers);
+  response.end(body);
+}
+
+/** Reads the body up to `limit` bytes; resolves `undefined` as soon as it goes over (the rest is discarded). */
+function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.byteLength;
+      if (size > limit) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks));
+    });
+    request.on('error', reject);
+  });
+}
+
+/**
+ * Serves `POST /events` on 127.0.0.1 by turning each request into an API Gateway HTTP API (payload v2)
+ * event for the same handler the Lambda runs. Enforces the body limit while reading.
+ *
+ * @example
+ * const ingest = await startLocalIngest({ handler });
+ * await fetch(`${ingest.endpoint}/events`, { method: 'POST', headers, body });
+ * await ingest.close();
+ */
+export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLocalIngest> {
+  const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
+  const server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path !== '/events') {
+      writeJson(response, 404, { message: `no route for ${request.method} ${path}` });
+      return;
+    }
+    if (request.method !== 'POST') {
+      response.setHeader('allow', 'POST');
+      writeJson(response, 405, { message: 'only POST /events' });
+      return;
+    }
+    const declared = Number(request.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      // Answer at once and drop the connection: the body is never read.
+      writeJson(response, 413, { reason: 'body-too-large', message: `body is over ${limit} bytes` }, true);
+      request.resume();
+      return;
+    }
+    readBody(request, limit)
+      .then(async (body) => {
+        if (body === undefined) {
+          writeJson(
+            response,
+            413,
+            { reason: 'body-too-large', message: `body is over ${limit} bytes` },
+            true,
+          );
+          // Keep draining (not buffering) so the client can read the answer; close once it is sent.
+          request.resume();
+          return;
+        }
+        writeResult(response, await options.handler(toApiGatewayEvent(request, body, ROUTE_KEY)));
+      })
+      .catch((error: unknown) => {
+        if (!response.headersSent) writeJson(response, 500, { message: 'internal error' });
+        else response.destroy(error as Error);
+      });
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        endpoint: `http://127.0.0.1:${port}`,
+        port,
+        close: () =>
+          new Promise<void>((done, fail) => {
+            server.closeAllConnections();
+            server.close((error) => (error ? fail(error) : done()));
+          }),
+      });
+    });
+  });
+}

@@ -1,0 +1,17 @@
+export { parseBearerToken, tokensMatch } from './bearerAuth.js';
+export { type IngestConfig, loadIngestConfig } from './config.js';
+export { IngestConfigError, IngestError, TokenUnavailableError } from './errors.js';
+export {
+  createIngestHandler,
+  type IngestHandler,
+  type IngestHandlerOptions,
+  type ItemError,
+  RejectReason,
+} from './ingestHandler.js';
+export {
+  bodyBytes,
+  isJsonContentType,
+  MAX_BODY_BYTES,
+  MAX_ENVELOPES_PER_REQUEST,
+  parseJsonBody,
+} from './requestBody.js';

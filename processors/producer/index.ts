@@ -1,0 +1,34 @@
+export { type BackoffSettings, fullJitterDelay } from './backoff.js';
+export {
+  type CallErrorVerdict,
+  classifyCallError,
+  classifyEntryError,
+  describeError,
+} from './callErrorClassification.js';
+export { InvalidProducerOptionsError, ProducerError } from './errors.js';
+export {
+  type KinesisSender,
+  MAX_PARTITION_KEY_LENGTH,
+  MAX_PUT_RECORDS_BYTES,
+  MAX_PUT_RECORDS_COUNT,
+  MAX_RECORD_BYTES,
+  type OrderedProducerOptions,
+  type ResolvedProducerOptions,
+  resolveProducerOptions,
+} from './options.js';
+export {
+  type EntryOutcome,
+  OrderedBatchPlanner,
+  type PlannedEntry,
+  type PlannerSettings,
+  type Settlement,
+} from './planner.js';
+export { createOrderedProducer, recordSize } from './producer.js';
+export {
+  type OrderedProducer,
+  type ProducerEntry,
+  type ProducerFailed,
+  ProducerFailureReason,
+  type ProducerResult,
+  type ProducerWritten,
+} from './types.js';

@@ -1,0 +1,152 @@
+import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import { classifyCallError, classifyEntryError, describeError } from './callErrorClassification.js';
+import {
+  MAX_PARTITION_KEY_LENGTH,
+  type OrderedProducerOptions,
+  type ResolvedProducerOptions,
+  resolveProducerOptions,
+} from './options.js';
+import { type EntryOutcome, OrderedBatchPlanner } from './planner.js';
+import type { OrderedProducer, ProducerEntry, ProducerResult } from './types.js';
+
+interface PendingPut {
+  readonly results: ProducerResult[];
+  remaining: number;
+  readonly resolve: (results: ProducerResult[]) => void;
+}
+
+interface Waiter {
+  readonly put: PendingPut;
+  readonly index: number;
+  readonly entry: ProducerEntry;
+}
+
+/** Bytes Kinesis counts for a record: the data blob plus the UTF-8 partition key. */
+export function recordSize(entry: ProducerEntry): number {
+  return entry.data.byteLength + Buffer.byteLength(entry.partitionKey, 'utf8');
+}
+
+function toOutcome(result: PutRecordsResultEntry | undefined): EntryOutcome {
+  if (result === undefined)
+    return { kind: 'retry', message: 'PutRecords returned no result for this record' };
+  if (result.ErrorCode !== undefined && result.ErrorCode !== null) {
+    const message = `${result.ErrorCode}: ${result.ErrorMessage ?? ''}`;
+    return { kind: classifyEntryError(result.ErrorCode), message };
+  }
+  if (result.ShardId === undefined || result.SequenceNumber === undefined) {
+    return { kind: 'retry', message: 'PutRecords result has neither an error nor a sequence number' };
+  }
+  return { kind: 'written', shardId: result.ShardId, sequenceNumber: result.SequenceNumber };
+}
+
+/**
+ * Creates an ordering-preserving Kinesis producer: PutRecords batches of ≤ 500 records and ≤ 5 MiB, never
+ * two records of one partition key in flight at once (so a partial failure cannot reorder a key), retries
+ * of throttled and failed entries with exponential backoff and full jitter until the deadline, and a
+ * result for every entry.
+ *
+ * @example
+ * const producer = createOrderedProducer({ client: kinesis, streamName: 'events' });
+ * const results = await producer.put([{ partitionKey: 'order-1', data: bytes }]);
+ * if (results[0]?.status === 'failed') console.error(results[0].reason, results[0].message);
+ */
+export function createOrderedProducer(options: OrderedProducerOptions): OrderedProducer {
+  const settings: ResolvedProducerOptions = resolveProducerOptions(options);
+  const planner = new OrderedBatchPlanner({
+    maxBatchRecords: settings.maxBatchRecords,
+    maxBatchBytes: settings.maxBatchBytes,
+    maxRecordBytes: settings.maxRecordBytes,
+    maxPartitionKeyLength: MAX_PARTITION_KEY_LENGTH,
+    baseDelayMs: settings.baseDelayMs,
+    maxDelayMs: settings.maxDelayMs,
+    random: settings.random,
+  });
+  const waiters = new Map<number, Waiter>();
+  let nextId = 0;
+  let inFlight = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let timerAt = Number.POSITIVE_INFINITY;
+
+  function deliverSettled(): void {
+    for (const { id, result } of planner.drainSettled()) {
+      const waiter = waiters.get(id);
+      if (waiter === undefined) continue;
+      waiters.delete(id);
+      waiter.put.results[waiter.index] = result;
+      waiter.put.remaining -= 1;
+      if (waiter.put.remaining === 0) waiter.put.resolve(waiter.put.results);
+    }
+  }
+
+  function scheduleWake(): void {
+    if (inFlight >= settings.concurrency) return;
+    const wakeAt = planner.nextWakeAt();
+    if (wakeAt === undefined || (timer !== undefined && timerAt <= wakeAt)) return;
+    if (timer !== undefined) clearTimeout(timer);
+    timerAt = wakeAt;
+    timer = setTimeout(
+      () => {
+        timer = undefined;
+        timerAt = Number.POSITIVE_INFINITY;
+        pump();
+      },
+      Math.max(0, wakeAt - settings.now()),
+    );
+  }
+
+  function pump(): void {
+    while (inFlight < settings.concurrency) {
+      const ids = planner.nextBatch(settings.now());
+      deliverSettled();
+      if (ids === undefined) break;
+      inFlight += 1;
+      void send(ids);
+    }
+    scheduleWake();
+  }
+
+  async function send(ids: number[]): Promise<void> {
+    let outcomes: EntryOutcome[];
+    try {
+      const output = await settings.client.send(
+        new PutRecordsCommand({
+          StreamName: settings.streamName,
+          StreamARN: settings.streamArn,
+          Records: ids.map((id) => {
+            const { entry } = waiters.get(id) as Waiter;
+            return {
+              PartitionKey: entry.partitionKey,
+              Data: entry.data,
+              ExplicitHashKey: entry.explicitHashKey,
+            };
+          }),
+        }),
+      );
+      outcomes = ids.map((_, index) => toOutcome(output.Records?.[index]));
+    } catch (error) {
+      const outcome: EntryOutcome = { kind: classifyCallError(error), message: describeError(error) };
+      outcomes = ids.map(() => outcome);
+    }
+    inFlight -= 1;
+    planner.settle(ids, outcomes, settings.now());
+    deliverSettled();
+    pump();
+  }
+
+  return {
+    put(entries) {
+      if (entries.length === 0) return Promise.resolve([]);
+      return new Promise<ProducerResult[]>((resolve) => {
+        const put: PendingPut = { results: new Array(entries.length), remaining: entries.length, resolve };
+        const deadline = settings.now() + settings.deadlineMs;
+        for (const [index, entry] of entries.entries()) {
+          const id = nextId;
+          nextId += 1;
+          waiters.set(id, { put, index, entry });
+          planner.enqueue({ id, partitionKey: entry.partitionKey, size: recordSize(entry), deadline });
+        }
+        pump();
+      });
+    },
+  };
+}
