@@ -1,0 +1,312 @@
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { abortableSleep } from '../kinesis/abortable-sleep.js';
+import { type CheckpointStore, FileCheckpointStore } from '../kinesis/checkpoint-store.js';
+import type { ShardLag } from '../kinesis/shard-reader.js';
+import { StartingPosition } from '../kinesis/starting-position.js';
+import { KinesisStreamPoller, type ShardLease } from '../kinesis/stream-poller.js';
+import { type BufferedBatch, DeliveryBuffer, newlineDelimited } from './delivery-buffer.js';
+import { FirehoseDeliveryError, InvalidFirehoseOptionsError } from './errors.js';
+import { firehoseObjectKey } from './object-key.js';
+
+const gzip = promisify(gzipCallback);
+
+/** Options of {@link FirehoseDeliveryStream}. */
+export interface FirehoseDeliveryStreamOptions {
+  /** Delivery stream name; it appears in every object key. */
+  readonly name: string;
+  readonly kinesis: KinesisClient;
+  readonly streamName: string;
+  readonly s3: S3Client;
+  readonly bucket: string;
+  /** Key prefix before `YYYY/MM/DD/HH/`. @default 'events/' */
+  readonly prefix?: string;
+  /** Data directory for checkpoints. */
+  readonly dataDir: string;
+  /** Buffer size hint in MiB (Firehose: 1–128). Shortened default for local use. @default 1 */
+  readonly bufferSizeMiB?: number;
+  /** Buffer interval hint in seconds (Firehose: 0–900). Shortened default for local use. @default 5 */
+  readonly bufferIntervalSeconds?: number;
+  /** Delivery stream version in keys. @default 1 */
+  readonly version?: number;
+  /**
+   * Time the hour folder and suffix are built from: the delivery time, or the approximate arrival of the
+   * oldest record in the object (what Firehose documents for `!{timestamp:…}` custom prefixes). @default 'delivery'
+   */
+  readonly keyTimestamp?: 'delivery' | 'oldestRecordArrival';
+  /** @default 'TRIM_HORIZON' (Firehose reads a source stream from its start) */
+  readonly startingPosition?: StartingPosition;
+  /** Checkpoint consumer name. @default `firehose-<name>` */
+  readonly consumerName?: string;
+  readonly checkpoints?: CheckpointStore;
+  /** Most records per GetRecords. @default 1000 */
+  readonly readLimit?: number;
+  /** Pause between GetRecords calls on a caught-up shard. @default 250 */
+  readonly pollIntervalMs?: number;
+  /** First S3 retry delay, doubled per attempt up to `maxRetryDelayMs`. @default 200 */
+  readonly retryDelayMs?: number;
+  /** @default 5000 */
+  readonly maxRetryDelayMs?: number;
+  /** Attempts per object once `stop()` is flushing (while running it retries without limit). @default 5 */
+  readonly stopFlushAttempts?: number;
+  /** @default 5000 */
+  readonly shardDiscoveryIntervalMs?: number;
+  /** Told about S3 failures and read errors. @default ignore */
+  readonly onError?: (error: unknown) => void;
+  /** Clock, replaceable in tests. @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** Counters for the status line. */
+export interface FirehoseStats {
+  /** Records in objects written to S3 (and checkpointed). */
+  readonly recordsArchived: number;
+  readonly objectsWritten: number;
+  /** Compressed bytes written. */
+  readonly bytesWritten: number;
+  /** Uncompressed bytes (data plus newlines) written. */
+  readonly bytesIn: number;
+  /** PutObject calls that failed (each retried). */
+  readonly putFailures: number;
+  /** Records buffered or being written. */
+  readonly recordsBuffered: number;
+  readonly lastObjectKey: string | undefined;
+}
+
+/**
+ * Emulated Firehose delivery stream with a Kinesis source and an S3 destination: reads the stream from its
+ * own checkpoint, buffers by size and interval, and writes one GZIP object of newline-delimited records per
+ * flush under Firehose's key layout. S3 failures are retried with back-off; a shard's checkpoint advances
+ * only after the object holding its records is written, so a crash re-delivers (at least once), never loses.
+ * @example
+ * const firehose = new FirehoseDeliveryStream({ name: 'archive', kinesis, streamName: 'events', s3,
+ *   bucket: 'archive', dataDir: '.local' });
+ * await firehose.start();
+ */
+export class FirehoseDeliveryStream {
+  private readonly o: Required<
+    Omit<FirehoseDeliveryStreamOptions, 'checkpoints' | 'bufferSizeMiB' | 'bufferIntervalSeconds'>
+  > & { readonly bufferBytes: number; readonly intervalMs: number };
+  private readonly checkpoints: CheckpointStore;
+  private readonly poller: KinesisStreamPoller;
+  private readonly buffer = new DeliveryBuffer();
+  private inFlight: BufferedBatch | undefined;
+  private controller = new AbortController();
+  private wakeController = new AbortController();
+  private flushing: Promise<void> | undefined;
+  private failed: FirehoseDeliveryError | undefined;
+  private readonly counters = {
+    recordsArchived: 0,
+    objectsWritten: 0,
+    bytesWritten: 0,
+    bytesIn: 0,
+    putFailures: 0,
+    lastObjectKey: undefined as string | undefined,
+  };
+
+  constructor(options: FirehoseDeliveryStreamOptions) {
+    const sizeMiB = options.bufferSizeMiB ?? 1;
+    const intervalSeconds = options.bufferIntervalSeconds ?? 5;
+    if (!(sizeMiB > 0 && sizeMiB <= 128))
+      throw new InvalidFirehoseOptionsError(`bufferSizeMiB must be in (0, 128], got ${sizeMiB}`);
+    if (!(intervalSeconds >= 0 && intervalSeconds <= 900))
+      throw new InvalidFirehoseOptionsError(`bufferIntervalSeconds must be 0-900, got ${intervalSeconds}`);
+    this.o = {
+      name: options.name,
+      kinesis: options.kinesis,
+      streamName: options.streamName,
+      s3: options.s3,
+      bucket: options.bucket,
+      prefix: options.prefix ?? 'events/',
+      dataDir: options.dataDir,
+      bufferBytes: Math.floor(sizeMiB * 1024 * 1024),
+      intervalMs: intervalSeconds * 1000,
+      version: options.version ?? 1,
+      keyTimestamp: options.keyTimestamp ?? 'delivery',
+      startingPosition: options.startingPosition ?? StartingPosition.TRIM_HORIZON,
+      consumerName: options.consumerName ?? `firehose-${options.name}`,
+      readLimit: options.readLimit ?? 1000,
+      pollIntervalMs: options.pollIntervalMs ?? 250,
+      retryDelayMs: options.retryDelayMs ?? 200,
+      maxRetryDelayMs: options.maxRetryDelayMs ?? 5000,
+      stopFlushAttempts: options.stopFlushAttempts ?? 5,
+      shardDiscoveryIntervalMs: options.shardDiscoveryIntervalMs ?? 5000,
+      onError: options.onError ?? (() => {}),
+      now: options.now ?? (() => new Date()),
+    };
+    this.checkpoints =
+      options.checkpoints ??
+      new FileCheckpointStore({
+        dataDir: this.o.dataDir,
+        consumer: this.o.consumerName,
+        streamName: this.o.streamName,
+      });
+    this.poller = new KinesisStreamPoller({
+      client: this.o.kinesis,
+      streamName: this.o.streamName,
+      checkpoints: this.checkpoints,
+      startingPosition: this.o.startingPosition,
+      shardDiscoveryIntervalMs: this.o.shardDiscoveryIntervalMs,
+      errorBackoffMs: this.o.retryDelayMs,
+      onError: (error) => this.o.onError(error),
+      consumeShard: (lease) => this.consumeShard(lease),
+    });
+  }
+
+  /** Starts reading every shard and the flush timer. */
+  async start(): Promise<void> {
+    this.controller = new AbortController();
+    this.failed = undefined;
+    await this.poller.start();
+    this.flushing = this.flushLoop();
+  }
+
+  /**
+   * Stops reading, then writes what is buffered (a bounded number of attempts) and flushes checkpoints.
+   * Rejects with FirehoseDeliveryError if an object could not be written: its records were not
+   * checkpointed and are read again on the next start; no partial object is left in S3.
+   */
+  async stop(): Promise<void> {
+    this.controller.abort();
+    this.wakeController.abort();
+    await this.poller.stop();
+    await this.flushing;
+    this.flushing = undefined;
+    if (this.failed === undefined) {
+      const rest = this.buffer.drain();
+      if (rest !== undefined) await this.deliver(rest, this.o.stopFlushAttempts);
+    }
+    await this.checkpoints.flush();
+    if (this.failed !== undefined) throw this.failed;
+  }
+
+  /** A copy of the counters. */
+  stats(): FirehoseStats {
+    return {
+      ...this.counters,
+      recordsBuffered: this.buffer.count + (this.inFlight?.records.length ?? 0),
+    };
+  }
+
+  /** Per-shard lag for the status line. */
+  lag(): ShardLag[] {
+    return this.poller.lag();
+  }
+
+  private async consumeShard(lease: ShardLease): Promise<void> {
+    // Bounded by stop() and by the shard's end.
+    while (!lease.signal.aborted) {
+      if (this.buffer.size >= this.o.bufferBytes) {
+        // Back-pressure: wait for the flush to take the full buffer.
+        this.wake();
+        await lease.sleep(10);
+        continue;
+      }
+      const records = await lease.reader.read(this.o.readLimit);
+      if (records.length > 0) {
+        this.buffer.add(records, Date.now());
+        if (this.buffer.size >= this.o.bufferBytes) this.wake();
+        continue;
+      }
+      if (lease.reader.ended) {
+        // The poller marks the shard finished when this returns: only once its records are in S3.
+        while (
+          !lease.signal.aborted &&
+          (this.buffer.holds(lease.shardId) || this.holdsInFlight(lease.shardId))
+        )
+          await lease.sleep(20);
+        return;
+      }
+      await lease.sleep(this.o.pollIntervalMs);
+    }
+  }
+
+  private holdsInFlight(shardId: string): boolean {
+    return this.inFlight?.lastSequenceByShard.has(shardId) ?? false;
+  }
+
+  private wake(): void {
+    this.wakeController.abort();
+  }
+
+  private async flushLoop(): Promise<void> {
+    const signal = this.controller.signal;
+    // Bounded by stop(): each pass sleeps until the interval or a size trigger, then writes at most one object.
+    while (!signal.aborted) {
+      const first = this.buffer.firstAddedAt;
+      const due =
+        this.buffer.size >= this.o.bufferBytes ||
+        (first !== undefined && Date.now() - first >= this.o.intervalMs);
+      if (!due) {
+        if (this.wakeController.signal.aborted) this.wakeController = new AbortController();
+        const wait = first === undefined ? this.o.intervalMs : this.o.intervalMs - (Date.now() - first);
+        await abortableSleep(
+          Math.max(1, Math.min(wait, 1000)),
+          AbortSignal.any([signal, this.wakeController.signal]),
+        );
+        continue;
+      }
+      const batch = this.buffer.drain();
+      if (batch === undefined) continue;
+      // While running, retry without limit; stop() interrupts and takes over with bounded attempts.
+      const delivered = await this.deliver(batch, Number.POSITIVE_INFINITY, signal);
+      if (!delivered && this.failed === undefined) await this.deliver(batch, this.o.stopFlushAttempts);
+      if (this.failed !== undefined) return;
+    }
+  }
+
+  /** Writes one object, retrying with back-off; on success checkpoints each shard it holds. */
+  private async deliver(batch: BufferedBatch, maxAttempts: number, signal?: AbortSignal): Promise<boolean> {
+    this.inFlight = batch;
+    try {
+      const now = this.o.now();
+      const key = firehoseObjectKey({
+        prefix: this.o.prefix,
+        deliveryStreamName: this.o.name,
+        deliveryStreamVersion: this.o.version,
+        timestamp: this.o.keyTimestamp === 'delivery' ? now : batch.oldestArrival,
+        id: randomUUID(),
+      });
+      const body = await gzip(newlineDelimited(batch.records));
+      for (let attempt = 1; ; attempt += 1) {
+        try {
+          await this.o.s3.send(
+            new PutObjectCommand({
+              Bucket: this.o.bucket,
+              Key: key,
+              Body: body,
+              ContentType: 'application/x-ndjson',
+              ContentEncoding: 'gzip',
+            }),
+          );
+        } catch (error) {
+          this.counters.putFailures += 1;
+          this.o.onError(new FirehoseDeliveryError(key, batch.records.length, { cause: error }));
+          if (attempt >= maxAttempts) {
+            this.failed = new FirehoseDeliveryError(key, batch.records.length, { cause: error });
+            return false;
+          }
+          await abortableSleep(
+            Math.min(this.o.maxRetryDelayMs, this.o.retryDelayMs * 2 ** (attempt - 1)),
+            signal,
+          );
+          if (signal?.aborted) return false;
+          continue;
+        }
+        for (const [shardId, sequenceNumber] of batch.lastSequenceByShard)
+          this.checkpoints.set(shardId, { sequenceNumber });
+        this.counters.recordsArchived += batch.records.length;
+        this.counters.objectsWritten += 1;
+        this.counters.bytesWritten += body.byteLength;
+        this.counters.bytesIn += batch.bytes;
+        this.counters.lastObjectKey = key;
+        return true;
+      }
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+}

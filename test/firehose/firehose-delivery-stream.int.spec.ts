@@ -1,0 +1,202 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startKinesalite, startS3rver } from '../../local/emulators/index.js';
+import {
+  createS3rverClient,
+  FirehoseDeliveryStream,
+  type FirehoseDeliveryStreamOptions,
+} from '../../local/firehose/index.js';
+import { createKinesisClient } from '../../local/kinesis/index.js';
+import { createTestStream, putPayloads, waitUntil } from '../kinesis/stream-fixture.js';
+
+let kinesalite: RunningEmulator;
+let s3rver: RunningEmulator;
+let kinesis: KinesisClient;
+let s3: S3Client;
+const dataDirs: string[] = [];
+const running: FirehoseDeliveryStream[] = [];
+let bucketCounter = 0;
+const BUCKETS = ['archive-1', 'archive-2', 'archive-3', 'archive-4', 'archive-5', 'archive-6'];
+
+beforeAll(async () => {
+  kinesalite = await startKinesalite();
+  s3rver = await startS3rver({ buckets: BUCKETS });
+  kinesis = createKinesisClient({ endpoint: kinesalite.endpoint });
+  s3 = createS3rverClient({ endpoint: s3rver.endpoint });
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((firehose) => firehose.stop().catch(() => {})));
+  kinesis?.destroy();
+  s3?.destroy();
+  await kinesalite?.close();
+  await s3rver?.close();
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'firehose-'));
+  dataDirs.push(dataDir);
+  const streamName = await createTestStream(kinesis);
+  const bucket = BUCKETS[bucketCounter++] ?? 'none';
+  const firehose = new FirehoseDeliveryStream({
+    name: 'archive',
+    kinesis,
+    streamName,
+    s3,
+    bucket,
+    dataDir,
+    pollIntervalMs: 20,
+    retryDelayMs: 5,
+    maxRetryDelayMs: 20,
+    shardDiscoveryIntervalMs: 200,
+    ...options,
+  });
+  running.push(firehose);
+  return { firehose, streamName, bucket, dataDir };
+}
+
+async function objects(bucket: string): Promise<{ key: string; lines: string[]; bytes: number }[]> {
+  const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
+  const result: { key: string; lines: string[]; bytes: number }[] = [];
+  for (const entry of listed.Contents ?? []) {
+    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: entry.Key }));
+    const raw = gunzipSync(
+      Buffer.from(await (object.Body?.transformToByteArray() ?? new Uint8Array())),
+    ).toString();
+    expect(raw.endsWith('\n')).toBe(true);
+    result.push({ key: entry.Key ?? '', lines: raw.slice(0, -1).split('\n'), bytes: Buffer.byteLength(raw) });
+  }
+  return result;
+}
+
+const payloads = (count: number, width = 90) =>
+  Array.from({ length: count }, (_, i) => JSON.stringify({ n: i, pad: 'x'.repeat(width) }));
+
+describe('Class: FirehoseDeliveryStream', () => {
+  it('flushes by size: full objects while running, the rest on stop, every record once in order', async () => {
+    const { firehose, streamName, bucket } = await setup({
+      bufferSizeMiB: 1000 / (1024 * 1024),
+      bufferIntervalSeconds: 900,
+      readLimit: 4,
+    });
+    const sent = payloads(30);
+    await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().objectsWritten >= 2, 'size-triggered objects');
+    const whileRunning = await objects(bucket);
+    for (const object of whileRunning) expect(object.bytes).toBeGreaterThanOrEqual(1000);
+    await firehose.stop();
+    const all = await objects(bucket);
+    const lines = all
+      .sort((a, b) => (a.lines[0] ?? '').localeCompare(b.lines[0] ?? ''))
+      .flatMap((o) => o.lines);
+    expect(lines.map((line) => JSON.parse(line).n).sort((a, b) => a - b)).toEqual(sent.map((_, i) => i));
+    expect(new Set(lines).size).toBe(30);
+    expect(firehose.stats()).toMatchObject({
+      recordsArchived: 30,
+      objectsWritten: all.length,
+      recordsBuffered: 0,
+    });
+  });
+
+  it('flushes by interval with Firehose key layout and GZIP NDJSON content', async () => {
+    const { firehose, streamName, bucket } = await setup({ bufferIntervalSeconds: 0.2 });
+    const sent = payloads(5, 10);
+    await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().objectsWritten === 1, 'the interval flush');
+    const [object] = await objects(bucket);
+    await firehose.stop();
+    expect(object?.lines).toEqual(sent);
+    const match =
+      /^events\/(\d{4})\/(\d\d)\/(\d\d)\/(\d\d)\/archive-1-(\d{4})-(\d\d)-(\d\d)-(\d\d)-\d\d-\d\d-[0-9a-f-]{36}\.gz$/.exec(
+        object?.key ?? '',
+      );
+    expect(match).not.toBeNull();
+    expect(match?.slice(1, 5)).toEqual(match?.slice(5, 9));
+  });
+
+  it('retries failed PutObject calls with back-off and loses nothing', async () => {
+    let failures = 0;
+    const injected = createS3rverClient({ endpoint: s3rver.endpoint });
+    injected.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutObjectCommand' && failures < 3) {
+          failures += 1;
+          throw new Error('injected S3 failure');
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: 'injectPutObjectFailures' },
+    );
+    const { firehose, streamName, bucket } = await setup({ bufferIntervalSeconds: 0.05, s3: injected });
+    const sent = payloads(12, 5);
+    await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsArchived === 12, 'the archive after retries');
+    await firehose.stop();
+    injected.destroy();
+    expect(failures).toBe(3);
+    expect(firehose.stats().putFailures).toBe(3);
+    const lines = (await objects(bucket)).flatMap((object) => object.lines);
+    expect(lines).toEqual(sent);
+  });
+
+  it('stop() flushes the buffer and checkpoints only what is in S3', async () => {
+    const { firehose, streamName, bucket, dataDir } = await setup({ bufferIntervalSeconds: 900 });
+    const sent = payloads(7, 5);
+    const puts = await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsBuffered === 7, 'the buffer to fill');
+    expect(await objects(bucket)).toEqual([]);
+    await firehose.stop();
+    expect((await objects(bucket)).flatMap((object) => object.lines)).toEqual(sent);
+    const checkpoints = JSON.parse(
+      await readFile(join(dataDir, 'checkpoints', 'firehose-archive.json'), 'utf8'),
+    );
+    expect(checkpoints.shards[puts[0]?.shardId ?? ''].sequenceNumber).toBe(puts[6]?.sequenceNumber);
+  });
+
+  it('leaves records unacknowledged when S3 stays down through stop(), and delivers them after a restart', async () => {
+    const down = createS3rverClient({ endpoint: s3rver.endpoint });
+    down.middlewareStack.add(
+      () => async () => {
+        throw new Error('S3 is down');
+      },
+      { step: 'initialize', name: 's3Down' },
+    );
+    const { firehose, streamName, bucket, dataDir } = await setup({
+      bufferIntervalSeconds: 900,
+      stopFlushAttempts: 2,
+      s3: down,
+    });
+    const sent = payloads(4, 5);
+    await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsBuffered === 4, 'the buffer to fill');
+    await expect(firehose.stop()).rejects.toThrow(/could not write/);
+    down.destroy();
+    expect(await objects(bucket)).toEqual([]);
+    const again = new FirehoseDeliveryStream({
+      name: 'archive',
+      kinesis,
+      streamName,
+      s3,
+      bucket,
+      dataDir,
+      bufferIntervalSeconds: 0.05,
+      pollIntervalMs: 20,
+    });
+    running.push(again);
+    await again.start();
+    await waitUntil(() => again.stats().recordsArchived === 4, 'the re-delivery');
+    await again.stop();
+    expect((await objects(bucket)).flatMap((object) => object.lines)).toEqual(sent);
+  });
+});
