@@ -1,0 +1,48 @@
+export {
+  EventBusClosedError,
+  EventBusError,
+  InvalidEventPatternError,
+  InvalidRuleError,
+  PutEventsValidationError,
+  WebhookDeliveryError,
+} from './errors.js';
+export {
+  type BusDeadLetter,
+  type BusRuleDefinition,
+  type EventBusOptions,
+  type EventBusStats,
+  LocalEventBus,
+  openEventBus,
+  type WebhookTargetDefinition,
+} from './event-bus.js';
+export type { EventBusPort } from './event-bus-port.js';
+export {
+  type CompiledEventPattern,
+  compileEventPattern,
+  type EventPattern,
+  matchesEventPattern,
+  parseEventPattern,
+  validateEventPattern,
+} from './event-pattern.js';
+export { eventBridgeClientPort } from './eventbridge-client-port.js';
+export { NdjsonQueue } from './ndjson-queue.js';
+export {
+  type EventBridgeEvent,
+  PUT_EVENTS_LIMITS,
+  type PutEventsRequestEntry,
+  type PutEventsResult,
+  type PutEventsResultEntry,
+  putEventsEntrySize,
+  toEventBridgeEvent,
+  validatePutEventsRequest,
+} from './put-events.js';
+export {
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  type ExhaustedRetryCondition,
+  type RetryOutcome,
+  type RetryPolicy,
+  resolveRetryPolicy,
+  retryWithBackoff,
+} from './retry-policy.js';
+export { isLoopbackUrl, postJson } from './webhook.js';

@@ -1,0 +1,149 @@
+import { PutEventsValidationError } from './errors.js';
+import { isPlainObject } from './pattern-operators.js';
+
+/** EventBridge's limits on one `PutEvents` call. */
+export const PUT_EVENTS_LIMITS = {
+  /** Entries per call. */
+  maxEntries: 10,
+  /** Total entry size of a call, computed as AWS documents it (UTF-8 bytes of the entry fields). */
+  maxRequestBytes: 256 * 1024,
+} as const;
+
+/** One `PutEvents` entry, shaped like the SDK's `PutEventsRequestEntry`. */
+export interface PutEventsRequestEntry {
+  readonly Source?: string;
+  readonly DetailType?: string;
+  /** A JSON object, as text. */
+  readonly Detail?: string;
+  /** Bus name or ARN; AWS uses `default` when it is omitted. */
+  readonly EventBusName?: string;
+  readonly Time?: Date | string;
+  readonly Resources?: readonly string[];
+}
+
+/** One result entry: an `EventId` on success, or an error code and message. */
+export interface PutEventsResultEntry {
+  readonly EventId?: string;
+  readonly ErrorCode?: string;
+  readonly ErrorMessage?: string;
+}
+
+/** The `PutEvents` response: results are in the same order as the request's entries. */
+export interface PutEventsResult {
+  readonly FailedEntryCount: number;
+  readonly Entries: readonly PutEventsResultEntry[];
+}
+
+/** An event as EventBridge delivers it to targets. */
+export interface EventBridgeEvent {
+  readonly version: '0';
+  readonly id: string;
+  readonly 'detail-type': string;
+  readonly source: string;
+  readonly account: string;
+  readonly time: string;
+  readonly region: string;
+  readonly resources: readonly string[];
+  readonly detail: Record<string, unknown>;
+}
+
+/** Where and when an entry is turned into an event. */
+export interface EventContext {
+  readonly busName: string;
+  readonly busArn: string;
+  readonly account: string;
+  readonly region: string;
+  readonly id: string;
+  readonly now: Date;
+}
+
+/** The outcome for one entry: the event to route, or why the entry failed. */
+export type EntryOutcome =
+  | { readonly ok: true; readonly event: EventBridgeEvent }
+  | { readonly ok: false; readonly errorCode: string; readonly errorMessage: string };
+
+const utf8 = new TextEncoder();
+
+/** An entry's size as AWS computes it ("Calculating PutEvents event entry size"). */
+export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
+  let size = entry.Time !== undefined ? 14 : 0;
+  size += utf8.encode(entry.Source ?? '').byteLength;
+  size += utf8.encode(entry.DetailType ?? '').byteLength;
+  size += utf8.encode(entry.Detail ?? '').byteLength;
+  for (const resource of entry.Resources ?? []) size += utf8.encode(resource).byteLength;
+  return size;
+}
+
+/** Throws `PutEventsValidationError` for a call AWS rejects as a whole: 0 or > 10 entries, or > 256 KiB. */
+export function validatePutEventsRequest(entries: readonly PutEventsRequestEntry[]): void {
+  if (!Array.isArray(entries) || entries.length === 0) {
+    throw new PutEventsValidationError('Entries must contain at least 1 entry.');
+  }
+  if (entries.length > PUT_EVENTS_LIMITS.maxEntries) {
+    throw new PutEventsValidationError(
+      `1 validation error detected: Value at 'entries' failed to satisfy constraint: ` +
+        `Member must have length less than or equal to ${PUT_EVENTS_LIMITS.maxEntries} (got ${entries.length}).`,
+    );
+  }
+  const total = entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
+  if (total > PUT_EVENTS_LIMITS.maxRequestBytes) {
+    throw new PutEventsValidationError(
+      `Total size of the entries in the request is over the limit (${total} > ${PUT_EVENTS_LIMITS.maxRequestBytes} bytes).`,
+    );
+  }
+}
+
+/** Validates one entry and builds the event EventBridge would route (pure). */
+export function toEventBridgeEvent(entry: PutEventsRequestEntry, context: EventContext): EntryOutcome {
+  const busName = entry.EventBusName ?? 'default';
+  if (busName !== context.busName && busName !== context.busArn) {
+    return failure('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
+  }
+  for (const field of ['Source', 'DetailType', 'Detail'] as const) {
+    const value = entry[field];
+    if (typeof value !== 'string' || value === '') {
+      return failure(
+        'InvalidArgument',
+        `Parameter ${field} is not valid. Reason: ${field} is a required argument.`,
+      );
+    }
+  }
+  let detail: unknown;
+  try {
+    detail = JSON.parse(entry.Detail as string);
+  } catch {
+    return failure('MalformedDetail', 'Detail is malformed.');
+  }
+  if (!isPlainObject(detail))
+    return failure('MalformedDetail', 'Detail is malformed: it must be a JSON object.');
+  let time = context.now;
+  if (entry.Time !== undefined) {
+    time = entry.Time instanceof Date ? entry.Time : new Date(entry.Time);
+    if (Number.isNaN(time.getTime())) {
+      return failure('InvalidArgument', 'Parameter Time is not valid.');
+    }
+  }
+  const resources = entry.Resources ?? [];
+  if (!resources.every((resource) => typeof resource === 'string')) {
+    return failure('InvalidArgument', 'Parameter Resources is not valid.');
+  }
+  return {
+    ok: true,
+    event: {
+      version: '0',
+      id: context.id,
+      'detail-type': entry.DetailType as string,
+      source: entry.Source as string,
+      account: context.account,
+      // EventBridge's `time` has second precision.
+      time: time.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: context.region,
+      resources: [...resources],
+      detail,
+    },
+  };
+}
+
+function failure(errorCode: string, errorMessage: string): EntryOutcome {
+  return { ok: false, errorCode, errorMessage };
+}
