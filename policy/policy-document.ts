@@ -1,0 +1,64 @@
+/** Reading IAM policy documents as the engine hands them to policies: JSON text or objects, one or many. */
+
+/** One statement, normalised to arrays. */
+export interface NormalisedStatement {
+  readonly effect: string;
+  readonly actions: string[];
+  readonly resources: string[];
+  readonly hasCondition: boolean;
+}
+
+function asArray(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+/**
+ * Parses a policy document; returns `undefined` when it is not known yet (preview) or not a document.
+ * `NotAction` statements count as wildcard grants: they allow everything except the listed actions.
+ */
+export function readStatements(policy: unknown): NormalisedStatement[] | undefined {
+  let doc: unknown = policy;
+  if (typeof policy === 'string') {
+    try {
+      doc = JSON.parse(policy);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof doc !== 'object' || doc === null) return undefined;
+  const raw = (doc as { Statement?: unknown }).Statement;
+  const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw];
+  return statements
+    .filter((s): s is Record<string, unknown> => typeof s === 'object' && s !== null)
+    .map((s) => ({
+      effect: typeof s.Effect === 'string' ? s.Effect : 'Allow',
+      actions: s.NotAction === undefined ? asArray(s.Action) : ['*'],
+      resources: s.NotResource === undefined ? asArray(s.Resource) : ['*'],
+      hasCondition: s.Condition !== undefined,
+    }));
+}
+
+/** Actions that have no resource-level permissions, so `Resource: "*"` is the only form AWS accepts. */
+export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
+  'cloudwatch:PutMetricData',
+  'xray:PutTelemetryRecords',
+  'xray:PutTraceSegments',
+]);
+
+/** Problems with one document: wildcard actions, and `*` resources outside the known exceptions. */
+export function wildcardProblems(statements: readonly NormalisedStatement[]): string[] {
+  const problems: string[] = [];
+  for (const s of statements) {
+    if (s.effect !== 'Allow') continue;
+    for (const action of s.actions) {
+      if (action.includes('*')) problems.push(`allows wildcard action "${action}"`);
+    }
+    if (s.resources.includes('*')) {
+      const unexcused = s.actions.filter((a) => !RESOURCE_STAR_ACTIONS.has(a));
+      if (unexcused.length > 0) problems.push(`allows ${unexcused.join(', ')} on resource "*"`);
+      else if (!s.hasCondition) problems.push(`allows ${s.actions.join(', ')} on "*" without a condition`);
+    }
+  }
+  return problems;
+}

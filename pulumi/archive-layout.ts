@@ -1,0 +1,74 @@
+/** Where things live in the pipeline's buckets, and how long they stay: pure values shared with tests. */
+
+/** Firehose key prefix of archived events: `events/YYYY/MM/DD/HH/` (UTC, by arrival in Firehose). */
+export const ARCHIVE_EVENTS_PREFIX = 'events/!{timestamp:yyyy/MM/dd/HH}/';
+
+/** The archive's top-level folder of events, as replay lists it. */
+export const ARCHIVE_EVENTS_ROOT = 'events/';
+
+/** Firehose key prefix of records it could not deliver, by error type and hour. */
+export const ARCHIVE_ERRORS_PREFIX = 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/';
+
+/** Where the Lambda event source mapping's S3 on-failure destination writes discarded batches. */
+export const FAILED_BATCHES_ROOT = 'aws/lambda/';
+
+/** A lifecycle rule in the shape of `aws.s3.BucketLifecycleConfiguration` rules (plain values). */
+export interface LifecycleRule {
+  readonly id: string;
+  readonly status: 'Enabled';
+  readonly filter: { readonly prefix: string };
+  readonly transitions?: { readonly days: number; readonly storageClass: string }[];
+  readonly expiration?: { readonly days: number };
+  readonly noncurrentVersionExpiration?: { readonly noncurrentDays: number };
+  readonly abortIncompleteMultipartUpload?: { readonly daysAfterInitiation: number };
+}
+
+/** Options of {@link archiveLifecycleRules}. */
+export interface ArchiveLifecycleOptions {
+  readonly infrequentAccessAfterDays: number;
+  readonly glacierAfterDays: number;
+  readonly errorExpirationDays: number;
+  readonly noncurrentVersionExpirationDays: number;
+}
+
+/**
+ * Archive lifecycle: events move to STANDARD_IA, then GLACIER_IR (still instantly readable by replay);
+ * delivery errors expire; overwritten versions expire; failed multipart uploads are cleaned up.
+ */
+export function archiveLifecycleRules(o: ArchiveLifecycleOptions): LifecycleRule[] {
+  return [
+    {
+      id: 'events-tiering',
+      status: 'Enabled',
+      filter: { prefix: ARCHIVE_EVENTS_ROOT },
+      transitions: [
+        { days: o.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' },
+        { days: o.glacierAfterDays, storageClass: 'GLACIER_IR' },
+      ],
+    },
+    {
+      id: 'errors-expiry',
+      status: 'Enabled',
+      filter: { prefix: 'errors/' },
+      expiration: { days: o.errorExpirationDays },
+    },
+    ...housekeepingRules(o.noncurrentVersionExpirationDays),
+  ];
+}
+
+/** Dead-letter bucket lifecycle: keep quarantined records and failed batches; clean up old versions. */
+export function deadLetterLifecycleRules(noncurrentVersionExpirationDays: number): LifecycleRule[] {
+  return housekeepingRules(noncurrentVersionExpirationDays);
+}
+
+function housekeepingRules(noncurrentDays: number): LifecycleRule[] {
+  return [
+    {
+      id: 'noncurrent-versions',
+      status: 'Enabled',
+      filter: { prefix: '' },
+      noncurrentVersionExpiration: { noncurrentDays },
+      abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+    },
+  ];
+}

@@ -1,0 +1,218 @@
+/**
+ * The bus bridge: an event bus with an archive, one EventBridge Pipe per bridged aggregate type from the
+ * stream to the bus (filter, input template, retries, DLQ), and an example rule → SQS consumer with its DLQ.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { checkIntRange, checkPattern } from './arg-checks.js';
+import {
+  DETAIL_TYPE_PATH,
+  ENVELOPE_INPUT_TEMPLATE,
+  eventSource,
+  exampleRules,
+  pipeFilterPattern,
+} from './bus-routing.js';
+import { ComponentArgsError } from './errors.js';
+import { assumeRolePolicy, pipePolicy, queueFromRulesPolicy } from './iam-policies.js';
+
+/** Arguments of {@link BusBridge}. */
+export interface BusBridgeArgs {
+  readonly streamArn: pulumi.Input<string>;
+  readonly streamKeyArn: pulumi.Input<string>;
+  readonly accountId: pulumi.Input<string>;
+  readonly busName: pulumi.Input<string>;
+  /** Events carry `source = <sourcePrefix>.<aggregateType>`. Plain: it names resources. */
+  readonly sourcePrefix: string;
+  /** One pipe each. Plain: it decides how many pipes exist. */
+  readonly aggregateTypes: readonly string[];
+  /** 0 keeps events forever. @default 30 */
+  readonly archiveRetentionDays?: pulumi.Input<number>;
+  /** ≤ 10: an event bus target takes at most 10 entries per batch. @default 10 */
+  readonly batchSize?: pulumi.Input<number>;
+  /** @default 1 */
+  readonly batchingWindowSeconds?: pulumi.Input<number>;
+  /** @default 10 */
+  readonly maximumRetryAttempts?: pulumi.Input<number>;
+  /** @default 86400 */
+  readonly maximumRecordAgeSeconds?: pulumi.Input<number>;
+  /** @default 5 */
+  readonly consumerMaxReceiveCount?: pulumi.Input<number>;
+}
+
+/** Dead-letter queues keep messages the longest SQS allows: 14 days. */
+const DLQ_RETENTION_SECONDS = 1_209_600;
+
+/** Event bus, pipes, example rule and consumer. */
+export class BusBridge extends pulumi.ComponentResource {
+  readonly bus: aws.cloudwatch.EventBus;
+  readonly pipes: aws.pipes.Pipe[];
+  readonly pipeDeadLetterQueue: aws.sqs.Queue;
+  readonly deliveryDeadLetterQueue: aws.sqs.Queue;
+  readonly consumerQueue: aws.sqs.Queue;
+  readonly consumerDeadLetterQueue: aws.sqs.Queue;
+  readonly busName: pulumi.Output<string>;
+  readonly busArn: pulumi.Output<string>;
+  /** Rule name → consumer queue URL, as the local stack's `endpoints.json` lists them. */
+  readonly queueUrls: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: BusBridgeArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('pipeline:bus:BusBridge', name, {}, opts);
+    const c = 'BusBridge';
+    checkIntRange(c, 'batchSize', args.batchSize, 1, 10);
+    checkIntRange(c, 'batchingWindowSeconds', args.batchingWindowSeconds, 0, 300);
+    checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
+    checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
+    checkPattern(
+      c,
+      'sourcePrefix',
+      args.sourcePrefix,
+      /^[a-z0-9][a-z0-9.-]*$/,
+      'must be dotted lower-case words',
+    );
+    if (args.aggregateTypes.length === 0) {
+      throw new ComponentArgsError(c, 'aggregateTypes', 'must name at least one aggregate type');
+    }
+    const parent = { parent: this };
+
+    this.bus = new aws.cloudwatch.EventBus(name, { name: args.busName }, parent);
+    new aws.cloudwatch.EventArchive(
+      `${name}-archive`,
+      {
+        eventSourceArn: this.bus.arn,
+        retentionDays: args.archiveRetentionDays ?? 30,
+        description: 'Every event on the bus, for EventBridge replays',
+      },
+      parent,
+    );
+
+    // Pipes put only failure metadata (shard, sequence range) here; the records stay in the stream and archive.
+    this.pipeDeadLetterQueue = new aws.sqs.Queue(
+      `${name}-pipe-dlq`,
+      { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+      parent,
+    );
+    const role = new aws.iam.Role(
+      `${name}-pipe-role`,
+      {
+        assumeRolePolicy: pulumi
+          .output(args.accountId)
+          .apply((accountId) => JSON.stringify(assumeRolePolicy('pipes.amazonaws.com', accountId))),
+      },
+      parent,
+    );
+    const rolePolicy = new aws.iam.RolePolicy(
+      `${name}-pipe-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([args.streamArn, args.streamKeyArn, this.bus.arn, this.pipeDeadLetterQueue.arn])
+          .apply(([streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn]) =>
+            JSON.stringify(pipePolicy({ streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn })),
+          ),
+      },
+      parent,
+    );
+    this.pipes = args.aggregateTypes.map(
+      (aggregateType) =>
+        new aws.pipes.Pipe(
+          `${name}-${aggregateType}`,
+          {
+            description: `Stream → bus for ${aggregateType} events`,
+            roleArn: role.arn,
+            source: args.streamArn,
+            target: this.bus.arn,
+            sourceParameters: {
+              filterCriteria: { filters: [{ pattern: pipeFilterPattern(aggregateType) }] },
+              kinesisStreamParameters: {
+                startingPosition: 'TRIM_HORIZON',
+                batchSize: args.batchSize ?? 10,
+                maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
+                maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
+                maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+                onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+                deadLetterConfig: { arn: this.pipeDeadLetterQueue.arn },
+              },
+            },
+            targetParameters: {
+              inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+              eventbridgeEventBusParameters: {
+                detailType: DETAIL_TYPE_PATH,
+                // A pipe's source may be a JSON path or a constant, not a mix: hence one pipe per aggregate type.
+                source: eventSource(args.sourcePrefix, aggregateType),
+              },
+            },
+          },
+          { parent: this, dependsOn: [rolePolicy] },
+        ),
+    );
+
+    this.deliveryDeadLetterQueue = new aws.sqs.Queue(
+      `${name}-delivery-dlq`,
+      { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+      parent,
+    );
+    this.consumerDeadLetterQueue = new aws.sqs.Queue(
+      `${name}-consumer-dlq`,
+      { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
+      parent,
+    );
+    this.consumerQueue = new aws.sqs.Queue(
+      `${name}-consumer`,
+      {
+        sqsManagedSseEnabled: true,
+        visibilityTimeoutSeconds: 60,
+        redrivePolicy: pulumi
+          .all([this.consumerDeadLetterQueue.arn, args.consumerMaxReceiveCount ?? 5])
+          .apply(([deadLetterTargetArn, maxReceiveCount]) =>
+            JSON.stringify({ deadLetterTargetArn, maxReceiveCount }),
+          ),
+      },
+      parent,
+    );
+    const rules = exampleRules(args.sourcePrefix, args.aggregateTypes).map((rule) => {
+      const eventRule = new aws.cloudwatch.EventRule(
+        `${name}-${rule.name}`,
+        {
+          eventBusName: this.bus.name,
+          description: rule.description,
+          eventPattern: JSON.stringify(rule.eventPattern),
+        },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${rule.name}-consumer`,
+        {
+          rule: eventRule.name,
+          eventBusName: this.bus.name,
+          arn: this.consumerQueue.arn,
+          retryPolicy: { maximumRetryAttempts: 185, maximumEventAgeInSeconds: 86_400 },
+          deadLetterConfig: { arn: this.deliveryDeadLetterQueue.arn },
+        },
+        parent,
+      );
+      return { name: rule.name, arn: eventRule.arn };
+    });
+    const ruleArns = pulumi.all(rules.map((r) => r.arn));
+    for (const [queueName, queue] of [
+      ['consumer', this.consumerQueue],
+      ['delivery-dlq', this.deliveryDeadLetterQueue],
+    ] as const) {
+      new aws.sqs.QueuePolicy(
+        `${name}-${queueName}-policy`,
+        {
+          queueUrl: queue.url,
+          policy: pulumi
+            .all([queue.arn, ruleArns])
+            .apply(([queueArn, arns]) => JSON.stringify(queueFromRulesPolicy(queueArn, arns))),
+        },
+        parent,
+      );
+    }
+    this.busName = this.bus.name;
+    this.busArn = this.bus.arn;
+    this.queueUrls = this.consumerQueue.url.apply((url) =>
+      Object.fromEntries(rules.map((r) => [r.name, url])),
+    );
+    this.registerOutputs({ busName: this.busName, busArn: this.busArn, queueUrls: this.queueUrls });
+  }
+}

@@ -1,0 +1,95 @@
+/** A bundled Node.js 22 arm64 Lambda function with its own role, inline policy and log group. */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { checkIntRange } from './arg-checks.js';
+import type { BundledHandler } from './handler-bundle.js';
+import { assumeRolePolicy, logWriteStatement, type PolicyStatement, policyDocument } from './iam-policies.js';
+
+/** Arguments of {@link NodeFunction}. */
+export interface NodeFunctionArgs {
+  /** The bundled handler (code archive and `handler` setting). */
+  readonly code: BundledHandler;
+  /** What the function may do besides writing its own logs. */
+  readonly policyStatements: pulumi.Input<readonly PolicyStatement[]>;
+  readonly environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** @default 256 */
+  readonly memoryMb?: pulumi.Input<number>;
+  /** @default 30 */
+  readonly timeoutSeconds?: pulumi.Input<number>;
+  /** @default 14 */
+  readonly logRetentionDays?: pulumi.Input<number>;
+  readonly description?: pulumi.Input<string>;
+}
+
+/** One Lambda function: role (trusting only Lambda), inline least-privilege policy, log group, function. */
+export class NodeFunction extends pulumi.ComponentResource {
+  readonly role: aws.iam.Role;
+  readonly rolePolicy: aws.iam.RolePolicy;
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly function: aws.lambda.Function;
+  readonly functionName: pulumi.Output<string>;
+  readonly functionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: NodeFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('pipeline:compute:NodeFunction', name, {}, opts);
+    checkIntRange('NodeFunction', 'memoryMb', args.memoryMb, 128, 10_240);
+    checkIntRange('NodeFunction', 'timeoutSeconds', args.timeoutSeconds, 1, 900);
+
+    // A named log group (rather than Lambda's implicit /aws/lambda/<fn>) so retention is set before the
+    // first invocation and the function's policy can name the group's ARN.
+    this.logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      {
+        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
+        retentionInDays: args.logRetentionDays ?? 14,
+      },
+      { parent: this },
+    );
+    this.role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        assumeRolePolicy: JSON.stringify(assumeRolePolicy('lambda.amazonaws.com')),
+        description: args.description,
+      },
+      { parent: this },
+    );
+    this.rolePolicy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: this.role.id,
+        policy: pulumi
+          .all([args.policyStatements, this.logGroup.arn])
+          .apply(([statements, logGroupArn]) =>
+            JSON.stringify(policyDocument(...statements, logWriteStatement(logGroupArn))),
+          ),
+      },
+      { parent: this },
+    );
+    this.function = new aws.lambda.Function(
+      name,
+      {
+        description: args.description,
+        runtime: 'nodejs22.x',
+        architectures: ['arm64'],
+        handler: args.code.handler,
+        code: args.code.archive,
+        role: this.role.arn,
+        memorySize: args.memoryMb ?? 256,
+        timeout: args.timeoutSeconds ?? 30,
+        environment: {
+          variables: pulumi.output(args.environment ?? {}).apply((variables) => ({
+            ...variables,
+            // The bundle ships an external source map; stack traces point at the TypeScript sources.
+            NODE_OPTIONS: '--enable-source-maps',
+          })),
+        },
+        loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      },
+      // The policy must exist before the first invocation (and before an event source mapping validates it).
+      { parent: this, dependsOn: [this.rolePolicy] },
+    );
+    this.functionName = this.function.name;
+    this.functionArn = this.function.arn;
+    this.registerOutputs({ functionName: this.functionName, functionArn: this.functionArn });
+  }
+}

@@ -1,0 +1,188 @@
+/** Wires the components into one pipeline from a stack's validated config. */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { Archive } from './archive.js';
+import { ARCHIVE_EVENTS_ROOT, FAILED_BATCHES_ROOT } from './archive-layout.js';
+import { BusBridge } from './bus-bridge.js';
+import type { PipelineConfig } from './config-schema.js';
+import { DataKey } from './data-key.js';
+import { EventStream } from './event-stream.js';
+import { esbuildBundler, type HandlerBundler } from './handler-bundle.js';
+import { IngestApi } from './ingest-api.js';
+import { Observability } from './observability.js';
+import { StreamProcessor } from './stream-processor.js';
+
+/** The Lambda entries the program bundles. */
+export const HANDLER_ENTRIES = {
+  streamProcessor: 'processors/stream-processor/handler.ts',
+  ingest: 'processors/ingest/handler.ts',
+} as const;
+
+/** Powertools service name of the stream processor: the `service` dimension its alarms select. */
+export const PROCESSOR_SERVICE_NAME = 'stream-processor';
+
+/** Options of {@link createPipeline}. */
+export interface PipelineOptions {
+  /** @default esbuildBundler() — tests pass a stub. */
+  readonly bundler?: HandlerBundler;
+}
+
+/** The stack outputs: what `pulumi stack output --json` gives load tests, replay and operators. */
+export interface PipelineOutputs {
+  readonly region: pulumi.Output<string>;
+  readonly streamName: pulumi.Output<string>;
+  readonly streamArn: pulumi.Output<string>;
+  readonly ingestUrl: pulumi.Output<string>;
+  readonly ingestTokenSecretArn: pulumi.Output<string>;
+  readonly ingestToken: pulumi.Output<string>;
+  readonly tableName: pulumi.Output<string>;
+  readonly bucketName: pulumi.Output<string>;
+  readonly archivePrefix: string;
+  readonly deadLetterBucketName: pulumi.Output<string>;
+  readonly quarantinePrefix: pulumi.Output<string>;
+  readonly failedBatchesPrefix: string;
+  readonly busName: pulumi.Output<string>;
+  readonly busArn: pulumi.Output<string>;
+  readonly eventSourcePrefix: string;
+  readonly queues: pulumi.Output<Record<string, string>>;
+  readonly processorFunctionName: pulumi.Output<string>;
+  readonly deliveryStreamName: pulumi.Output<string>;
+  readonly alarmTopicArn: pulumi.Output<string>;
+  readonly dashboardUrl: pulumi.Output<string>;
+}
+
+/**
+ * Declares the whole pipeline for one stack.
+ *
+ * @example
+ * const outputs = createPipeline(loadPipelineConfig());
+ * export const streamName = outputs.streamName;
+ */
+export function createPipeline(config: PipelineConfig, options: PipelineOptions = {}): PipelineOutputs {
+  const bundle = options.bundler ?? esbuildBundler();
+  const stack = pulumi.getStack();
+  const identity = aws.getCallerIdentityOutput();
+  const partition = aws.getPartitionOutput();
+  const region = aws.getRegionOutput().region;
+  const disposable = config.archive.forceDestroy;
+  const logRetentionDays = config.logs.retentionDays;
+
+  const dataKey = new DataKey('data', { accountId: identity.accountId, partition: partition.partition });
+  const stream = new EventStream('events', {
+    capacity: config.stream,
+    retentionHours: config.stream.retentionHours,
+    enhancedFanOut: config.processor.enhancedFanOut,
+  });
+  const archive = new Archive('archive', {
+    streamArn: stream.streamArn,
+    streamKeyArn: stream.keyArn,
+    dataKeyArn: dataKey.keyArn,
+    accountId: identity.accountId,
+    bufferSizeMiB: config.archive.bufferSizeMiB,
+    bufferIntervalSeconds: config.archive.bufferIntervalSeconds,
+    lifecycle: config.archive,
+    logRetentionDays,
+    forceDestroy: config.archive.forceDestroy,
+  });
+  const p = config.processor;
+  const processor = new StreamProcessor('processor', {
+    streamArn: stream.streamArn,
+    streamKeyArn: stream.keyArn,
+    ...(stream.consumerArn === undefined ? {} : { consumerArn: stream.consumerArn }),
+    code: bundle({ entry: HANDLER_ENTRIES.streamProcessor }),
+    dataKeyArn: dataKey.keyArn,
+    batchSize: p.batchSize,
+    batchingWindowSeconds: p.batchingWindowSeconds,
+    parallelizationFactor: p.parallelizationFactor,
+    maximumRetryAttempts: p.maximumRetryAttempts,
+    maximumRecordAgeSeconds: p.maximumRecordAgeSeconds,
+    maxGapAgeSeconds: p.maxGapAgeSeconds,
+    writeConcurrency: p.writeConcurrency,
+    maxWriteAttempts: p.maxWriteAttempts,
+    memoryMb: p.memoryMb,
+    timeoutSeconds: p.timeoutSeconds,
+    logLevel: p.logLevel,
+    logRetentionDays,
+    metricsNamespace: p.metricsNamespace,
+    serviceName: PROCESSOR_SERVICE_NAME,
+    quarantinePrefix: p.quarantinePrefix,
+    noncurrentVersionExpirationDays: config.archive.noncurrentVersionExpirationDays,
+    disposable,
+  });
+  const b = config.bus;
+  const bus = new BusBridge('bus', {
+    streamArn: stream.streamArn,
+    streamKeyArn: stream.keyArn,
+    accountId: identity.accountId,
+    busName: b.name ?? `ordered-events-${stack}`,
+    sourcePrefix: b.sourcePrefix,
+    aggregateTypes: b.aggregateTypes,
+    archiveRetentionDays: b.archiveRetentionDays,
+    batchSize: b.pipeBatchSize,
+    batchingWindowSeconds: b.pipeBatchingWindowSeconds,
+    maximumRetryAttempts: b.pipeMaximumRetryAttempts,
+    maximumRecordAgeSeconds: b.pipeMaximumRecordAgeSeconds,
+    consumerMaxReceiveCount: b.consumerMaxReceiveCount,
+  });
+  const ingest = new IngestApi('ingest', {
+    streamName: stream.streamName,
+    streamArn: stream.streamArn,
+    streamKeyArn: stream.keyArn,
+    dataKeyArn: dataKey.keyArn,
+    code: bundle({ entry: HANDLER_ENTRIES.ingest }),
+    throttleRateLimit: config.ingest.throttleRateLimit,
+    throttleBurstLimit: config.ingest.throttleBurstLimit,
+    memoryMb: config.ingest.memoryMb,
+    timeoutSeconds: config.ingest.timeoutSeconds,
+    logRetentionDays,
+    logLevel: p.logLevel,
+    secretRecoveryWindowInDays: disposable ? 0 : 7,
+  });
+  const a = config.alarms;
+  const observability = new Observability('observability', {
+    targets: {
+      processorFunctionName: processor.functionName,
+      ingestFunctionName: ingest.functionName,
+      streamName: stream.streamName,
+      deliveryStreamName: archive.deliveryStreamName,
+      deadLetterQueueNames: {
+        pipe: bus.pipeDeadLetterQueue.name,
+        delivery: bus.deliveryDeadLetterQueue.name,
+        consumer: bus.consumerDeadLetterQueue.name,
+      },
+      metricsNamespace: p.metricsNamespace,
+      serviceName: PROCESSOR_SERVICE_NAME,
+    },
+    apiId: ingest.apiId,
+    tableName: processor.tableName,
+    region,
+    thresholds: a,
+    periodSeconds: a.periodSeconds,
+    evaluationPeriods: a.evaluationPeriods,
+    ...(a.notificationEmail === undefined ? {} : { notificationEmail: a.notificationEmail }),
+    topicKeyArn: dataKey.keyArn,
+  });
+
+  return {
+    region,
+    streamName: stream.streamName,
+    streamArn: stream.streamArn,
+    ingestUrl: ingest.url,
+    ingestTokenSecretArn: ingest.tokenSecretArn,
+    ingestToken: ingest.token,
+    tableName: processor.tableName,
+    bucketName: archive.bucketName,
+    archivePrefix: ARCHIVE_EVENTS_ROOT,
+    deadLetterBucketName: processor.deadLetterBucketName,
+    quarantinePrefix: processor.quarantinePrefix,
+    failedBatchesPrefix: FAILED_BATCHES_ROOT,
+    busName: bus.busName,
+    busArn: bus.busArn,
+    eventSourcePrefix: b.sourcePrefix,
+    queues: bus.queueUrls,
+    processorFunctionName: processor.functionName,
+    deliveryStreamName: archive.deliveryStreamName,
+    alarmTopicArn: observability.topicArn,
+    dashboardUrl: observability.dashboardUrl,
+  };
+}

@@ -1,0 +1,189 @@
+/**
+ * The stream processor: the aggregate table, the dead-letter bucket (quarantine prefix and the event source
+ * mapping's S3 on-failure destination), the bundled function and its Kinesis event source mapping.
+ */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { deadLetterLifecycleRules } from './archive-layout.js';
+import { checkIntRange, checkPattern } from './arg-checks.js';
+import type { BundledHandler } from './handler-bundle.js';
+import { streamProcessorStatements } from './iam-policies.js';
+import { NodeFunction } from './node-function.js';
+import { SecureBucket } from './secure-bucket.js';
+
+/** Arguments of {@link StreamProcessor}. */
+export interface StreamProcessorArgs {
+  readonly streamArn: pulumi.Input<string>;
+  readonly streamKeyArn: pulumi.Input<string>;
+  /** Read through this enhanced fan-out consumer instead of polling the shared shard throughput. */
+  readonly consumerArn?: pulumi.Input<string>;
+  /** The bundled `processors/stream-processor/handler.ts`. */
+  readonly code: BundledHandler;
+  /** KMS key of the table and the dead-letter bucket. */
+  readonly dataKeyArn: pulumi.Input<string>;
+  /** @default 100 */
+  readonly batchSize?: pulumi.Input<number>;
+  /** @default 1 */
+  readonly batchingWindowSeconds?: pulumi.Input<number>;
+  /** 1–10. @default 1 */
+  readonly parallelizationFactor?: pulumi.Input<number>;
+  /** @default 10 */
+  readonly maximumRetryAttempts?: pulumi.Input<number>;
+  /** @default 86400 */
+  readonly maximumRecordAgeSeconds?: pulumi.Input<number>;
+  /** @default 300 */
+  readonly maxGapAgeSeconds?: pulumi.Input<number>;
+  /** @default 16 */
+  readonly writeConcurrency?: pulumi.Input<number>;
+  /** @default 5 */
+  readonly maxWriteAttempts?: pulumi.Input<number>;
+  /** @default 512 */
+  readonly memoryMb?: pulumi.Input<number>;
+  /** @default 60 */
+  readonly timeoutSeconds?: pulumi.Input<number>;
+  /** @default 'INFO' */
+  readonly logLevel?: pulumi.Input<string>;
+  /** @default 14 */
+  readonly logRetentionDays?: pulumi.Input<number>;
+  /** EMF namespace; alarms read the same one. */
+  readonly metricsNamespace: pulumi.Input<string>;
+  /** Powertools service name: the `service` dimension of every metric. */
+  readonly serviceName: pulumi.Input<string>;
+  /** @default 'quarantine/' */
+  readonly quarantinePrefix?: pulumi.Input<string>;
+  /** @default 30 */
+  readonly noncurrentVersionExpirationDays?: number;
+  /** Disposable stack: no deletion protection on the table, `forceDestroy` on the bucket. @default false */
+  readonly disposable?: boolean;
+}
+
+/** The ordered, idempotent projection writer. */
+export class StreamProcessor extends pulumi.ComponentResource {
+  readonly table: aws.dynamodb.Table;
+  readonly deadLetters: SecureBucket;
+  readonly fn: NodeFunction;
+  readonly eventSourceMapping: aws.lambda.EventSourceMapping;
+  readonly tableName: pulumi.Output<string>;
+  readonly tableArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly deadLetterBucketName: pulumi.Output<string>;
+  readonly quarantinePrefix: pulumi.Output<string>;
+
+  constructor(name: string, args: StreamProcessorArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('pipeline:processor:StreamProcessor', name, {}, opts);
+    const c = 'StreamProcessor';
+    checkIntRange(c, 'batchSize', args.batchSize, 1, 10_000);
+    checkIntRange(c, 'batchingWindowSeconds', args.batchingWindowSeconds, 0, 300);
+    checkIntRange(c, 'parallelizationFactor', args.parallelizationFactor, 1, 10);
+    checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
+    checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
+    checkPattern(
+      c,
+      'quarantinePrefix',
+      args.quarantinePrefix,
+      /^[^/].*\/$/,
+      'must be a relative prefix ending in /',
+    );
+    const parent = { parent: this };
+
+    this.table = new aws.dynamodb.Table(
+      `${name}-aggregates`,
+      {
+        billingMode: 'PAY_PER_REQUEST',
+        hashKey: 'pk',
+        rangeKey: 'sk',
+        attributes: [
+          { name: 'pk', type: 'S' },
+          { name: 'sk', type: 'S' },
+        ],
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: args.dataKeyArn },
+        deletionProtectionEnabled: !args.disposable,
+      },
+      parent,
+    );
+    this.deadLetters = new SecureBucket(
+      `${name}-dead-letters`,
+      {
+        kmsKeyArn: args.dataKeyArn,
+        lifecycleRules: deadLetterLifecycleRules(args.noncurrentVersionExpirationDays ?? 30),
+        forceDestroy: args.disposable ?? false,
+      },
+      parent,
+    );
+    const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? 'quarantine/');
+    this.fn = new NodeFunction(
+      name,
+      {
+        description: 'Applies each aggregate’s events exactly once, in sequence order',
+        code: args.code,
+        memoryMb: args.memoryMb ?? 512,
+        timeoutSeconds: args.timeoutSeconds ?? 60,
+        logRetentionDays: args.logRetentionDays,
+        policyStatements: pulumi
+          .all([
+            args.streamArn,
+            args.streamKeyArn,
+            args.consumerArn,
+            this.table.arn,
+            this.deadLetters.bucketArn,
+            args.dataKeyArn,
+          ])
+          .apply(([streamArn, streamKeyArn, consumerArn, tableArn, deadLetterBucketArn, dataKeyArn]) =>
+            streamProcessorStatements({
+              streamArn,
+              streamKeyArn,
+              ...(consumerArn === undefined ? {} : { consumerArn }),
+              tableArn,
+              deadLetterBucketArn,
+              dataKeyArn,
+            }),
+          ),
+        environment: {
+          TABLE_NAME: this.table.name,
+          QUARANTINE_BUCKET: this.deadLetters.bucketName,
+          QUARANTINE_PREFIX: quarantinePrefix,
+          MAX_GAP_AGE_SECONDS: pulumi.output(args.maxGapAgeSeconds ?? 300).apply(String),
+          WRITE_CONCURRENCY: pulumi.output(args.writeConcurrency ?? 16).apply(String),
+          MAX_WRITE_ATTEMPTS: pulumi.output(args.maxWriteAttempts ?? 5).apply(String),
+          PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
+          POWERTOOLS_SERVICE_NAME: args.serviceName,
+          POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
+          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+        },
+      },
+      { parent: this, dependsOn: this.deadLetters.ready },
+    );
+    this.eventSourceMapping = new aws.lambda.EventSourceMapping(
+      `${name}-source`,
+      {
+        eventSourceArn: args.consumerArn ?? args.streamArn,
+        functionName: this.fn.functionArn,
+        // From the oldest record: a new stack processes everything already on the stream.
+        startingPosition: 'TRIM_HORIZON',
+        batchSize: args.batchSize ?? 100,
+        maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
+        parallelizationFactor: args.parallelizationFactor ?? 1,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        bisectBatchOnFunctionError: true,
+        maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
+        maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+        // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.
+        destinationConfig: { onFailure: { destinationArn: this.deadLetters.bucketArn } },
+      },
+      { parent: this, dependsOn: [this.fn.rolePolicy] },
+    );
+    this.tableName = this.table.name;
+    this.tableArn = this.table.arn;
+    this.functionName = this.fn.functionName;
+    this.deadLetterBucketName = this.deadLetters.bucketName;
+    this.quarantinePrefix = quarantinePrefix;
+    this.registerOutputs({
+      tableName: this.tableName,
+      tableArn: this.tableArn,
+      functionName: this.functionName,
+      deadLetterBucketName: this.deadLetterBucketName,
+      quarantinePrefix: this.quarantinePrefix,
+    });
+  }
+}

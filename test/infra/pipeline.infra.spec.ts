@@ -1,0 +1,329 @@
+import type { ResourceValidationArgs } from '@pulumi/policy';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { pipelinePolicies } from '../../policy/policies.js';
+import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import { HANDLER_ENTRIES, type PipelineOutputs } from '../../pulumi/pipeline.js';
+import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import {
+  ACCOUNT_ID,
+  installMocks,
+  named,
+  ofType,
+  parsePolicy,
+  type RecordedResource,
+  resolve,
+  stubBundler,
+  waitForRegistrations,
+} from './pulumi-mocks.js';
+
+const T = {
+  esm: 'aws:lambda/eventSourceMapping:EventSourceMapping',
+  fn: 'aws:lambda/function:Function',
+  stream: 'aws:kinesis/stream:Stream',
+  consumer: 'aws:kinesis/streamConsumer:StreamConsumer',
+  firehose: 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream',
+  pipe: 'aws:pipes/pipe:Pipe',
+  bus: 'aws:cloudwatch/eventBus:EventBus',
+  archive: 'aws:cloudwatch/eventArchive:EventArchive',
+  table: 'aws:dynamodb/table:Table',
+  bucket: 'aws:s3/bucket:Bucket',
+  sse: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
+  pab: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
+  versioning: 'aws:s3/bucketVersioning:BucketVersioning',
+  lifecycle: 'aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration',
+  queue: 'aws:sqs/queue:Queue',
+  topic: 'aws:sns/topic:Topic',
+  secret: 'aws:secretsmanager/secret:Secret',
+  alarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
+  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
+  role: 'aws:iam/role:Role',
+  stage: 'aws:apigatewayv2/stage:Stage',
+  route: 'aws:apigatewayv2/route:Route',
+  dashboard: 'aws:cloudwatch/dashboard:Dashboard',
+  subscription: 'aws:sns/topicSubscription:TopicSubscription',
+} as const;
+
+describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) => {
+  let resources: RecordedResource[];
+  let config: PipelineConfig;
+  let outputs: PipelineOutputs;
+  let bundler: ReturnType<typeof stubBundler>;
+
+  beforeAll(async () => {
+    config = loadStackConfigFile(stack);
+    resources = await installMocks(stack);
+    bundler = stubBundler();
+    // Imported after setMocks so every resource registers against the mock monitor.
+    const { createPipeline } = await import('../../pulumi/pipeline.js');
+    outputs = createPipeline(config, { bundler });
+    await waitForRegistrations();
+  });
+
+  it('bundles exactly the two handlers', () => {
+    expect(bundler.entries.map((e) => e.entry).sort()).toEqual(
+      [HANDLER_ENTRIES.ingest, HANDLER_ENTRIES.streamProcessor].sort(),
+    );
+  });
+
+  it('maps the processor for ordering: partial batch response, bisect, bounded parallelism, S3 on-failure', () => {
+    const [esm, ...others] = ofType(resources, T.esm);
+    expect(others).toHaveLength(0);
+    const inputs = esm?.inputs ?? {};
+    expect(inputs.functionResponseTypes).toEqual(['ReportBatchItemFailures']);
+    expect(inputs.bisectBatchOnFunctionError).toBe(true);
+    expect(inputs.parallelizationFactor).toBe(config.processor.parallelizationFactor);
+    expect(inputs.parallelizationFactor as number).toBeLessThanOrEqual(10);
+    expect(inputs.batchSize).toBe(config.processor.batchSize);
+    expect(inputs.maximumBatchingWindowInSeconds).toBe(config.processor.batchingWindowSeconds);
+    expect(inputs.maximumRetryAttempts).toBe(config.processor.maximumRetryAttempts);
+    expect(inputs.maximumRecordAgeInSeconds).toBe(config.processor.maximumRecordAgeSeconds);
+    expect(inputs.startingPosition).toBe('TRIM_HORIZON');
+    const deadLetters = named(resources, T.bucket, 'processor-dead-letters');
+    expect(inputs.destinationConfig).toEqual({
+      onFailure: { destinationArn: `arn:aws:s3:::${deadLetters.name}-bucket` },
+    });
+  });
+
+  it('reads through the enhanced fan-out consumer exactly when the stack enables it', () => {
+    const consumers = ofType(resources, T.consumer);
+    const source = ofType(resources, T.esm)[0]?.inputs.eventSourceArn as string;
+    if (config.processor.enhancedFanOut) {
+      expect(consumers).toHaveLength(1);
+      expect(source).toContain('streamconsumer/');
+    } else {
+      expect(consumers).toHaveLength(0);
+      expect(source).toMatch(/^arn:aws:kinesis:.*:stream\//);
+    }
+  });
+
+  it('runs both functions on Node.js 22, arm64, with the processor environment the handler reads', () => {
+    const fns = ofType(resources, T.fn);
+    expect(fns).toHaveLength(2);
+    for (const fn of fns) {
+      expect(fn.inputs.runtime).toBe('nodejs22.x');
+      expect(fn.inputs.architectures).toEqual(['arm64']);
+      expect(fn.inputs.handler).toBe('index.handler');
+    }
+    const env = (
+      named(resources, T.fn, 'processor').inputs.environment as { variables: Record<string, string> }
+    ).variables;
+    expect(Object.keys(env).sort()).toEqual(
+      [
+        'MAX_GAP_AGE_SECONDS',
+        'MAX_WRITE_ATTEMPTS',
+        'NODE_OPTIONS',
+        'POWERTOOLS_LOG_LEVEL',
+        'POWERTOOLS_METRICS_NAMESPACE',
+        'POWERTOOLS_SERVICE_NAME',
+        'PROCESSOR_VERSION',
+        'QUARANTINE_BUCKET',
+        'QUARANTINE_PREFIX',
+        'TABLE_NAME',
+        'WRITE_CONCURRENCY',
+      ].sort(),
+    );
+    expect(env.MAX_GAP_AGE_SECONDS).toBe(String(config.processor.maxGapAgeSeconds));
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe(config.processor.metricsNamespace);
+    expect(env.QUARANTINE_PREFIX).toBe('quarantine/');
+    const ingestEnv = (
+      named(resources, T.fn, 'ingest').inputs.environment as { variables: Record<string, string> }
+    ).variables;
+    expect(ingestEnv.STREAM_NAME).toBe('events-physical');
+    expect(ingestEnv.INGEST_TOKEN_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
+  });
+
+  it('sizes the stream from the config', () => {
+    const stream = named(resources, T.stream, 'events').inputs;
+    expect(stream.retentionPeriod).toBe(config.stream.retentionHours);
+    if (config.stream.mode === 'provisioned') {
+      expect(stream.streamModeDetails).toEqual({ streamMode: 'PROVISIONED' });
+      expect(stream.shardCount).toBe(config.stream.shardCount);
+    } else {
+      expect(stream.streamModeDetails).toEqual({ streamMode: 'ON_DEMAND' });
+      expect(stream.shardCount).toBeUndefined();
+    }
+  });
+
+  it('feeds Firehose from the stream into the archive bucket: GZIP, hourly prefix, error prefix, newline', () => {
+    const [firehose] = ofType(resources, T.firehose);
+    const streamArn = `arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/events-physical`;
+    expect(firehose?.inputs.kinesisSourceConfiguration).toMatchObject({ kinesisStreamArn: streamArn });
+    const s3 = firehose?.inputs.extendedS3Configuration as Record<string, unknown>;
+    expect(s3.bucketArn).toBe('arn:aws:s3:::archive-bucket-bucket');
+    expect(s3.compressionFormat).toBe('GZIP');
+    expect(s3.prefix).toBe('events/!{timestamp:yyyy/MM/dd/HH}/');
+    expect(s3.errorOutputPrefix).toMatch(/^errors\//);
+    expect(s3.bufferingSize).toBe(config.archive.bufferSizeMiB);
+    expect(s3.bufferingInterval).toBe(config.archive.bufferIntervalSeconds);
+    expect(s3.kmsKeyArn).toMatch(/^arn:aws:kms:/);
+    expect(s3.processingConfiguration).toEqual({
+      enabled: true,
+      processors: [{ type: 'AppendDelimiterToRecord' }],
+    });
+  });
+
+  it('pipes the stream to the bus with filter, envelope template, dynamic detail-type, retries and DLQ', () => {
+    const pipes = ofType(resources, T.pipe);
+    expect(pipes).toHaveLength(config.bus.aggregateTypes.length);
+    const bus = ofType(resources, T.bus)[0];
+    expect(bus?.inputs.name).toBe(config.bus.name ?? `ordered-events-${stack}`);
+    for (const pipe of pipes) {
+      expect(pipe.inputs.source).toBe(`arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/events-physical`);
+      expect(pipe.inputs.target).toBe(
+        `arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:eventbus/${bus?.inputs.name}`,
+      );
+      const source = pipe.inputs.sourceParameters as {
+        kinesisStreamParameters: Record<string, unknown>;
+        filterCriteria: { filters: { pattern: string }[] };
+      };
+      expect(source.kinesisStreamParameters.batchSize as number).toBeLessThanOrEqual(10);
+      expect(source.kinesisStreamParameters.maximumRetryAttempts).toBe(config.bus.pipeMaximumRetryAttempts);
+      expect(source.kinesisStreamParameters.deadLetterConfig).toMatchObject({
+        arn: expect.stringMatching(/^arn:aws:sqs:/),
+      });
+      expect(JSON.parse(source.filterCriteria.filters[0]?.pattern ?? '{}')).toMatchObject({
+        data: { aggregateType: [expect.any(String)] },
+      });
+      const target = pipe.inputs.targetParameters as {
+        inputTemplate: string;
+        eventbridgeEventBusParameters: { detailType: string; source: string };
+      };
+      expect(target.inputTemplate).toBe('{"envelope": <$.data>}');
+      expect(target.eventbridgeEventBusParameters.detailType).toBe('$.data.type');
+      expect(config.bus.aggregateTypes.map((t) => `${config.bus.sourcePrefix}.${t}`)).toContain(
+        target.eventbridgeEventBusParameters.source,
+      );
+    }
+    expect(ofType(resources, T.archive)[0]?.inputs.retentionDays).toBe(config.bus.archiveRetentionDays);
+  });
+
+  it('encrypts every data store', () => {
+    expect(named(resources, T.stream, 'events').inputs).toMatchObject({
+      encryptionType: 'KMS',
+      kmsKeyId: expect.stringMatching(/^arn:aws:kms:/),
+    });
+    const table = ofType(resources, T.table)[0]?.inputs;
+    expect(table?.serverSideEncryption).toEqual({
+      enabled: true,
+      kmsKeyArn: expect.stringMatching(/^arn:aws:kms:/),
+    });
+    expect(table?.pointInTimeRecovery).toEqual({ enabled: true });
+    expect(table).toMatchObject({ hashKey: 'pk', rangeKey: 'sk', billingMode: 'PAY_PER_REQUEST' });
+    const buckets = ofType(resources, T.bucket);
+    expect(buckets).toHaveLength(2);
+    for (const bucket of buckets) {
+      const id = `${bucket.name}-id`;
+      const sse = ofType(resources, T.sse).find((r) => r.inputs.bucket === id);
+      expect(sse?.inputs.rules).toEqual([
+        {
+          applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: expect.any(String) },
+          bucketKeyEnabled: true,
+        },
+      ]);
+      const pab = ofType(resources, T.pab).find((r) => r.inputs.bucket === id);
+      expect(pab?.inputs).toMatchObject({
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      });
+      expect(
+        ofType(resources, T.versioning).find((r) => r.inputs.bucket === id)?.inputs.versioningConfiguration,
+      ).toEqual({ status: 'Enabled' });
+      expect(
+        ofType(resources, T.lifecycle).find((r) => r.inputs.bucket === id)?.inputs.rules,
+      ).not.toHaveLength(0);
+      expect(bucket.inputs.forceDestroy).toBe(config.archive.forceDestroy);
+    }
+    for (const queue of ofType(resources, T.queue)) expect(queue.inputs.sqsManagedSseEnabled).toBe(true);
+    for (const topic of ofType(resources, T.topic))
+      expect(topic.inputs.kmsMasterKeyId).toMatch(/^arn:aws:kms:/);
+    for (const secret of ofType(resources, T.secret)) expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+  });
+
+  it('creates the alarms with the configured thresholds, all notifying the topic', () => {
+    const alarms = new Map(
+      ofType(resources, T.alarm).map((a) => [a.name.replace(/^observability-/, ''), a.inputs]),
+    );
+    const a = config.alarms;
+    const expected: Record<string, [string, number]> = {
+      'processor-iterator-age': ['IteratorAge', a.iteratorAgeMs],
+      'stream-iterator-age': ['GetRecords.IteratorAgeMilliseconds', a.iteratorAgeMs],
+      'processor-errors': ['Errors', a.errors],
+      'processor-throttles': ['Throttles', a.throttles],
+      'ingest-errors': ['Errors', a.errors],
+      'ingest-throttles': ['Throttles', a.throttles],
+      'quarantine-writes': ['QuarantineWrites', a.quarantineWrites],
+      'stalled-aggregates': ['Stalled', a.stalled],
+      'archive-freshness': ['DeliveryToS3.DataFreshness', a.firehoseFreshnessSeconds],
+      'pipe-dlq-depth': ['ApproximateNumberOfMessagesVisible', a.dlqDepth],
+      'delivery-dlq-depth': ['ApproximateNumberOfMessagesVisible', a.dlqDepth],
+      'consumer-dlq-depth': ['ApproximateNumberOfMessagesVisible', a.dlqDepth],
+    };
+    expect([...alarms.keys()].sort()).toEqual(Object.keys(expected).sort());
+    const topic = ofType(resources, T.topic)[0];
+    for (const [id, [metricName, threshold]] of Object.entries(expected)) {
+      const alarm = alarms.get(id);
+      expect(alarm, id).toMatchObject({ metricName, threshold, period: a.periodSeconds });
+      expect(alarm?.alarmActions).toEqual([expect.stringContaining(topic?.name ?? '?')]);
+    }
+    expect(alarms.get('quarantine-writes')).toMatchObject({
+      namespace: config.processor.metricsNamespace,
+      dimensions: { service: 'stream-processor' },
+    });
+    expect(ofType(resources, T.subscription)).toHaveLength(a.notificationEmail === undefined ? 0 : 1);
+  });
+
+  it('throttles the ingest API and routes POST /events', () => {
+    const stage = ofType(resources, T.stage)[0]?.inputs;
+    expect(stage?.defaultRouteSettings).toEqual({
+      throttlingRateLimit: config.ingest.throttleRateLimit,
+      throttlingBurstLimit: config.ingest.throttleBurstLimit,
+    });
+    expect(ofType(resources, T.route)[0]?.inputs.routeKey).toBe('POST /events');
+  });
+
+  it('grants no wildcard action and no wildcard resource in any role policy', () => {
+    const policies = ofType(resources, T.rolePolicy);
+    // processor, ingest, firehose, pipe: one role each
+    expect(policies).toHaveLength(4);
+    expect(ofType(resources, T.role)).toHaveLength(4);
+    for (const policy of policies) {
+      for (const statement of parsePolicy(policy.inputs.policy).Statement) {
+        for (const action of statement.Action) expect(action, policy.name).not.toMatch(/\*/);
+        for (const resource of statement.Resource ?? []) expect(resource, policy.name).not.toBe('*');
+      }
+    }
+  });
+
+  it('exports what load tests and replay read', async () => {
+    expect(await resolve(outputs.ingestUrl)).toBe(
+      'https://ingest.execute-api.us-east-1.amazonaws.com/events',
+    );
+    expect(await resolve(outputs.streamName)).toBe('events-physical');
+    expect(await resolve(outputs.bucketName)).toBe('archive-bucket-bucket');
+    expect(await resolve(outputs.busName)).toBe(config.bus.name ?? `ordered-events-${stack}`);
+    expect(await resolve(outputs.queues)).toEqual({
+      'order-events': expect.stringMatching(/^https:\/\/sqs\./),
+    });
+    expect(await resolve(outputs.dashboardUrl)).toBe(
+      `https://us-east-1.console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/ordered-event-pipeline-${stack}`,
+    );
+    const dashboard = JSON.parse(ofType(resources, T.dashboard)[0]?.inputs.dashboardBody as string);
+    expect(dashboard.widgets.length).toBeGreaterThan(5);
+  });
+
+  it('passes every resource policy of the policy pack', async () => {
+    const reported: string[] = [];
+    for (const policy of pipelinePolicies) {
+      if (!('validateResource' in policy) || policy.validateResource === undefined) continue;
+      for (const validate of [policy.validateResource].flat()) {
+        for (const r of resources.filter((x) => x.custom)) {
+          const args = { type: r.type, props: r.inputs, urn: r.name, name: r.name } as ResourceValidationArgs;
+          await validate(args, (message) => reported.push(`${policy.name} ${r.type} ${r.name}: ${message}`));
+        }
+      }
+    }
+    expect(reported).toEqual([]);
+  });
+});

@@ -1,0 +1,262 @@
+import type {
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from '@pulumi/policy';
+import { describe, expect, it } from 'vitest';
+import {
+  alarmNotifies,
+  bucketsHardened,
+  firehoseArchiveEncrypted,
+  kinesisEventSourceMappingOrdering,
+  kinesisStreamEncrypted,
+  noWildcardIam,
+  pipelinePolicies,
+  pipeToBusLimits,
+  queueEncrypted,
+  TYPES,
+  tableEncryptedWithRecovery,
+  topicEncrypted,
+} from '../../policy/policies.js';
+
+/** Synthetic validation args, as the policy engine would pass them. */
+function resourceArgs(type: string, props: Record<string, unknown>): ResourceValidationArgs {
+  return {
+    type,
+    props,
+    urn: `urn:pulumi:dev::ordered-event-pipeline::${type}::r`,
+    name: 'r',
+    opts: {
+      protect: false,
+      ignoreChanges: [],
+      aliases: [],
+      customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      additionalSecretOutputs: [],
+    },
+    stackTags: new Map(),
+    isType: () => false,
+    asType: () => undefined,
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: () => {
+      throw new Error('not applicable');
+    },
+  };
+}
+
+/** Runs a resource policy and returns the violations it reported. */
+async function violations(
+  policy: ResourceValidationPolicy,
+  type: string,
+  props: Record<string, unknown>,
+): Promise<string[]> {
+  const reported: string[] = [];
+  const validations = [policy.validateResource ?? []].flat();
+  for (const validate of validations)
+    await validate(resourceArgs(type, props), (message) => reported.push(message));
+  return reported;
+}
+
+const goodEsm = {
+  startingPosition: 'TRIM_HORIZON',
+  functionResponseTypes: ['ReportBatchItemFailures'],
+  bisectBatchOnFunctionError: true,
+  parallelizationFactor: 4,
+  maximumRetryAttempts: 10,
+  destinationConfig: { onFailure: { destinationArn: 'arn:aws:s3:::dead-letters' } },
+};
+
+describe('Policy pack', () => {
+  it('has unique policy names, each with a description and enforcement level', () => {
+    const names = pipelinePolicies.map((p) => p.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const p of pipelinePolicies) expect(p.description.length).toBeGreaterThan(10);
+  });
+
+  describe('kinesis-esm-ordering', () => {
+    const type = TYPES.eventSourceMapping;
+    it('accepts the mapping the program declares', async () => {
+      expect(await violations(kinesisEventSourceMappingOrdering, type, goodEsm)).toEqual([]);
+    });
+    it.each([
+      [{ functionResponseTypes: [] }, /ReportBatchItemFailures/],
+      [{ bisectBatchOnFunctionError: false }, /bisectBatchOnFunctionError/],
+      [{ parallelizationFactor: 11 }, /parallelizationFactor/],
+      [{ destinationConfig: undefined }, /onFailure/],
+      [{ maximumRetryAttempts: undefined }, /maximumRetryAttempts/],
+    ])('reports %j', async (patch, message) => {
+      const reported = await violations(kinesisEventSourceMappingOrdering, type, { ...goodEsm, ...patch });
+      expect(reported).toHaveLength(1);
+      expect(reported[0]).toMatch(message);
+    });
+    it('ignores SQS mappings (no starting position) and other resource types', async () => {
+      expect(await violations(kinesisEventSourceMappingOrdering, type, { batchSize: 10 })).toEqual([]);
+      expect(
+        await violations(kinesisEventSourceMappingOrdering, TYPES.table, {
+          bisectBatchOnFunctionError: false,
+        }),
+      ).toEqual([]);
+    });
+  });
+
+  describe('pipe-to-bus-limits', () => {
+    const pipe = (kinesis: Record<string, unknown>) => ({
+      target: 'arn:aws:events:us-east-1:123456789012:event-bus/orders',
+      sourceParameters: { kinesisStreamParameters: kinesis },
+      targetParameters: { eventbridgeEventBusParameters: { detailType: '$.data.type' } },
+    });
+    it('accepts batch 10 with retries and a DLQ', async () => {
+      const ok = pipe({
+        batchSize: 10,
+        maximumRetryAttempts: 10,
+        deadLetterConfig: { arn: 'arn:aws:sqs:::dlq' },
+      });
+      expect(await violations(pipeToBusLimits, TYPES.pipe, ok)).toEqual([]);
+    });
+    it('reports a batch over 10, a missing DLQ and missing retries', async () => {
+      const reported = await violations(pipeToBusLimits, TYPES.pipe, pipe({ batchSize: 100 }));
+      expect(reported).toHaveLength(3);
+      expect(reported.join('\n')).toMatch(/batchSize 100/);
+    });
+  });
+
+  it.each([
+    [kinesisStreamEncrypted, TYPES.kinesisStream, { encryptionType: 'KMS' }, { encryptionType: 'NONE' }],
+    [
+      tableEncryptedWithRecovery,
+      TYPES.table,
+      { serverSideEncryption: { enabled: true }, pointInTimeRecovery: { enabled: true } },
+      { serverSideEncryption: { enabled: true } },
+    ],
+    [queueEncrypted, TYPES.queue, { sqsManagedSseEnabled: true }, {}],
+    [topicEncrypted, TYPES.topic, { kmsMasterKeyId: 'arn:aws:kms:k' }, {}],
+    [
+      firehoseArchiveEncrypted,
+      TYPES.firehose,
+      {
+        destination: 'extended_s3',
+        extendedS3Configuration: { compressionFormat: 'GZIP', kmsKeyArn: 'arn:aws:kms:k' },
+      },
+      {
+        destination: 'extended_s3',
+        extendedS3Configuration: { compressionFormat: 'UNCOMPRESSED', kmsKeyArn: 'k' },
+      },
+    ],
+    [alarmNotifies, TYPES.alarm, { alarmActions: ['arn:aws:sns:t'] }, { alarmActions: [] }],
+  ])('%# %s: passes the good props and reports the bad', async (policy, type, good, bad) => {
+    expect(await violations(policy, type, good)).toEqual([]);
+    expect(await violations(policy, type, bad)).toHaveLength(1);
+  });
+
+  describe('iam-no-wildcards', () => {
+    const doc = (statement: Record<string, unknown>) =>
+      JSON.stringify({ Version: '2012-10-17', Statement: [statement] });
+    it('accepts scoped actions and PutMetricData on "*" with a namespace condition', async () => {
+      const ok = doc({
+        Effect: 'Allow',
+        Action: ['kinesis:PutRecords'],
+        Resource: ['arn:aws:kinesis:us-east-1:1:stream/s'],
+      });
+      expect(await violations(noWildcardIam, TYPES.rolePolicy, { policy: ok })).toEqual([]);
+      const metrics = doc({
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': 'OrderedEventPipeline' } },
+      });
+      expect(await violations(noWildcardIam, TYPES.rolePolicy, { policy: metrics })).toEqual([]);
+    });
+    it.each([
+      [{ Effect: 'Allow', Action: 's3:*', Resource: 'arn:aws:s3:::b/*' }, /wildcard action "s3:\*"/],
+      [{ Effect: 'Allow', Action: '*', Resource: 'arn:aws:s3:::b' }, /wildcard action "\*"/],
+      [{ Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::b' }, /wildcard action/],
+      [{ Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: '*' }, /dynamodb:GetItem on resource "\*"/],
+      [{ Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*' }, /without a condition/],
+    ])('reports %j', async (statement, message) => {
+      const reported = await violations(noWildcardIam, TYPES.policy, { policy: doc(statement) });
+      expect(reported.join('\n')).toMatch(message);
+    });
+    it('reads role inline policies and ignores deny statements', async () => {
+      const inline = {
+        inlinePolicies: [{ name: 'x', policy: doc({ Effect: 'Allow', Action: 'sqs:*', Resource: 'arn:q' }) }],
+      };
+      expect(await violations(noWildcardIam, TYPES.role, inline)).toHaveLength(1);
+      const deny = doc({ Effect: 'Deny', Action: 's3:*', Resource: '*' });
+      expect(await violations(noWildcardIam, TYPES.rolePolicy, { policy: deny })).toEqual([]);
+    });
+    it('does not judge a policy that is unknown during preview', async () => {
+      expect(await violations(noWildcardIam, TYPES.rolePolicy, { policy: undefined })).toEqual([]);
+    });
+  });
+
+  describe('s3-bucket-hardened', () => {
+    const resource = (
+      type: string,
+      name: string,
+      props: Record<string, unknown>,
+      dependsOn?: PolicyResource,
+    ): PolicyResource => ({
+      type,
+      name,
+      props,
+      urn: `urn:${name}`,
+      opts: resourceArgs(type, props).opts,
+      dependencies: dependsOn ? [dependsOn] : [],
+      propertyDependencies: dependsOn ? { bucket: [dependsOn] } : {},
+      isType: () => false,
+      asType: () => undefined,
+    });
+    async function stackViolations(
+      policy: StackValidationPolicy,
+      resources: PolicyResource[],
+    ): Promise<string[]> {
+      const reported: string[] = [];
+      const args: StackValidationArgs = {
+        resources,
+        stackTags: new Map(),
+        getConfig: <T extends object>() => ({}) as T,
+        notApplicable: () => {
+          throw new Error('not applicable');
+        },
+      };
+      await policy.validateStack(args, (m) => reported.push(m));
+      return reported;
+    }
+    const bucket = resource(TYPES.bucket, 'archive', {});
+    const encryption = resource(
+      TYPES.bucketEncryption,
+      'enc',
+      { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms' } }] },
+      bucket,
+    );
+    const versioning = resource(
+      TYPES.bucketVersioning,
+      'ver',
+      { versioningConfiguration: { status: 'Enabled' } },
+      bucket,
+    );
+    const pab = resource(
+      TYPES.bucketPublicAccessBlock,
+      'pab',
+      { blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+      bucket,
+    );
+    it('accepts a bucket with all three settings (matched by dependency, even while values are unknown)', async () => {
+      expect(await stackViolations(bucketsHardened, [bucket, encryption, versioning, pab])).toEqual([]);
+    });
+    it('reports each missing setting', async () => {
+      const reported = await stackViolations(bucketsHardened, [bucket]);
+      expect(reported).toHaveLength(3);
+      const aes = resource(
+        TYPES.bucketEncryption,
+        'aes',
+        { rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }] },
+        bucket,
+      );
+      expect(await stackViolations(bucketsHardened, [bucket, aes, versioning, pab])).toEqual([
+        'bucket archive has no SSE-KMS encryption configuration.',
+      ]);
+    });
+  });
+});
