@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import type { BatchSummary } from './batch-summary.js';
 import { type BatchProcessorDeps, processKinesisBatch } from './process-batch.js';
 
 /** A Lambda handler for Kinesis batches. */
@@ -13,6 +14,8 @@ export type KinesisBatchHandler = (
 export interface HandlerObservability {
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Called with every batch's summary (the local stack's status line uses it). */
+  readonly onBatchProcessed?: (summary: BatchSummary) => void;
 }
 
 /** Builds the Kinesis batch handler around the batch processor, with structured logs and EMF metrics. */
@@ -66,6 +69,7 @@ export function createStreamProcessorHandler(
       }
       const { appliedLagMs: _lags, stalled: _stalled, ...counts } = summary;
       logger.info('batch processed', { counts, batchItemFailures: response.batchItemFailures.length });
+      observability.onBatchProcessed?.(summary);
       return response;
     } finally {
       metrics.publishStoredMetrics();
