@@ -1,0 +1,66 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+/** The `<data dir>/endpoints.json` contract (DESIGN §5): how every tool finds the local stack. */
+export const localEndpointsSchema = z.looseObject({
+  region: z.string().min(1),
+  credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),
+  endpoints: z.looseObject({
+    kinesis: z.url(),
+    dynamodb: z.url(),
+    s3: z.url(),
+    ingest: z.url(),
+  }),
+  stream: z.looseObject({ name: z.string().min(1), arn: z.string().min(1) }),
+  table: z.string().min(1),
+  bucket: z.string().min(1),
+  bus: z.string().min(1),
+  queues: z.record(z.string(), z.string()),
+  ingestToken: z.string().min(1),
+});
+
+/** The parsed endpoints file. */
+export type LocalEndpoints = z.infer<typeof localEndpointsSchema>;
+
+/** The name of the file inside the data directory. */
+export const ENDPOINTS_FILE = 'endpoints.json';
+
+/** The local stack's data directory: `--data-dir`, else `PIPELINE_DATA_DIR`, else `.local`. */
+export function resolveDataDir(flag?: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(flag ?? env.PIPELINE_DATA_DIR ?? '.local');
+}
+
+/** Thrown when the endpoints file exists but is not valid. */
+export class InvalidEndpointsFileError extends Error {
+  override readonly name = 'InvalidEndpointsFileError';
+}
+
+/**
+ * Reads `<dataDir>/endpoints.json`; returns undefined when there is none (no local stack has run there).
+ * @example const local = await readLocalEndpoints(resolveDataDir());
+ */
+export async function readLocalEndpoints(dataDir: string): Promise<LocalEndpoints | undefined> {
+  const file = join(dataDir, ENDPOINTS_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new InvalidEndpointsFileError(
+      `${file} is not JSON; restart the local stack (npm start) to rewrite it`,
+    );
+  }
+  const parsed = localEndpointsSchema.safeParse(value);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new InvalidEndpointsFileError(`${file} does not have the endpoints.json shape: ${problems}`);
+  }
+  return parsed.data;
+}
