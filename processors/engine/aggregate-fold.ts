@@ -29,6 +29,7 @@ export class AggregateFold {
   chain: string;
   state: unknown;
   readonly recent: string[];
+  readonly recentAppliedAt: number[];
   readonly #recentIds: Set<string>;
   readonly pending: Map<number, WorkingPending>;
   readonly skips: SkipRecord[];
@@ -43,11 +44,18 @@ export class AggregateFold {
     pendingEvents: ReadonlyMap<number, Envelope>,
     private readonly registry: AggregateRegistry,
     private readonly recentWindow: number,
+    private readonly nowMs: number,
   ) {
     this.version = base.version;
     this.chain = base.chain;
     this.state = base.state;
     this.recent = [...base.recent];
+    // Items written before applied times were kept have none: 0 stands for "unknown".
+    const missing = base.recent.length - base.recentAppliedAt.length;
+    this.recentAppliedAt =
+      missing >= 0
+        ? [...new Array<number>(missing).fill(0), ...base.recentAppliedAt]
+        : base.recentAppliedAt.slice(-missing);
     this.#recentIds = new Set(this.recent.filter((id) => id !== ''));
     this.pending = new Map(
       base.pending.map((ref) => [
@@ -143,6 +151,7 @@ export class AggregateFold {
       chain: this.chain,
       state: this.state,
       recent: [...this.recent],
+      recentAppliedAt: [...this.recentAppliedAt],
       pending: [...this.pending.values()].map((p) => p.ref).sort((a, b) => a.sequence - b.sequence),
       skips: [...this.skips],
       revision: this.base.revision + 1,
@@ -154,9 +163,11 @@ export class AggregateFold {
     this.version = sequence;
     this.chain = chain;
     this.recent.push(eventId);
+    this.recentAppliedAt.push(this.nowMs);
     if (eventId !== '') this.#recentIds.add(eventId);
     if (this.recent.length > this.recentWindow) {
       const dropped = this.recent.shift();
+      this.recentAppliedAt.shift();
       if (dropped !== undefined && dropped !== '') this.#recentIds.delete(dropped);
     }
   }

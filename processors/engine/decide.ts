@@ -58,6 +58,7 @@ export function decideAggregate(
     input.loaded?.pendingEvents ?? new Map(),
     registry,
     options.recentWindow,
+    input.now.getTime(),
   );
   const nowIso = input.now.toISOString();
   const outcomes: RecordOutcome[] = input.records.map((envelope, index) =>
@@ -186,7 +187,13 @@ export function skipGap(
   now: Date,
   reason: string,
 ): SkipGapResult {
-  const fold = new AggregateFold(loaded.snapshot, loaded.pendingEvents, registry, options.recentWindow);
+  const fold = new AggregateFold(
+    loaded.snapshot,
+    loaded.pendingEvents,
+    registry,
+    options.recentWindow,
+    now.getTime(),
+  );
   const nowIso = now.toISOString();
   const skip = fold.skipToFirstPending(nowIso, reason);
   const next = fold.toSnapshot(nowIso);

@@ -41,6 +41,8 @@ export interface AggregateSnapshot extends AggregateKey {
    * `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
    */
   readonly recent: readonly string[];
+  /** When each `recent` entry was applied (epoch ms), parallel to `recent`: measures ingest-to-applied lag. */
+  readonly recentAppliedAt: readonly number[];
   /** Buffered events waiting for a gap to fill, ordered by sequence. */
   readonly pending: readonly PendingRef[];
   /** Explicit skips made by an operator, oldest first. */
@@ -67,6 +69,7 @@ export function emptySnapshot(key: AggregateKey, initialState: unknown): Aggrega
     chain: '',
     state: initialState,
     recent: [],
+    recentAppliedAt: [],
     pending: [],
     skips: [],
     revision: 0,

@@ -29,6 +29,7 @@ export interface SnapshotItem {
   chain: string;
   state: unknown;
   recent: string[];
+  recentAppliedAt: number[];
   pending: { sequence: number; eventId: string; bufferedAt: string }[];
   /** Present only while events are buffered: the oldest one's buffering time (a sparse attribute for scans). */
   gapSince?: string;
@@ -56,6 +57,7 @@ const snapshotItemSchema = z.object({
   chain: z.string(),
   state: z.unknown(),
   recent: z.array(z.string()).default([]),
+  recentAppliedAt: z.array(z.number()).default([]),
   pending: z
     .array(z.object({ sequence: z.number().int(), eventId: z.string(), bufferedAt: z.string() }))
     .default([]),
@@ -86,6 +88,7 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
     chain: snapshot.chain,
     state: snapshot.state,
     recent: [...snapshot.recent],
+    recentAppliedAt: [...snapshot.recentAppliedAt],
     pending: snapshot.pending.map((p) => ({ ...p })),
     skips: snapshot.skips.map((s) => ({ ...s })),
     revision: snapshot.revision,

@@ -60,6 +60,20 @@ describe('decideAggregate', () => {
     expect(d.pendingToPut).toEqual([]);
   });
 
+  it('keeps when each recent event was applied, within the window', () => {
+    const s1 = persist(undefined, decide(undefined, [ev(1), ev(2)], t0));
+    const t1 = new Date(t0.getTime() + 1_000);
+    const d = decide(s1, [ev(3), ev(4), ev(5)], t1);
+    expect(d.next?.recent).toEqual([ev(2), ev(3), ev(4), ev(5)].map((e) => e.eventId));
+    expect(d.next?.recentAppliedAt).toEqual([t0.getTime(), t1.getTime(), t1.getTime(), t1.getTime()]);
+    // Items written before applied times were kept read as "unknown" (0).
+    const legacy = {
+      snapshot: { ...(s1 as LoadedAggregate).snapshot, recentAppliedAt: [] },
+      pendingEvents: new Map(),
+    };
+    expect(decide(legacy, [ev(3)], t1).next?.recentAppliedAt).toEqual([0, 0, t1.getTime()]);
+  });
+
   it('computes chain_n = sha256hex(chain_(n-1) + "\\n" + eventId_n) from chain_0 = ""', () => {
     expect(chainOf([])).toBe('');
     // Reference value from `printf "\na" | sha256sum`.
