@@ -27,8 +27,9 @@ export interface DynamoDbAggregateStoreOptions {
   /** First backoff between unprocessed retries, doubled each round with jitter. @default 25 */
   readonly unprocessedBaseDelayMs?: number;
   /**
-   * A buffered-event item not listed by its snapshot and older than this is an orphan of a failed write and may be
-   * overwritten. @default 300_000
+   * A buffered-event item older than this may be overwritten by another event for the same slot: it can only be an
+   * orphan of a failed write, because no writer's read-to-write span outlives a Lambda invocation (15 minutes max).
+   * @default 1_800_000 (30 minutes)
    */
   readonly orphanPendingAgeMs?: number;
 }
@@ -56,7 +57,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
     this.#readConcurrency = options.readConcurrency ?? 4;
     this.#attempts = options.unprocessedAttempts ?? 8;
     this.#baseDelayMs = options.unprocessedBaseDelayMs ?? 25;
-    this.#orphanAgeMs = options.orphanPendingAgeMs ?? 300_000;
+    this.#orphanAgeMs = options.orphanPendingAgeMs ?? 1_800_000;
   }
 
   async loadMany(keys: readonly AggregateKey[]): Promise<Map<string, LoadResult>> {
