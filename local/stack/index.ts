@@ -1,0 +1,32 @@
+export {
+  DataDirError,
+  InvalidStackOptionsError,
+  LocalStackError,
+  StackAlreadyRunningError,
+} from './errors.js';
+export {
+  type LocalLogLevel,
+  type LocalStackEndpoints,
+  type LocalStackOptions,
+  mergeLag,
+  type RunningLocalStack,
+  startLocalStack,
+} from './local-stack.js';
+export { PipeStreamSource, type PipeStreamSourceOptions, toPipeRecord } from './pipe-stream-source.js';
+export { type ArchiveObject, PipelineOutputs, type ProjectionSummary } from './pipeline-outputs.js';
+export {
+  openStackFile,
+  parseStackFile,
+  STACK_FILE,
+  STACK_FILE_FORMAT,
+  type StackFile,
+} from './stack-file.js';
+export {
+  LOCAL_ARCHIVE_INTERVAL_SECONDS,
+  type LocalResourceNames,
+  type LocalStackOverrides,
+  type LocalStackPorts,
+  type LocalStackSettings,
+  resolveLocalStackSettings,
+} from './stack-settings.js';
+export { formatStatusLine, type LocalStackStats, type ShardLagStatus } from './status-line.js';

@@ -1,0 +1,579 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  type KinesisClient,
+} from '@aws-sdk/client-kinesis';
+import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { createIngestHandler } from '../../processors/ingest/index.js';
+import { createOrderedProducer } from '../../processors/producer/index.js';
+import { aggregateTableDefinition } from '../../processors/store/index.js';
+import type { BatchSummary } from '../../processors/stream-processor/batch-summary.js';
+import {
+  DETAIL_TYPE_PATH,
+  ENVELOPE_INPUT_TEMPLATE,
+  eventSource,
+  exampleRules,
+  pipeFilterPattern,
+} from '../../pulumi/bus-routing.js';
+import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import { type LocalEventBus, NdjsonQueue, openEventBus } from '../bus/index.js';
+import {
+  PortInUseError,
+  type RunningEmulator,
+  startDynalite,
+  startKinesalite,
+  startS3rver,
+} from '../emulators/index.js';
+import { ENDPOINTS_FILE, type LocalEndpoints, resolveDataDir } from '../endpoints/index.js';
+import { createS3rverClient, FirehoseDeliveryStream } from '../firehose/index.js';
+import { type RunningLocalIngest, startLocalIngest } from '../ingest/index.js';
+import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../kinesis/index.js';
+import { KinesisEventSourceMapping, type KinesisStreamFunction } from '../lambda/index.js';
+import { createPipe, type PipeDeadLetter } from '../pipe/index.js';
+import { DataDirError, InvalidStackOptionsError, StackAlreadyRunningError } from './errors.js';
+import { PipeStreamSource } from './pipe-stream-source.js';
+import { lockDataDir, openStackFile } from './stack-file.js';
+import {
+  type LocalStackPorts,
+  type LocalStackSettings,
+  resolveLocalStackSettings,
+} from './stack-settings.js';
+import type { LocalStackStats, ShardLagStatus } from './status-line.js';
+
+/** Powertools log levels the local handlers accept. */
+export type LocalLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+/** Options of {@link startLocalStack}. */
+export interface LocalStackOptions {
+  /** All state lives here. @default `PIPELINE_DATA_DIR`, else `.local` */
+  readonly dataDir?: string;
+  /** Pulumi stack whose `Pulumi.<stack>.yaml` gives the values. @default 'dev' */
+  readonly stack?: string;
+  /** Fixed ports; absent or 0 picks free ones. */
+  readonly ports?: LocalStackPorts;
+  /** Shard count of a new stream. @default the stack config's `stream.shardCount` */
+  readonly shards?: number;
+  /** Local shortening of the archive's buffer interval. @default 5 */
+  readonly archiveBufferIntervalSeconds?: number;
+  /** Powertools log level of the processor and ingest handlers. @default 'WARN' */
+  readonly logLevel?: LocalLogLevel;
+  /** Do not print background errors to stderr. @default false */
+  readonly quiet?: boolean;
+  /** Told about every background error (function errors, S3 retries, read errors…). */
+  readonly onError?: (error: unknown, where: string) => void;
+}
+
+/** `endpoints.json`: DESIGN §5's shape plus the local extras (prefixes, dead-letter files, shard count). */
+export interface LocalStackEndpoints extends LocalEndpoints {
+  readonly stream: { readonly name: string; readonly arn: string; readonly shards: number };
+  readonly archivePrefix: string;
+  readonly quarantinePrefix: string;
+  readonly deadLetters: {
+    readonly processorOnFailure: string;
+    readonly pipes: Record<string, string>;
+    readonly bus: Record<string, string>;
+  };
+  readonly dataDir: string;
+  readonly pid: number;
+  readonly startedAt: string;
+}
+
+/** A running local stack. */
+export interface RunningLocalStack {
+  readonly dataDir: string;
+  /** What `<dataDir>/endpoints.json` holds. */
+  readonly endpoints: LocalStackEndpoints;
+  readonly settings: LocalStackSettings;
+  /** Milliseconds from the call to ready. */
+  readonly readyInMs: number;
+  /** Counters since this start. */
+  stats(): LocalStackStats;
+  /** Stops ingest, the processor, Firehose (flushing, no partial object), the Pipes and the bus; flushes checkpoints; closes the emulators. */
+  stop(): Promise<void>;
+}
+
+type HandlerModule = {
+  readonly handler: KinesisStreamFunction;
+  readonly observeBatches: (listener: (summary: BatchSummary) => void) => () => void;
+};
+
+/**
+ * The processor module builds its clients from the environment when first imported, so one process binds it
+ * to one DynamoDB/S3 endpoint and table: later stacks in this process must match (they reuse its ports).
+ */
+let bound:
+  | { readonly environment: string; readonly dynamodbPort: number; readonly s3Port: number }
+  | undefined;
+let handlerModule: HandlerModule | undefined;
+let running = false;
+
+/**
+ * Starts the whole pipeline in this process: kinesalite, dynalite and s3rver with state under `dataDir`,
+ * the real stream-processor handler behind an emulated Lambda event source mapping, an emulated Firehose
+ * to the archive bucket, one Pipe per aggregate type onto the local bus with its rules and queues, and the
+ * local ingest API; then writes `<dataDir>/endpoints.json`. Values come from `Pulumi.<stack>.yaml`.
+ *
+ * One stack per process: the processor handler is the Lambda module itself, configured by environment
+ * variables at import, so a second stack may only run after `stop()`, on the same DynamoDB/S3 ports and
+ * table (ports are reused automatically); anything else throws `StackAlreadyRunningError`.
+ * @example
+ * const stack = await startLocalStack({ dataDir: '.local' });
+ * console.log(stack.endpoints.endpoints.kinesis);
+ * await stack.stop();
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningLocalStack> {
+  if (running)
+    throw new StackAlreadyRunningError(
+      'a local stack is already running in this process; stop it first (one stack per process: the processor handler is bound to one environment)',
+    );
+  running = true;
+  try {
+    return await start(options);
+  } catch (error) {
+    running = false;
+    throw error;
+  }
+}
+
+async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
+  const began = performance.now();
+  const dataDir = resolveDataDir(options.dataDir);
+  const stackName = options.stack ?? 'dev';
+  const config = loadStackConfigFile(stackName);
+  const requested = resolveLocalStackSettings(config, stackName, {
+    ...(options.shards === undefined ? {} : { shards: options.shards }),
+    ...(options.archiveBufferIntervalSeconds === undefined
+      ? {}
+      : { archiveBufferIntervalSeconds: options.archiveBufferIntervalSeconds }),
+  });
+  const { file: stackFile } = await openStackFile(dataDir, {
+    stack: stackName,
+    shards: requested.shards,
+    names: requested.names,
+  });
+  if (options.shards !== undefined && options.shards !== stackFile.shards)
+    throw new InvalidStackOptionsError(
+      `--shards ${options.shards}: the stream in ${dataDir} was created with ${stackFile.shards} shard(s); Kinesis emulation cannot reshard, use another data directory`,
+    );
+  const settings: LocalStackSettings = { ...requested, shards: stackFile.shards, names: stackFile.names };
+  const { names } = settings;
+  const quiet = options.quiet ?? false;
+  const report =
+    options.onError ??
+    ((error: unknown, where: string) => {
+      if (!quiet) process.stderr.write(`\n[local stack] ${where}: ${(error as Error)?.message ?? error}\n`);
+    });
+
+  const ports = {
+    ...options.ports,
+    ...(bound !== undefined && options.ports?.dynamodb === undefined ? { dynamodb: bound.dynamodbPort } : {}),
+    ...(bound !== undefined && options.ports?.s3 === undefined ? { s3: bound.s3Port } : {}),
+  };
+  const unlock = await lockDataDir(dataDir);
+  let emulators: StackEmulators;
+  try {
+    emulators = await startEmulators(dataDir, ports, names.bucket);
+  } catch (error) {
+    await unlock();
+    throw error;
+  }
+  const closers: (() => Promise<unknown>)[] = [
+    unlock,
+    () => emulators.kinesis.close(),
+    () => emulators.dynamodb.close(),
+    () => emulators.s3.close(),
+  ];
+  const closeAll = async () => {
+    let first: unknown;
+    for (const close of closers.splice(0).reverse()) {
+      await close().catch((error: unknown) => {
+        first ??= error;
+        report(error, 'stop');
+      });
+    }
+    if (first !== undefined) throw first;
+  };
+  try {
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    const region = settings.region;
+    const reader = createKinesisClient({
+      endpoint: emulators.kinesis.endpoint,
+      region,
+      credentials: { ...credentials },
+    });
+    const writer = createKinesisClient({
+      endpoint: emulators.kinesis.endpoint,
+      region,
+      credentials: { ...credentials },
+    });
+    closers.push(async () => {
+      reader.destroy();
+      writer.destroy();
+    });
+    const streamArn = await ensureStream(reader, names.stream, settings.shards, dataDir);
+    await ensureTable(emulators.dynamodb.endpoint, names.table, region, { ...credentials });
+
+    const environment = processorEnvironment(settings, emulators, options.logLevel ?? 'WARN');
+    const module = await bindHandler(environment, emulators);
+    const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
+    const unobserve = module.observeBatches((summary) => {
+      counters.applied += summary.applied + summary.drained;
+      counters.duplicates += summary.duplicates + summary.unverifiedDuplicates;
+      counters.buffered += summary.buffered;
+      counters.poison += summary.poison;
+      counters.conflicts += summary.conflicts;
+    });
+    closers.push(async () => unobserve());
+
+    const bus = await openEventBus({
+      name: names.bus,
+      dataDir: join(dataDir, 'bus'),
+      region,
+      rules: exampleRules(settings.bus.sourcePrefix, settings.bus.aggregateTypes).map((rule) => ({
+        name: rule.name,
+        eventPattern: rule.eventPattern,
+      })),
+    });
+    closers.push(() => bus.close());
+    const pipeSources = await openPipes(settings, bus, reader, streamArn, dataDir, report);
+
+    const esm = new KinesisEventSourceMapping({
+      client: reader,
+      streamName: names.stream,
+      streamArn,
+      handler: module.handler,
+      functionName: names.functionName,
+      dataDir,
+      region,
+      batchSize: settings.processor.batchSize,
+      maximumBatchingWindowInSeconds: settings.processor.batchingWindowSeconds,
+      functionResponseTypes: ['ReportBatchItemFailures'],
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: settings.processor.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: settings.processor.maximumRecordAgeSeconds,
+      onError: (error, shardId) => report(error, `processor ${shardId ?? ''}`.trim()),
+    });
+    const firehose = new FirehoseDeliveryStream({
+      name: names.firehose,
+      kinesis: reader,
+      streamName: names.stream,
+      s3: s3ClientFor(emulators.s3.endpoint, region),
+      bucket: names.bucket,
+      prefix: settings.archive.prefix,
+      dataDir,
+      bufferSizeMiB: settings.archive.bufferSizeMiB,
+      bufferIntervalSeconds: settings.archive.bufferIntervalSeconds,
+      onError: (error) => report(error, 'firehose'),
+    });
+    await startReaders(dataDir, [esm, firehose, ...pipeSources.map((p) => p.source)], closers);
+
+    const ingest = await startIngest(writer, names.stream, stackFile.ingestToken, options, ports.ingest);
+    closers.push(() => ingest.close());
+
+    const endpoints: LocalStackEndpoints = {
+      region,
+      credentials: { ...credentials },
+      endpoints: {
+        kinesis: emulators.kinesis.endpoint,
+        dynamodb: emulators.dynamodb.endpoint,
+        s3: emulators.s3.endpoint,
+        ingest: ingest.endpoint,
+      },
+      stream: { name: names.stream, arn: streamArn, shards: settings.shards },
+      table: names.table,
+      bucket: names.bucket,
+      bus: names.bus,
+      queues: Object.fromEntries(bus.ruleNames().map((rule) => [rule, bus.queuePath(rule)])),
+      ingestToken: stackFile.ingestToken,
+      archivePrefix: settings.archive.prefix,
+      quarantinePrefix: settings.processor.quarantinePrefix,
+      deadLetters: {
+        processorOnFailure: join(dataDir, 'lambda', names.functionName, 'on-failure.ndjson'),
+        pipes: Object.fromEntries(pipeSources.map((p) => [p.name, p.dlqPath])),
+        bus: Object.fromEntries(bus.ruleNames().map((rule) => [rule, bus.deadLetterQueuePath(rule)])),
+      },
+      dataDir,
+      pid: process.pid,
+      startedAt: new Date().toISOString(),
+    };
+    await writeEndpointsFile(dataDir, endpoints);
+
+    let stopping: Promise<void> | undefined;
+    // Reverse start order: ingest (no new records), Pipes, Firehose (flushes its buffer: whole objects
+    // only), the processor's mapping (finishes its batch, flushes checkpoints), the bus, then the emulators.
+    const stop = () => {
+      stopping ??= closeAll().finally(() => {
+        running = false;
+      });
+      return stopping;
+    };
+
+    const readyInMs = performance.now() - began;
+    return {
+      dataDir,
+      endpoints,
+      settings,
+      readyInMs,
+      stop,
+      stats: () => {
+        const esmStats = esm.stats();
+        const busStats = bus.stats();
+        const pipeStats = pipeSources.map((p) => p.pipe.stats());
+        return {
+          ingested: esm.lag().reduce((sum, shard) => sum + shard.recordsRead, 0),
+          applied: counters.applied,
+          duplicates: counters.duplicates,
+          buffered: counters.buffered,
+          poison: counters.poison,
+          conflicts: counters.conflicts,
+          archived: firehose.stats().recordsArchived,
+          bridged: pipeStats.reduce((sum, s) => sum + s.sent, 0),
+          delivered: busStats.delivered,
+          failed:
+            esmStats.recordsToDestination +
+            pipeStats.reduce((sum, s) => sum + s.failed, 0) +
+            busStats.deadLettered,
+          lag: mergeLag([esm.lag(), firehose.lag(), ...pipeSources.map((p) => p.source.lag())]),
+        };
+      },
+    };
+  } catch (error) {
+    await closeAll().catch(() => {});
+    throw error;
+  }
+}
+
+interface StackEmulators {
+  readonly kinesis: RunningEmulator;
+  readonly dynamodb: RunningEmulator;
+  readonly s3: RunningEmulator;
+}
+
+async function startEmulators(
+  dataDir: string,
+  ports: LocalStackPorts,
+  bucket: string,
+): Promise<StackEmulators> {
+  const directories = {
+    kinesis: join(dataDir, 'kinesis'),
+    dynamodb: join(dataDir, 'dynamodb'),
+    s3: join(dataDir, 's3'),
+  };
+  for (const directory of Object.values(directories)) await mkdir(directory, { recursive: true });
+  const results = await Promise.allSettled([
+    startKinesalite({ directory: directories.kinesis, port: ports.kinesis ?? 0 }),
+    startDynalite({ directory: directories.dynamodb, port: ports.dynamodb ?? 0 }),
+    startS3rver({ directory: directories.s3, port: ports.s3 ?? 0, buckets: [bucket] }),
+  ]);
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure !== undefined) {
+    for (const r of results) if (r.status === 'fulfilled') await r.value.close().catch(() => {});
+    const error = failure.reason as Error;
+    if (error instanceof PortInUseError) throw error;
+    throw new DataDirError(
+      dataDir,
+      `an emulator could not open its state (${error.message}); is another local stack using this directory?`,
+      { cause: error },
+    );
+  }
+  const [kinesis, dynamodb, s3] = results.map((r) => (r as PromiseFulfilledResult<RunningEmulator>).value);
+  return { kinesis, dynamodb, s3 } as StackEmulators;
+}
+
+async function ensureStream(client: KinesisClient, name: string, shards: number, dataDir: string) {
+  try {
+    await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  }
+  // kinesalite makes streams ACTIVE at once; a few polls cover a slow disk.
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const { StreamDescriptionSummary: summary } = await client.send(
+      new DescribeStreamSummaryCommand({ StreamName: name }),
+    );
+    if (summary?.StreamStatus === 'ACTIVE') {
+      if (summary.OpenShardCount !== shards)
+        throw new DataDirError(
+          dataDir,
+          `stream ${name} has ${summary.OpenShardCount} open shards but stack.json says ${shards}`,
+        );
+      return summary.StreamARN ?? `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new DataDirError(dataDir, `stream ${name} did not become ACTIVE`);
+}
+
+async function ensureTable(
+  endpoint: string,
+  table: string,
+  region: string,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+) {
+  const client = new DynamoDBClient({ endpoint, region, credentials });
+  try {
+    await client.send(new CreateTableCommand(aggregateTableDefinition(table)));
+  } catch (error) {
+    if ((error as Error).name !== 'ResourceInUseException') throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+function processorEnvironment(
+  settings: LocalStackSettings,
+  emulators: StackEmulators,
+  logLevel: LocalLogLevel,
+): Record<string, string> {
+  return {
+    TABLE_NAME: settings.names.table,
+    QUARANTINE_BUCKET: settings.names.bucket,
+    QUARANTINE_PREFIX: settings.processor.quarantinePrefix,
+    MAX_GAP_AGE_SECONDS: String(settings.processor.maxGapAgeSeconds),
+    WRITE_CONCURRENCY: String(settings.processor.writeConcurrency),
+    MAX_WRITE_ATTEMPTS: String(settings.processor.maxWriteAttempts),
+    PROCESSOR_VERSION: 'local',
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
+    AWS_ENDPOINT_URL_S3: emulators.s3.endpoint,
+    AWS_REGION: settings.region,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    POWERTOOLS_LOG_LEVEL: logLevel,
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_SERVICE_NAME: 'stream-processor',
+  };
+}
+
+/** Sets the environment and imports the Lambda module once; a later stack must ask for the same environment. */
+async function bindHandler(
+  environment: Record<string, string>,
+  emulators: StackEmulators,
+): Promise<HandlerModule> {
+  const { POWERTOOLS_LOG_LEVEL: _level, ...identity } = environment;
+  const key = JSON.stringify(identity);
+  if (bound !== undefined && bound.environment !== key)
+    throw new StackAlreadyRunningError(
+      `this process already ran a local stack with another processor environment (${bound.environment}); the handler module reads it once at import: start the new stack in a new process`,
+    );
+  Object.assign(process.env, environment);
+  handlerModule ??= (await import('../../processors/stream-processor/handler.js')) as HandlerModule;
+  bound = { environment: key, dynamodbPort: emulators.dynamodb.port, s3Port: emulators.s3.port };
+  return handlerModule;
+}
+
+async function openPipes(
+  settings: LocalStackSettings,
+  bus: LocalEventBus,
+  client: KinesisClient,
+  streamArn: string,
+  dataDir: string,
+  report: (error: unknown, where: string) => void,
+) {
+  const pipes = [];
+  for (const aggregateType of settings.bus.aggregateTypes) {
+    const name = `bridge-${aggregateType}`;
+    const dlqPath = join(dataDir, 'pipes', `${name}.dlq.ndjson`);
+    const pipe = createPipe({
+      name,
+      region: settings.region,
+      sourceArn: streamArn,
+      filters: { Filters: [{ Pattern: pipeFilterPattern(aggregateType) }] },
+      inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+      target: {
+        eventBusName: settings.names.bus,
+        detailType: DETAIL_TYPE_PATH,
+        source: eventSource(settings.bus.sourcePrefix, aggregateType),
+      },
+      batchSize: settings.bus.pipeBatchSize,
+      bus,
+      retry: {
+        maximumRetryAttempts: settings.bus.pipeMaximumRetryAttempts,
+        maximumRecordAgeMs: settings.bus.pipeMaximumRecordAgeSeconds * 1000,
+      },
+      dlq: await NdjsonQueue.open<PipeDeadLetter>(dlqPath),
+    });
+    const source = new PipeStreamSource({
+      pipe,
+      client,
+      streamName: settings.names.stream,
+      dataDir,
+      onError: (error, shardId) => report(error, `pipe ${name} ${shardId ?? ''}`.trim()),
+    });
+    pipes.push({ name, pipe, source, dlqPath });
+  }
+  return pipes;
+}
+
+/**
+ * Starts every reader; a corrupt checkpoint file becomes a data-dir error. They stop together (each finishes
+ * the batch in hand and flushes its checkpoints), so none keeps reading while another flushes.
+ */
+async function startReaders(
+  dataDir: string,
+  readers: readonly { start(): Promise<void>; stop(): Promise<void> }[],
+  closers: (() => Promise<unknown>)[],
+) {
+  const started: { stop(): Promise<void> }[] = [];
+  closers.push(async () => {
+    const results = await Promise.allSettled(started.map((reader) => reader.stop()));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
+  });
+  for (const reader of readers) {
+    try {
+      await reader.start();
+    } catch (error) {
+      if (error instanceof CheckpointCorruptError)
+        throw new DataDirError(dataDir, error.message, { cause: error });
+      throw error;
+    }
+    started.push(reader);
+  }
+}
+
+async function startIngest(
+  writer: KinesisClient,
+  streamName: string,
+  token: string,
+  options: LocalStackOptions,
+  port: number | undefined,
+): Promise<RunningLocalIngest> {
+  const level = options.logLevel ?? 'WARN';
+  const handler = createIngestHandler({
+    producer: createOrderedProducer({ client: writer, streamName }),
+    tokenProvider: async () => token,
+    registry: new AggregateRegistry([orderAggregate]),
+    logger: new Logger({ serviceName: 'ingest', logLevel: level }),
+    metrics: new Metrics({ namespace: 'OrderedEventPipeline/local', serviceName: 'ingest' }),
+  });
+  return startLocalIngest({ handler, port: port ?? 0 });
+}
+
+function s3ClientFor(endpoint: string, region: string) {
+  return createS3rverClient({ endpoint, region });
+}
+
+/** Largest iterator age per shard across readers (pure). */
+export function mergeLag(readers: readonly (readonly ShardLag[])[]): ShardLagStatus[] {
+  const byShard = new Map<string, number>();
+  for (const lags of readers)
+    for (const lag of lags)
+      byShard.set(lag.shardId, Math.max(byShard.get(lag.shardId) ?? 0, lag.iteratorAgeMs));
+  return [...byShard]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([shardId, iteratorAgeMs]) => ({ shardId, iteratorAgeMs }));
+}
+
+async function writeEndpointsFile(dataDir: string, endpoints: LocalStackEndpoints): Promise<void> {
+  const path = join(dataDir, ENDPOINTS_FILE);
+  const temp = `${path}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(endpoints, null, 2)}\n`, 'utf8');
+  await rename(temp, path);
+}

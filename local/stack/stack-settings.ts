@@ -1,0 +1,116 @@
+import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import { InvalidStackOptionsError } from './errors.js';
+
+/** Fixed ports per service; 0 or absent picks a free one. */
+export interface LocalStackPorts {
+  readonly kinesis?: number;
+  readonly dynamodb?: number;
+  readonly s3?: number;
+  readonly ingest?: number;
+}
+
+/** Names of the local resources; persisted in `stack.json` so a restart uses the same ones. */
+export interface LocalResourceNames {
+  readonly stream: string;
+  readonly table: string;
+  readonly bucket: string;
+  readonly bus: string;
+  readonly firehose: string;
+  readonly functionName: string;
+}
+
+/** Everything the stack runs with, derived once from the Pulumi stack config and the caller's overrides. */
+export interface LocalStackSettings {
+  readonly region: string;
+  readonly shards: number;
+  readonly names: LocalResourceNames;
+  readonly processor: {
+    readonly batchSize: number;
+    readonly batchingWindowSeconds: number;
+    readonly maximumRetryAttempts: number;
+    readonly maximumRecordAgeSeconds: number;
+    readonly maxGapAgeSeconds: number;
+    readonly writeConcurrency: number;
+    readonly maxWriteAttempts: number;
+    readonly quarantinePrefix: string;
+  };
+  readonly archive: {
+    readonly prefix: string;
+    readonly bufferSizeMiB: number;
+    /** Local shortening: Firehose's interval (dev: 60 s) is cut so the archive fills while you watch. */
+    readonly bufferIntervalSeconds: number;
+  };
+  readonly bus: {
+    readonly sourcePrefix: string;
+    readonly aggregateTypes: readonly string[];
+    readonly pipeBatchSize: number;
+    readonly pipeMaximumRetryAttempts: number;
+    readonly pipeMaximumRecordAgeSeconds: number;
+  };
+}
+
+/** The local overrides `resolveLocalStackSettings` accepts. */
+export interface LocalStackOverrides {
+  readonly shards?: number;
+  /** @default 5 (local shortening of `archive.bufferIntervalSeconds`) */
+  readonly archiveBufferIntervalSeconds?: number;
+}
+
+/** Local shortening of the archive buffer interval, in seconds. */
+export const LOCAL_ARCHIVE_INTERVAL_SECONDS = 5;
+
+/**
+ * Derives the local stack's settings from the stack config (`Pulumi.dev.yaml`, one source of truth) plus
+ * local overrides; pure.
+ * @example resolveLocalStackSettings(loadStackConfigFile('dev'), 'dev', { shards: 2 })
+ */
+export function resolveLocalStackSettings(
+  config: PipelineConfig,
+  stack: string,
+  overrides: LocalStackOverrides = {},
+): LocalStackSettings {
+  const configured = config.stream.mode === 'provisioned' ? config.stream.shardCount : 1;
+  const shards = overrides.shards ?? configured;
+  if (!Number.isInteger(shards) || shards < 1 || shards > 50)
+    throw new InvalidStackOptionsError(`shards must be an integer from 1 to 50, got ${shards}`);
+  const interval = overrides.archiveBufferIntervalSeconds ?? LOCAL_ARCHIVE_INTERVAL_SECONDS;
+  if (!(interval >= 0 && interval <= 900))
+    throw new InvalidStackOptionsError(`archiveBufferIntervalSeconds must be 0-900, got ${interval}`);
+  // Pipes and the Lambda ESM accept -1 (infinite) for these; the local Pipe wants finite numbers.
+  const pipeAge = config.bus.pipeMaximumRecordAgeSeconds;
+  const pipeRetries = config.bus.pipeMaximumRetryAttempts;
+  return {
+    region: 'us-east-1',
+    shards,
+    names: {
+      stream: `events-${stack}`,
+      table: `aggregates-${stack}`,
+      bucket: `archive-${stack}`,
+      bus: config.bus.name ?? `ordered-events-${stack}`,
+      firehose: `archive-${stack}`,
+      functionName: `stream-processor-${stack}`,
+    },
+    processor: {
+      batchSize: config.processor.batchSize,
+      batchingWindowSeconds: config.processor.batchingWindowSeconds,
+      maximumRetryAttempts: config.processor.maximumRetryAttempts,
+      maximumRecordAgeSeconds: config.processor.maximumRecordAgeSeconds,
+      maxGapAgeSeconds: config.processor.maxGapAgeSeconds,
+      writeConcurrency: config.processor.writeConcurrency,
+      maxWriteAttempts: config.processor.maxWriteAttempts,
+      quarantinePrefix: config.processor.quarantinePrefix,
+    },
+    archive: {
+      prefix: 'events/',
+      bufferSizeMiB: config.archive.bufferSizeMiB,
+      bufferIntervalSeconds: interval,
+    },
+    bus: {
+      sourcePrefix: config.bus.sourcePrefix,
+      aggregateTypes: config.bus.aggregateTypes,
+      pipeBatchSize: config.bus.pipeBatchSize,
+      pipeMaximumRetryAttempts: pipeRetries === -1 ? 185 : pipeRetries,
+      pipeMaximumRecordAgeSeconds: pipeAge === -1 ? 604_800 : pipeAge,
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseStartFlags, UsageError } from '../../local/cli/start-flags.js';
+
+describe('parseStartFlags', () => {
+  it('reads the data dir from the flag, else PIPELINE_DATA_DIR', () => {
+    expect(parseStartFlags(['--data-dir', '/x'], { PIPELINE_DATA_DIR: '/env' }).options.dataDir).toBe('/x');
+    expect(parseStartFlags([], { PIPELINE_DATA_DIR: '/env' }).options.dataDir).toBe('/env');
+    expect(parseStartFlags([], {}).options.dataDir).toBeUndefined();
+  });
+
+  it('spreads a base port over the four services; a specific port wins', () => {
+    expect(parseStartFlags(['--port-base=4600', '--port-s3', '9000']).options.ports).toEqual({
+      kinesis: 4600,
+      dynamodb: 4601,
+      s3: 9000,
+      ingest: 4603,
+    });
+  });
+
+  it('parses shards, log level, quiet and help', () => {
+    const command = parseStartFlags(['--shards', '4', '--log-level', 'info', '--quiet', '--help']);
+    expect(command.help).toBe(true);
+    expect(command.options).toMatchObject({ shards: 4, logLevel: 'INFO', quiet: true });
+  });
+
+  it.each([
+    [['--shards', '0'], '--shards must be an integer from 1 to 50'],
+    [['--shards'], '--shards needs a value'],
+    [['--port-kinesis', '70000'], '--port-kinesis must be an integer'],
+    [['--log-level', 'LOUD'], '--log-level must be one of'],
+    [['--frobnicate'], 'unknown option --frobnicate'],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseStartFlags(argv)).toThrow(UsageError);
+    expect(() => parseStartFlags(argv)).toThrow(message);
+  });
+});
