@@ -1,0 +1,275 @@
+/**
+ * Replay throughput from a generated archive of 1,000,000 events (gzip NDJSON objects in Firehose's key layout,
+ * written to a local directory and read through `DirectoryArchiveSource`, the same reader interface as S3):
+ * - the read side alone (list, gunzip, decode + registry validation, external sort, de-dupe), over the whole archive;
+ * - the projection target against dynalite, and the stream target against kinesalite as a ratio to a raw
+ *   PutRecords ceiling measured in the same run, each over a one-hour slice of the archive.
+ */
+
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { Agent } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateStreamCommand,
+  DescribeStreamSummaryCommand,
+  KinesisClient,
+  PutRecordsCommand,
+} from '@aws-sdk/client-kinesis';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
+import { firehoseObjectKey } from '../../local/firehose/object-key.js';
+import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { resolveEngineOptions } from '../../processors/engine/index.js';
+import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
+import { createOrderedProducer } from '../../processors/producer/index.js';
+import {
+  DirectoryArchiveSource,
+  projectionTarget,
+  runReplay,
+  streamTarget,
+} from '../../processors/replay/index.js';
+import {
+  aggregateTableDefinition,
+  DynamoDbAggregateStore,
+  mapWithConcurrency,
+} from '../../processors/store/index.js';
+import type { BenchResult } from '../result.js';
+import { generateOrderEvents } from '../synthetic-order-events.js';
+
+const HOURS = 10;
+const AGGREGATES_PER_HOUR = 10_000;
+const EVENTS_PER_AGGREGATE = 10;
+const EVENTS_PER_OBJECT = 5_000;
+/** Every n-th line is written twice (at-least-once delivery). */
+const DUPLICATE_EVERY = 100;
+const SHARDS = 4;
+const PRODUCER_CONCURRENCY = 4;
+const START = Date.UTC(2026, 0, 1, 0, 0, 0);
+
+interface GeneratedArchive {
+  readonly root: string;
+  readonly events: number;
+  readonly lines: number;
+  readonly objects: number;
+}
+
+/** Writes the benchmark archive (10 hours × 100,000 events) under `root`. */
+export async function generateArchive(root: string): Promise<GeneratedArchive> {
+  let events = 0;
+  let lines = 0;
+  let objects = 0;
+  for (let hour = 0; hour < HOURS; hour++) {
+    const envelopes = generateOrderEvents({
+      aggregates: AGGREGATES_PER_HOUR,
+      eventsPerAggregate: EVENTS_PER_AGGREGATE,
+      seed: hour + 1,
+      aggregateIdPrefix: `order-h${hour}`,
+      startTime: new Date(START + hour * 3_600_000),
+    });
+    events += envelopes.length;
+    for (let i = 0; i < envelopes.length; i += EVENTS_PER_OBJECT) {
+      const slice = envelopes.slice(i, i + EVENTS_PER_OBJECT);
+      let text = '';
+      slice.forEach((e, j) => {
+        const line = `${JSON.stringify(e)}\n`;
+        text += line;
+        lines++;
+        if ((i + j) % DUPLICATE_EVERY === 0) {
+          text += line;
+          lines++;
+        }
+      });
+      const key = firehoseObjectKey({
+        prefix: 'events/',
+        deliveryStreamName: 'archive',
+        deliveryStreamVersion: 1,
+        timestamp: new Date(START + hour * 3_600_000 + (i / EVENTS_PER_OBJECT) * 60_000),
+        id: `bench-${hour}-${i}`,
+      });
+      const file = join(root, key);
+      await mkdir(dirname(file), { recursive: true });
+      await writeFile(file, gzipSync(text, { level: 6 }));
+      objects++;
+    }
+  }
+  return { root, events, lines, objects };
+}
+
+function hourRange(first: number, count: number) {
+  return { from: new Date(START + first * 3_600_000), to: new Date(START + (first + count) * 3_600_000) };
+}
+
+function kinesisClient(endpoint: string): KinesisClient {
+  return new KinesisClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
+  });
+}
+
+async function createStream(client: KinesisClient, name: string): Promise<void> {
+  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
+  for (let i = 0; i < 100; i++) {
+    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
+    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`stream ${name} did not become active`);
+}
+
+/** The emulator's ceiling: plain PutRecords of 500 records, same concurrency, no ordering, no retries. */
+async function rawPutRecordsRate(
+  client: KinesisClient,
+  stream: string,
+  envelopes: readonly Envelope[],
+): Promise<number> {
+  const batches: Envelope[][] = [];
+  for (let i = 0; i < envelopes.length; i += 500) batches.push(envelopes.slice(i, i + 500));
+  const started = performance.now();
+  await mapWithConcurrency(batches, PRODUCER_CONCURRENCY, async (batch) => {
+    const out = await client.send(
+      new PutRecordsCommand({
+        StreamName: stream,
+        Records: batch.map((e) => ({ PartitionKey: e.aggregateId, Data: encodeEnvelope(e) })),
+      }),
+    );
+    if ((out.FailedRecordCount ?? 0) > 0) throw new Error('raw PutRecords had failures');
+  });
+  return envelopes.length / ((performance.now() - started) / 1000);
+}
+
+/** Runs the replay benchmarks; takes a few minutes. */
+export async function runReplayBench(): Promise<BenchResult[]> {
+  const registry = new AggregateRegistry([orderAggregate]);
+  const root = await mkdtemp(join(tmpdir(), 'replay-bench-'));
+  const results: BenchResult[] = [];
+  try {
+    const archive = await generateArchive(root);
+    const source = new DirectoryArchiveSource(root);
+
+    // Read side alone: a dry run reads, validates, sorts (spilling above the memory budget) and de-duplicates.
+    const read = await runReplay({
+      source,
+      registry,
+      range: hourRange(0, HOURS),
+      targetName: 'dry-run',
+      dryRun: true,
+    });
+    if (read.toSend !== archive.events)
+      throw new Error(`read side found ${read.toSend} of ${archive.events} events`);
+    const readRate = read.read.lines / (read.elapsedMs / 1000);
+    results.push({
+      suite: 'replay',
+      name: `read side (list, gunzip, decode+validate, order, dedupe), ${archive.events.toLocaleString('en-US')} events / ${archive.objects} objects`,
+      value: Math.round(readRate),
+      unit: 'events/s',
+      target: '>= 200000',
+      note: `one process; ${read.spilledRuns} sorted runs spilled to disk (budget 500,000 events); ${read.archiveDuplicates} duplicate lines dropped; archive on local disk via DirectoryArchiveSource`,
+    });
+
+    // The same without the registry's data schemas (envelope schema only), to show what validation costs.
+    const light = await runReplay({
+      source,
+      registry,
+      range: hourRange(0, HOURS),
+      targetName: 'dry-run',
+      dryRun: true,
+      validateData: false,
+    });
+    results.push({
+      suite: 'replay',
+      name: 'read side, envelope schema only (no data-schema validation)',
+      value: Math.round(light.read.lines / (light.elapsedMs / 1000)),
+      unit: 'events/s',
+      note: 'for comparison: replay validates data by default, as the processor does',
+    });
+
+    // Projection target against dynalite, one hour of the archive.
+    const dynalite = await startDynalite();
+    try {
+      const raw = new DynamoDBClient({
+        endpoint: dynalite.endpoint,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
+      });
+      await raw.send(new CreateTableCommand(aggregateTableDefinition('rebuild')));
+      const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      const target = projectionTarget({
+        store: new DynamoDbAggregateStore({ client, tableName: 'rebuild' }),
+        registry,
+        engine: resolveEngineOptions(),
+        description: 'dynalite',
+      });
+      const summary = await runReplay({
+        source,
+        registry,
+        range: hourRange(0, 1),
+        target,
+        targetName: 'projection',
+        chunkSize: 2000,
+      });
+      if (summary.failed > 0) throw new Error(`projection replay failed ${summary.failed} events`);
+      results.push({
+        suite: 'replay',
+        name: `projection target vs dynalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${AGGREGATES_PER_HOUR.toLocaleString('en-US')} aggregates)`,
+        value: Math.round(summary.sent / (summary.elapsedMs / 1000)),
+        unit: 'events/s',
+        note: `one conditional write per aggregate per 2,000-event chunk; dynalite does ~700-1,000 conditional writes/s`,
+      });
+      raw.destroy();
+    } finally {
+      await dynalite.close();
+    }
+
+    // Stream target against kinesalite, as a ratio to the raw PutRecords ceiling of the same events.
+    const kinesalite = await startKinesalite();
+    try {
+      const client = kinesisClient(kinesalite.endpoint);
+      await createStream(client, 'ceiling');
+      await createStream(client, 'replayed');
+      const hourEvents = generateOrderEvents({
+        aggregates: AGGREGATES_PER_HOUR,
+        eventsPerAggregate: EVENTS_PER_AGGREGATE,
+        seed: 2,
+        aggregateIdPrefix: 'order-h1',
+        startTime: new Date(START + 3_600_000),
+      });
+      const ceiling = await rawPutRecordsRate(client, 'ceiling', hourEvents);
+      const producer = createOrderedProducer({
+        client,
+        streamName: 'replayed',
+        concurrency: PRODUCER_CONCURRENCY,
+      });
+      const summary = await runReplay({
+        source,
+        registry,
+        range: hourRange(1, 1),
+        target: streamTarget(producer, 'kinesalite'),
+        targetName: 'stream',
+        chunkSize: 5000,
+      });
+      if (summary.failed > 0) throw new Error(`stream replay failed ${summary.failed} events`);
+      const rate = summary.sent / (summary.elapsedMs / 1000);
+      results.push({
+        suite: 'replay',
+        name: `stream target vs kinesalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${SHARDS} shards), read included`,
+        value: Math.round(rate),
+        unit: 'events/s',
+        baseline: { name: 'raw PutRecords, same events and concurrency', value: Math.round(ceiling) },
+        ratio: Number((rate / ceiling).toFixed(2)),
+        target: '>= 0.8x',
+      });
+      client.destroy();
+    } finally {
+      await kinesalite.close();
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return results;
+}

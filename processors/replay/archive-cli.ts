@@ -1,0 +1,99 @@
+/**
+ * `npm run archive -- verify --from … --to …`: per-aggregate sequence coverage of the archive (gaps, duplicates,
+ * conflicts) as a table, or JSON with `--json`. Exit codes: 0 clean, 1 findings or error, 2 bad flags.
+ */
+import { parseArgs } from 'node:util';
+import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
+import { orderAggregate } from '../aggregates/order.js';
+import { AggregateRegistry } from '../aggregates/registry.js';
+import { archiveSourceFor } from './environment-clients.js';
+import { ReplayError, ReplayOptionsError } from './errors.js';
+import { joinRelativeTimes } from './replay-cli-args.js';
+import { localEnvironment, pulumiStackEnvironment } from './replay-environment.js';
+import { checkTimeRange, parseInstant } from './time-range.js';
+import { formatVerification, verifyArchive } from './verify-archive.js';
+
+const USAGE = `usage: npm run archive -- verify --from <time> [--to <time>] [options]
+
+  --from, --to            ISO-8601 or relative to now (-2h, -1d, now); --to defaults to now
+  --aggregate-type <t>    only these aggregate types (repeatable)
+  --aggregate-id <id>     only these aggregates (repeatable)
+  --all                   list every aggregate, not only those with findings
+  --json                  print JSON instead of the table
+  --bad-input skip|fail   (default skip)
+  --stack <name>          a Pulumi stack's archive instead of the local stack's
+  --data-dir <dir>        local stack data directory (default .local)`;
+
+async function main(argv: readonly string[]): Promise<number> {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: joinRelativeTimes(argv.filter((a) => a !== '--')),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'aggregate-type': { type: 'string', multiple: true },
+        'aggregate-id': { type: 'string', multiple: true },
+        all: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        'bad-input': { type: 'string', default: 'skip' },
+        stack: { type: 'string' },
+        'data-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (cause) {
+    throw new ReplayOptionsError((cause as Error).message, { cause });
+  }
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  if (values.help === true) {
+    console.log(USAGE);
+    return 0;
+  }
+  const [command, ...rest] = parsed.positionals;
+  if (command !== 'verify' || rest.length > 0) {
+    throw new ReplayOptionsError(`unknown command "${parsed.positionals.join(' ')}"; the command is verify`);
+  }
+  if (typeof values.from !== 'string') throw new ReplayOptionsError('--from is required');
+  const now = new Date();
+  const range = checkTimeRange({
+    from: parseInstant(values.from, now, '--from'),
+    to: parseInstant(typeof values.to === 'string' ? values.to : 'now', now, '--to'),
+  });
+  const badInput = values['bad-input'];
+  if (badInput !== 'skip' && badInput !== 'fail')
+    throw new ReplayOptionsError('--bad-input must be skip or fail');
+  const env =
+    typeof values.stack === 'string'
+      ? await pulumiStackEnvironment(values.stack)
+      : await localEnvironment(resolveDataDir(values['data-dir'] as string | undefined));
+  const types = values['aggregate-type'] as string[] | undefined;
+  const ids = values['aggregate-id'] as string[] | undefined;
+  const verification = await verifyArchive({
+    source: archiveSourceFor(env),
+    registry: new AggregateRegistry([orderAggregate]),
+    range,
+    prefix: env.archivePrefix,
+    filter: {
+      ...(types === undefined ? {} : { aggregateTypes: types }),
+      ...(ids === undefined ? {} : { aggregateIds: ids }),
+    },
+    badInput,
+    includeClean: values.all === true,
+  });
+  console.log(
+    values.json === true ? JSON.stringify(verification, null, 2) : formatVerification(verification),
+  );
+  return verification.ok ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ReplayOptionsError) {
+    console.error(`archive: ${error.message}\n\n${USAGE}`);
+    return 2;
+  }
+  console.error(error instanceof ReplayError ? `archive: ${error.message}` : error);
+  return 1;
+});

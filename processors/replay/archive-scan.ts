@@ -1,0 +1,230 @@
+import { createGunzip } from 'node:zlib';
+import type { AggregateRegistry } from '../aggregates/registry.js';
+import { parseEnvelope } from '../envelope/codec.js';
+import { EnvelopeError, PoisonReason } from '../envelope/errors.js';
+import type { Envelope } from '../envelope/schema.js';
+import { mapWithConcurrency } from '../store/map-with-concurrency.js';
+import { parseArchiveKey } from './archive-key.js';
+import type { ArchiveObject, ArchiveSource } from './archive-source.js';
+import { ArchiveReadError } from './errors.js';
+import { compileEventFilter, type EventFilter } from './event-filter.js';
+import { type ArchivedEvent, archivedEvent, compareEvents, type ReplayCursor } from './event-order.js';
+import { ExternalEventSorter } from './external-sorter.js';
+import { lineBatches } from './line-batches.js';
+import { hourPrefixes, type TimeRange } from './time-range.js';
+
+/** What to do with a corrupt object or a bad line. */
+export type BadInputPolicy = 'skip' | 'fail';
+
+/** A corrupt object or bad line, with where it is. */
+export interface ArchiveIssue {
+  readonly key: string;
+  /** 1-based; absent when the object as a whole could not be read (bad gzip, read error). */
+  readonly line?: number;
+  readonly reason: string;
+}
+
+/** The span of one object's kept events in replay order. */
+export interface ObjectRange {
+  readonly min: ReplayCursor;
+  readonly max: ReplayCursor;
+}
+
+const cursorOf = (item: ArchivedEvent): ReplayCursor => ({ key: item.key, sequence: item.sequence });
+
+/** Counters of a scan. */
+export interface ScanStats {
+  objects: number;
+  bytes: number;
+  /** Non-empty lines read. */
+  lines: number;
+  /** Envelopes decoded and valid. */
+  decoded: number;
+  /** Valid envelopes the filter dropped. */
+  filteredOut: number;
+  /** Envelopes kept for ordering (duplicates included). */
+  kept: number;
+  badLines: number;
+  corruptObjects: number;
+}
+
+/** Progress of the read phase. */
+export interface ScanProgress {
+  readonly objectsDone: number;
+  readonly objectsTotal: number;
+  readonly stats: Readonly<ScanStats>;
+}
+
+/** Options of {@link listArchiveObjects}. */
+export interface ListArchiveOptions {
+  readonly source: ArchiveSource;
+  readonly range: TimeRange;
+  /** @default 'events/' */
+  readonly prefix?: string;
+}
+
+/** Lists the objects of every hour prefix of the range, paginated, in key order; keys outside an hour folder are ignored. */
+export async function listArchiveObjects(options: ListArchiveOptions): Promise<ArchiveObject[]> {
+  const objects: ArchiveObject[] = [];
+  for (const prefix of hourPrefixes(options.prefix ?? 'events/', options.range)) {
+    for await (const object of options.source.list(prefix)) {
+      if (parseArchiveKey(object.key) !== undefined) objects.push(object);
+    }
+  }
+  return objects;
+}
+
+/** Options of {@link scanArchive}. */
+export interface ScanArchiveOptions {
+  readonly source: ArchiveSource;
+  readonly objects: readonly ArchiveObject[];
+  readonly registry: AggregateRegistry;
+  readonly filter?: EventFilter;
+  /** Validate `data` against the registry's schema (not only the envelope). @default true */
+  readonly validateData?: boolean;
+  /** @default 'skip' */
+  readonly badInput?: BadInputPolicy;
+  /** Objects read at once. @default 4 */
+  readonly concurrency?: number;
+  readonly memoryBudgetEvents?: number;
+  readonly tempDir?: string;
+  readonly onIssue?: (issue: ArchiveIssue) => void;
+  readonly onProgress?: (progress: ScanProgress) => void;
+  /** Called when an object has been read whole (for checkpoints). */
+  readonly onObjectRead?: (object: ArchiveObject) => void;
+}
+
+/** The read phase's result: counts, issues, and the events in replay order. */
+export interface ArchiveScan {
+  readonly stats: Readonly<ScanStats>;
+  readonly issues: readonly ArchiveIssue[];
+  /** Per object, the first and last position (replay order) of its kept events; absent when it kept none. */
+  readonly objectRanges: ReadonlyMap<string, ObjectRange>;
+  /** How many sorted runs went to disk. */
+  readonly spilledRuns: number;
+  /** The kept events in replay order, in batches (call once). */
+  ordered(): AsyncGenerator<ArchivedEvent[]>;
+  /** Removes temporary files. */
+  dispose(): Promise<void>;
+}
+
+const MAX_REPORTED_ISSUES = 1000;
+
+/**
+ * Reads the objects (GetObject → gunzip → lines → envelope + registry validation → filter), streaming each object,
+ * and sorts the kept events into replay order with bounded memory (see {@link ExternalEventSorter}).
+ * With `badInput: 'fail'` the first bad object or line rejects with an {@link ArchiveReadError}.
+ */
+export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveScan> {
+  const predicate = compileEventFilter(options.filter);
+  const validateData = options.validateData ?? true;
+  const policy = options.badInput ?? 'skip';
+  const sorter = new ExternalEventSorter({
+    ...(options.memoryBudgetEvents === undefined ? {} : { memoryBudgetEvents: options.memoryBudgetEvents }),
+    ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
+  });
+  const stats: ScanStats = {
+    objects: 0,
+    bytes: 0,
+    lines: 0,
+    decoded: 0,
+    filteredOut: 0,
+    kept: 0,
+    badLines: 0,
+    corruptObjects: 0,
+  };
+  const issues: ArchiveIssue[] = [];
+  const report = (issue: ArchiveIssue) => {
+    if (issues.length < MAX_REPORTED_ISSUES) issues.push(issue);
+    options.onIssue?.(issue);
+    if (policy === 'fail') {
+      throw new ArchiveReadError(
+        `${issue.key}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.reason}`,
+        issue.key,
+        issue.line,
+      );
+    }
+  };
+
+  const decode = (line: string): Envelope => {
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (cause) {
+      throw new EnvelopeError(PoisonReason.NotJson, [{ path: '', message: (cause as Error).message }]);
+    }
+    const envelope = parseEnvelope(value);
+    return validateData ? options.registry.validate(envelope) : envelope;
+  };
+
+  const objectRanges = new Map<string, ObjectRange>();
+  const readObject = async (object: ArchiveObject) => {
+    let lineNumber = 0;
+    const range: { min?: ArchivedEvent; max?: ArchivedEvent } = {};
+    try {
+      const body = await options.source.open(object.key);
+      const gunzip = createGunzip({ chunkSize: 64 * 1024 });
+      body.on('error', (error) => gunzip.destroy(error));
+      body.pipe(gunzip);
+      for await (const batch of lineBatches(gunzip)) {
+        for (let i = 0; i < batch.lines.length; i++) {
+          const line = batch.lines[i] as string;
+          lineNumber = batch.firstLine + i;
+          if (line.length === 0 || line === '\r') continue;
+          stats.lines++;
+          let envelope: Envelope;
+          try {
+            envelope = decode(line);
+          } catch (error) {
+            if (!(error instanceof EnvelopeError)) throw error;
+            stats.badLines++;
+            report({ key: object.key, line: lineNumber, reason: error.message });
+            continue;
+          }
+          stats.decoded++;
+          if (!predicate(envelope)) {
+            stats.filteredOut++;
+            continue;
+          }
+          stats.kept++;
+          const item = archivedEvent(envelope, line);
+          if (range.min === undefined || compareEvents(item, range.min) < 0) range.min = item;
+          if (range.max === undefined || compareEvents(item, range.max) > 0) range.max = item;
+          const spill = sorter.add(item);
+          if (spill !== undefined) await spill;
+        }
+      }
+    } catch (error) {
+      if (error instanceof ArchiveReadError) throw error;
+      stats.corruptObjects++;
+      report({
+        key: object.key,
+        reason: `unreadable object after line ${lineNumber}: ${(error as Error).message}`,
+      });
+    }
+    if (range.min !== undefined && range.max !== undefined) {
+      objectRanges.set(object.key, { min: cursorOf(range.min), max: cursorOf(range.max) });
+    }
+    stats.objects++;
+    stats.bytes += object.size;
+    options.onObjectRead?.(object);
+    options.onProgress?.({ objectsDone: stats.objects, objectsTotal: options.objects.length, stats });
+  };
+
+  try {
+    await mapWithConcurrency(options.objects, options.concurrency ?? 4, readObject);
+  } catch (error) {
+    await sorter.dispose();
+    throw error;
+  }
+  return {
+    stats,
+    issues,
+    objectRanges,
+    get spilledRuns() {
+      return sorter.stats.spilledRuns;
+    },
+    ordered: () => sorter.sorted(),
+    dispose: () => sorter.dispose(),
+  };
+}

@@ -1,0 +1,100 @@
+import type { EventBusPort } from '../../local/bus/event-bus-port.js';
+import type { PutEventsRequestEntry } from '../../local/bus/put-events.js';
+import type { Envelope } from '../envelope/schema.js';
+import { MAX_ENVELOPE_BYTES } from '../envelope/schema.js';
+import { mapWithConcurrency } from '../store/map-with-concurrency.js';
+import type { DeliveryOutcome, ReplayTarget } from './replay-target.js';
+
+/** The marker a replayed bus event carries in `detail.replay`, so consumers can tell it from a live event. */
+export interface ReplayMarker {
+  readonly runId: string;
+  readonly replayedAt: string;
+}
+
+/** Options of {@link busTarget}. */
+export interface BusTargetOptions {
+  readonly bus: EventBusPort;
+  readonly busName: string;
+  /** `source = <sourcePrefix>.<aggregateType>`, as the Pipe sets it. @default 'pipeline' */
+  readonly sourcePrefix?: string;
+  readonly marker: ReplayMarker;
+  readonly description: string;
+  /** PutEvents calls in flight. @default 4 */
+  readonly concurrency?: number;
+  /** Attempts per entry (failed entries and failed calls are retried with backoff). @default 4 */
+  readonly attempts?: number;
+  /** @default 100 */
+  readonly baseDelayMs?: number;
+}
+
+/** PutEvents takes at most 10 entries per call. */
+export const PUT_EVENTS_BATCH = 10;
+
+/** The bus entry of a replayed event: the Pipe's shape (`detail = { envelope }`) plus `detail.replay`. */
+export function replayBusEntry(
+  envelope: Envelope,
+  options: Pick<BusTargetOptions, 'busName' | 'sourcePrefix' | 'marker'>,
+): PutEventsRequestEntry {
+  return {
+    EventBusName: options.busName,
+    Source: `${options.sourcePrefix ?? 'pipeline'}.${envelope.aggregateType}`,
+    DetailType: envelope.type,
+    Detail: JSON.stringify({ envelope, replay: options.marker }),
+    Time: envelope.occurredAt,
+  };
+}
+
+/**
+ * Puts events on an EventBridge bus (or the local bus) in calls of ≤ 10 entries. The bus keeps no order, so entries
+ * go out concurrently; consumers order by `sequence` and dedupe by `eventId` as for live events.
+ */
+export function busTarget(options: BusTargetOptions): ReplayTarget {
+  const concurrency = options.concurrency ?? 4;
+  const attempts = options.attempts ?? 4;
+  const baseDelayMs = options.baseDelayMs ?? 100;
+  return {
+    description: options.description,
+    async send(events: readonly Envelope[]): Promise<DeliveryOutcome[]> {
+      const outcomes: DeliveryOutcome[] = new Array(events.length);
+      const indexes: number[] = [];
+      events.forEach((envelope, index) => {
+        const entry = replayBusEntry(envelope, options);
+        if (Buffer.byteLength(entry.Detail ?? '') > MAX_ENVELOPE_BYTES) {
+          outcomes[index] = { status: 'failed', message: 'detail with the replay marker exceeds 256 KiB' };
+        } else indexes.push(index);
+      });
+      const batches: number[][] = [];
+      for (let i = 0; i < indexes.length; i += PUT_EVENTS_BATCH)
+        batches.push(indexes.slice(i, i + PUT_EVENTS_BATCH));
+      await mapWithConcurrency(batches, concurrency, async (batch) => {
+        let pending = batch;
+        let lastError = '';
+        for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
+          if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
+          try {
+            const result = await options.bus.putEvents(
+              pending.map((i) => replayBusEntry(events[i] as Envelope, options)),
+            );
+            const retry: number[] = [];
+            pending.forEach((i, n) => {
+              const entry = result.Entries[n];
+              if (entry?.EventId !== undefined && entry.ErrorCode === undefined) {
+                outcomes[i] = { status: 'sent' };
+              } else {
+                lastError = `${entry?.ErrorCode ?? 'NoResult'}: ${entry?.ErrorMessage ?? ''}`;
+                retry.push(i);
+              }
+            });
+            pending = retry;
+          } catch (error) {
+            lastError = (error as Error).message;
+          }
+        }
+        for (const i of pending) outcomes[i] = { status: 'failed', message: lastError };
+      });
+      return outcomes;
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

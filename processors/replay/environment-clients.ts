@@ -1,0 +1,134 @@
+import http from 'node:http';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+} from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { eventBridgeClientPort } from '../../local/bus/eventbridge-client-port.js';
+import type { AggregateRegistry } from '../aggregates/registry.js';
+import { resolveEngineOptions } from '../engine/options.js';
+import { createOrderedProducer } from '../producer/producer.js';
+import { DynamoDbAggregateStore } from '../store/dynamodb-aggregate-store.js';
+import { aggregateTableDefinition } from '../store/table-definition.js';
+import { busTarget, type ReplayMarker } from './bus-target.js';
+import { ReplayOptionsError } from './errors.js';
+import { projectionTarget } from './projection-target.js';
+import type { ReplayEnvironment } from './replay-environment.js';
+import type { ReplayTarget } from './replay-target.js';
+import { S3ArchiveSource } from './s3-archive-source.js';
+import { streamTarget } from './stream-target.js';
+
+/** The kinds of replay target. */
+export const TARGET_KINDS = ['stream', 'bus', 'projection'] as const;
+export type TargetKind = (typeof TARGET_KINDS)[number];
+
+const common = (env: ReplayEnvironment) => ({
+  region: env.region,
+  ...(env.credentials === undefined ? {} : { credentials: env.credentials }),
+});
+
+/** The archive of an environment as a replay source. */
+export function archiveSourceFor(env: ReplayEnvironment): S3ArchiveSource {
+  const client = new S3Client({
+    ...common(env),
+    ...(env.endpoints.s3 === undefined
+      ? {}
+      : {
+          endpoint: env.endpoints.s3,
+          forcePathStyle: true,
+          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
+        }),
+  });
+  // s3rver cannot page ListObjectsV2 on this Node (see S3ArchiveSource); AWS uses V2.
+  return new S3ArchiveSource({ client, bucket: env.bucket, listing: env.local ? 'v1-marker' : 'v2' });
+}
+
+/** Options of {@link targetFor}. */
+export interface TargetForOptions {
+  readonly kind: TargetKind;
+  readonly registry: AggregateRegistry;
+  readonly marker: ReplayMarker;
+  /** Projection table; the live table when absent. */
+  readonly table?: string;
+  /** Create the projection table when it does not exist. */
+  readonly createTable?: boolean;
+}
+
+/** Builds the target of an environment: Kinesis producer, EventBridge bus, or the DynamoDB aggregate store. */
+export async function targetFor(env: ReplayEnvironment, options: TargetForOptions): Promise<ReplayTarget> {
+  switch (options.kind) {
+    case 'stream': {
+      const client = new KinesisClient({
+        ...common(env),
+        ...(env.endpoints.kinesis === undefined ? {} : { endpoint: env.endpoints.kinesis }),
+        requestHandler: new NodeHttpHandler({
+          httpAgent: new http.Agent({ keepAlive: true }),
+          requestTimeout: 30_000,
+        }),
+      });
+      const producer = createOrderedProducer({ client, streamName: env.streamName });
+      return streamTarget(producer, `stream ${env.streamName} in ${env.name}`);
+    }
+    case 'bus': {
+      if (env.local && env.endpoints.eventbridge === undefined) {
+        throw new ReplayOptionsError(
+          'the local stack runs its event bus inside the npm start process and exposes no EventBridge endpoint, so --target bus works only against a --stack (or a local stack that publishes endpoints.eventbridge)',
+        );
+      }
+      const client = new EventBridgeClient({
+        ...common(env),
+        ...(env.endpoints.eventbridge === undefined ? {} : { endpoint: env.endpoints.eventbridge }),
+      });
+      return busTarget({
+        bus: eventBridgeClientPort(client),
+        busName: env.busName,
+        sourcePrefix: env.sourcePrefix,
+        marker: options.marker,
+        description: `bus ${env.busName} in ${env.name}`,
+      });
+    }
+    case 'projection': {
+      const table = options.table ?? env.table;
+      const raw = new DynamoDBClient({
+        ...common(env),
+        ...(env.endpoints.dynamodb === undefined ? {} : { endpoint: env.endpoints.dynamodb }),
+      });
+      if (options.createTable === true) await ensureTable(raw, table);
+      const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+      const live = table === env.table ? 'the LIVE projection' : 'a separate projection';
+      return projectionTarget({
+        store: new DynamoDbAggregateStore({ client, tableName: table }),
+        registry: options.registry,
+        engine: resolveEngineOptions(),
+        description: `table ${table} (${live}) in ${env.name}`,
+      });
+    }
+    default: {
+      const exhaustive: never = options.kind;
+      throw new ReplayOptionsError(`unknown target ${String(exhaustive)}`);
+    }
+  }
+}
+
+/** Creates the aggregate table unless it exists, and waits until it is active. */
+export async function ensureTable(client: DynamoDBClient, table: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+    return;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(aggregateTableDefinition(table)));
+  for (let i = 0; i < 600; i++) {
+    const status = (await client.send(new DescribeTableCommand({ TableName: table }))).Table?.TableStatus;
+    if (status === 'ACTIVE') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`table ${table} did not become active`);
+}

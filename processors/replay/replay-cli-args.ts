@@ -1,0 +1,178 @@
+import { parseArgs } from 'node:util';
+import { TARGET_KINDS, type TargetKind } from './environment-clients.js';
+import { ReplayOptionsError } from './errors.js';
+import type { EventFilter } from './event-filter.js';
+import { checkTimeRange, parseInstant, type TimeRange } from './time-range.js';
+
+/** The parsed and checked flags of `npm run replay`. */
+export interface ReplayCliArgs {
+  /** Absent only with --resume, which takes the range from the checkpoint. */
+  readonly range: TimeRange | undefined;
+  readonly filter: EventFilter;
+  readonly target: TargetKind | undefined;
+  readonly table: string | undefined;
+  readonly createTable: boolean;
+  readonly rate: number | undefined;
+  readonly dryRun: boolean;
+  readonly yes: boolean;
+  readonly resume: boolean;
+  readonly checkpoint: string | undefined;
+  readonly stack: string | undefined;
+  readonly dataDir: string | undefined;
+  readonly badInput: 'skip' | 'fail';
+  readonly memoryBudget: number | undefined;
+  readonly distributed: boolean;
+  readonly json: boolean;
+  readonly help: boolean;
+}
+
+/** Usage text of `npm run replay`. */
+export const REPLAY_USAGE = `usage: npm run replay -- --from <time> [--to <time>] --target stream|bus|projection [options]
+
+  --from, --to            ISO-8601 or relative to now (-2h, -30m, -1d, now); --to defaults to now
+  --aggregate-type <t>    only these aggregate types (repeatable)
+  --aggregate-id <id>     only these aggregates (repeatable)
+  --event-type <t>        only these event types (repeatable; not with --target projection)
+  --target <kind>         stream (re-put on Kinesis), bus (PutEvents with detail.replay), projection (fold into a table)
+  --table <name>          projection table (default: the live table); --create-table creates it if missing
+  --rate <events/s>       token-bucket rate limit
+  --dry-run               read and count, show what would be sent, write nothing
+  --yes                   do not ask for confirmation (required without a TTY)
+  --checkpoint <file>     where progress is saved (default: <data dir>/replay-checkpoint.json)
+  --resume                continue the run recorded in the checkpoint
+  --stack <name>          use a Pulumi stack's outputs instead of the local stack
+  --data-dir <dir>        local stack data directory (default .local or PIPELINE_DATA_DIR)
+  --bad-input skip|fail   corrupt objects and bad lines are reported and skipped (default) or stop the run
+  --memory-budget <n>     events held in memory before sorted runs spill to disk (default 500000)
+  --distributed           start the Step Functions backfill instead of replaying here (AWS only)
+  --json                  print the summary as JSON on stdout`;
+
+const positiveNumber = (flag: string, text: string | undefined): number | undefined => {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new ReplayOptionsError(`${flag} must be a number > 0, got "${text}"`);
+  return value;
+};
+
+/**
+ * Joins `--from -2h` into `--from=-2h`: parseArgs takes a value starting with `-` for an option, so relative times
+ * would otherwise be refused as ambiguous.
+ */
+export function joinRelativeTimes(
+  argv: readonly string[],
+  names: readonly string[] = ['--from', '--to'],
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const next = argv[i + 1];
+    if (names.includes(arg) && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
+}
+
+/** Parses `npm run replay` flags; throws {@link ReplayOptionsError} with a message naming the flag. */
+export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliArgs {
+  let values: Record<string, string | boolean | string[] | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: joinRelativeTimes(argv.filter((a) => a !== '--')),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        from: { type: 'string' },
+        to: { type: 'string' },
+        'aggregate-type': { type: 'string', multiple: true },
+        'aggregate-id': { type: 'string', multiple: true },
+        'event-type': { type: 'string', multiple: true },
+        target: { type: 'string' },
+        table: { type: 'string' },
+        'create-table': { type: 'boolean', default: false },
+        rate: { type: 'string' },
+        'dry-run': { type: 'boolean', default: false },
+        yes: { type: 'boolean', short: 'y', default: false },
+        resume: { type: 'boolean', default: false },
+        checkpoint: { type: 'string' },
+        stack: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'bad-input': { type: 'string', default: 'skip' },
+        'memory-budget': { type: 'string' },
+        distributed: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (cause) {
+    throw new ReplayOptionsError((cause as Error).message, { cause });
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  const list = (name: string) => values[name] as string[] | undefined;
+  const flag = (name: string) => values[name] === true;
+  const help = flag('help');
+  if (help) {
+    return { help } as ReplayCliArgs;
+  }
+  const fromText = str('from');
+  if (fromText === undefined && !flag('resume')) {
+    throw new ReplayOptionsError('--from is required (e.g. --from -2h)');
+  }
+  const range =
+    fromText === undefined
+      ? undefined
+      : checkTimeRange({
+          from: parseInstant(fromText, now, '--from'),
+          to: parseInstant(str('to') ?? 'now', now, '--to'),
+        });
+  const target = str('target');
+  if (target !== undefined && !(TARGET_KINDS as readonly string[]).includes(target)) {
+    throw new ReplayOptionsError(`--target must be one of ${TARGET_KINDS.join(', ')}, got "${target}"`);
+  }
+  const dryRun = flag('dry-run');
+  if (target === undefined && !dryRun)
+    throw new ReplayOptionsError('--target is required (or use --dry-run)');
+  if (str('table') !== undefined && target !== 'projection') {
+    throw new ReplayOptionsError('--table applies only to --target projection');
+  }
+  const eventTypes = list('event-type');
+  if (target === 'projection' && (eventTypes?.length ?? 0) > 0) {
+    throw new ReplayOptionsError(
+      '--event-type cannot be used with --target projection: folding a subset of an aggregate’s events would leave gaps',
+    );
+  }
+  const badInput = str('bad-input');
+  if (badInput !== 'skip' && badInput !== 'fail') {
+    throw new ReplayOptionsError(`--bad-input must be skip or fail, got "${badInput}"`);
+  }
+  const memoryBudget = positiveNumber('--memory-budget', str('memory-budget'));
+  if (memoryBudget !== undefined && !Number.isInteger(memoryBudget)) {
+    throw new ReplayOptionsError('--memory-budget must be an integer');
+  }
+  const filter: EventFilter = {
+    ...(list('aggregate-type') === undefined ? {} : { aggregateTypes: list('aggregate-type') }),
+    ...(list('aggregate-id') === undefined ? {} : { aggregateIds: list('aggregate-id') }),
+    ...(eventTypes === undefined ? {} : { eventTypes }),
+  };
+  return {
+    range,
+    filter,
+    target: target as TargetKind | undefined,
+    table: str('table'),
+    createTable: flag('create-table'),
+    rate: positiveNumber('--rate', str('rate')),
+    dryRun,
+    yes: flag('yes'),
+    resume: flag('resume'),
+    checkpoint: str('checkpoint'),
+    stack: str('stack'),
+    dataDir: str('data-dir'),
+    badInput,
+    memoryBudget,
+    distributed: flag('distributed'),
+    json: flag('json'),
+    help,
+  };
+}

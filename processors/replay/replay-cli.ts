@@ -1,0 +1,147 @@
+/**
+ * `npm run replay -- …`: replays the S3 archive into the stream, the bus or a projection table, against the local
+ * stack (default) or a Pulumi stack's outputs. Exit codes: 0 done, 1 failures or error, 2 bad flags, 3 declined/stopped.
+ */
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
+import { orderAggregate } from '../aggregates/order.js';
+import { AggregateRegistry } from '../aggregates/registry.js';
+import { readCheckpoint } from './checkpoint.js';
+import { startDistributedBackfill } from './distributed-backfill.js';
+import { archiveSourceFor, targetFor } from './environment-clients.js';
+import { ReplayError, ReplayOptionsError } from './errors.js';
+import { progressPrinter } from './progress-bar.js';
+import { parseReplayArgs, REPLAY_USAGE } from './replay-cli-args.js';
+import { localEnvironment, pulumiStackEnvironment, type ReplayEnvironment } from './replay-environment.js';
+import { formatReplaySummary } from './replay-summary-text.js';
+import { runReplay } from './run-replay.js';
+import { checkTimeRange } from './time-range.js';
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parseReplayArgs(argv, new Date());
+  if (args.help) {
+    console.log(REPLAY_USAGE);
+    return 0;
+  }
+  const dataDir = resolveDataDir(args.dataDir);
+  const env: ReplayEnvironment =
+    args.stack === undefined ? await localEnvironment(dataDir) : await pulumiStackEnvironment(args.stack);
+  if (args.distributed) {
+    if (args.range === undefined || args.target === undefined) {
+      throw new ReplayOptionsError('--distributed needs --from and --target');
+    }
+    const status = await startDistributedBackfill(
+      env,
+      {
+        range: args.range,
+        target: args.target,
+        ...(args.table === undefined ? {} : { table: args.table }),
+        filter: args.filter,
+      },
+      (s) => console.error(`backfill: ${s}`),
+    );
+    return status === 'SUCCEEDED' ? 0 : 1;
+  }
+  const checkpointFile = args.checkpoint ?? join(dataDir, 'replay-checkpoint.json');
+  let range = args.range;
+  if (args.resume) {
+    const checkpoint = await readCheckpoint(checkpointFile);
+    if (checkpoint === undefined)
+      throw new ReplayOptionsError(`--resume: no checkpoint at ${checkpointFile}`);
+    // Relative times moved since the first run; the checkpoint's range is the run's range.
+    range = checkTimeRange({
+      from: new Date(checkpoint.fingerprint.from),
+      to: new Date(checkpoint.fingerprint.to),
+    });
+  }
+  if (range === undefined) throw new ReplayOptionsError('--from is required');
+  const interactive = process.stdin.isTTY === true && process.stderr.isTTY === true;
+  if (!args.dryRun && !args.yes && !interactive) {
+    throw new ReplayOptionsError('refusing to write without a terminal to confirm on: pass --yes');
+  }
+
+  const registry = new AggregateRegistry([orderAggregate]);
+  const runId = crypto.randomUUID();
+  const target =
+    args.target === undefined || args.dryRun
+      ? undefined
+      : await targetFor(env, {
+          kind: args.target,
+          registry,
+          marker: { runId, replayedAt: new Date().toISOString() },
+          ...(args.table === undefined ? {} : { table: args.table }),
+          createTable: args.createTable,
+        });
+  const targetName =
+    args.target === 'projection' ? `projection:${args.table ?? env.table}` : (args.target ?? 'dry-run');
+  const progress = progressPrinter(process.stderr);
+  const controller = new AbortController();
+  const onSignal = () => {
+    process.stderr.write(
+      '\nstopping after the current chunk; the checkpoint is saved (resume with --resume)\n',
+    );
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  console.error(
+    `replaying ${env.name}: s3://${env.bucket}/${env.archivePrefix} ${range.from.toISOString()} .. ${range.to.toISOString()}`,
+  );
+  const summary = await runReplay({
+    source: archiveSourceFor(env),
+    registry,
+    range,
+    prefix: env.archivePrefix,
+    filter: args.filter,
+    ...(target === undefined ? {} : { target }),
+    targetName,
+    dryRun: args.dryRun,
+    ...(args.rate === undefined ? {} : { rate: args.rate }),
+    badInput: args.badInput,
+    ...(args.memoryBudget === undefined ? {} : { memoryBudgetEvents: args.memoryBudget }),
+    checkpointFile,
+    resume: args.resume,
+    runId,
+    signal: controller.signal,
+    onProgress: (p) => progress.update(p),
+    ...(args.yes
+      ? {}
+      : {
+          confirm: (plan) => {
+            progress.done();
+            return confirmOnTerminal(plan, env);
+          },
+        }),
+  }).finally(() => {
+    process.off('SIGINT', onSignal);
+    progress.done();
+  });
+  if (args.json) console.log(JSON.stringify(summary, null, 2));
+  else console.log(formatReplaySummary(summary));
+  if (summary.declined || summary.stopped) return 3;
+  return summary.failed > 0 || summary.conflicts.length > 0 ? 1 : 0;
+}
+
+async function confirmOnTerminal(
+  plan: { target: string; events: number; objects: number },
+  env: ReplayEnvironment,
+): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(
+      `About to write up to ${plan.events.toLocaleString('en-US')} events (from ${plan.objects} objects) to ${plan.target} — environment: ${env.name}. Type "yes" to continue: `,
+    );
+    return answer.trim().toLowerCase() === 'yes';
+  } finally {
+    rl.close();
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof ReplayOptionsError) {
+    console.error(`replay: ${error.message}\n\n${REPLAY_USAGE}`);
+    return 2;
+  }
+  console.error(error instanceof ReplayError ? `replay: ${error.message}` : error);
+  return 1;
+});

@@ -1,0 +1,236 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
+import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import type { Envelope } from '../../processors/envelope/index.js';
+import {
+  CheckpointError,
+  type DeliveryOutcome,
+  environmentFromStackOutputs,
+  formatProgress,
+  formatVerification,
+  parseReplayArgs,
+  ReplayOptionsError,
+  runReplay,
+  verifyArchive,
+} from '../../processors/replay/index.js';
+import { MemoryArchive } from './memory-archive.js';
+
+const registry = new AggregateRegistry([orderAggregate]);
+const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T03:00:00Z') };
+const events = generateOrderEvents({ aggregates: 6, eventsPerAggregate: 6, seed: 21 });
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'replay-unit-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function archiveOf(envelopes: readonly Envelope[], perObject = 5): MemoryArchive {
+  const archive = new MemoryArchive();
+  for (let i = 0; i < envelopes.length; i += perObject) {
+    archive.put(
+      new Date(Date.UTC(2026, 0, 1, (i / perObject) % 3, i % 60)),
+      envelopes.slice(i, i + perObject),
+    );
+  }
+  return archive;
+}
+
+describe('archive verify', () => {
+  it('reports the gap a lost object leaves, and conflicts', async () => {
+    const lost = events.filter(
+      (e) => !(e.aggregateId === events[0]?.aggregateId && (e.sequence === 3 || e.sequence === 4)),
+    );
+    const rival = { ...(events[1] as Envelope), eventId: 'RIVAL' };
+    const v = await verifyArchive({ source: archiveOf([...lost, rival]), registry, range });
+    expect(v.ok).toBe(false);
+    expect(v.totals.missingSequences).toBe(2);
+    expect(v.totals.conflicts).toBe(1);
+    const gap = v.aggregates.find((a) => a.aggregateId === events[0]?.aggregateId);
+    expect(gap?.gaps).toEqual([{ from: 3, to: 4 }]);
+    expect(formatVerification(v)).toContain('3-4');
+  });
+});
+
+describe('delivery failures', () => {
+  it('stops an aggregate at its first failed event and retries it from there on resume', async () => {
+    const archive = archiveOf(events);
+    const victim = (events[0] as Envelope).aggregateId;
+    const delivered: Envelope[] = [];
+    const checkpointFile = join(dir, 'failures.json');
+    let failing = true;
+    const target = {
+      description: 'flaky',
+      async send(batch: readonly Envelope[]): Promise<DeliveryOutcome[]> {
+        // Like the producer: nothing of an aggregate goes out after its failed event in the same call.
+        let stopped = false;
+        return batch.map((e) => {
+          if (failing && e.aggregateId === victim && (e.sequence === 3 || stopped)) {
+            stopped = true;
+            return { status: 'failed', message: 'boom' };
+          }
+          delivered.push(e);
+          return { status: 'sent' };
+        });
+      },
+    };
+    const first = await runReplay({
+      source: archive,
+      registry,
+      range,
+      target,
+      targetName: 't',
+      chunkSize: 4,
+      checkpointFile,
+    });
+    expect(first.failed).toBe(4);
+    expect(delivered.filter((e) => e.aggregateId === victim).map((e) => e.sequence)).toEqual([1, 2]);
+    failing = false;
+    const second = await runReplay({
+      source: archive,
+      registry,
+      range,
+      target,
+      targetName: 't',
+      chunkSize: 4,
+      checkpointFile,
+      resume: true,
+    });
+    expect(second.failed).toBe(0);
+    expect(delivered.filter((e) => e.aggregateId === victim).map((e) => e.sequence)).toEqual([
+      1, 2, 3, 4, 5, 6,
+    ]);
+    expect(delivered).toHaveLength(events.length);
+  });
+
+  it('refuses a checkpoint written by a different replay', async () => {
+    const archive = archiveOf(events);
+    const checkpointFile = join(dir, 'other.json');
+    const target = {
+      description: 'ok',
+      send: async (b: readonly Envelope[]) => b.map(() => ({ status: 'sent' as const })),
+    };
+    await runReplay({ source: archive, registry, range, target, targetName: 'a', checkpointFile });
+    await expect(
+      runReplay({ source: archive, registry, range, target, targetName: 'b', checkpointFile, resume: true }),
+    ).rejects.toBeInstanceOf(CheckpointError);
+  });
+
+  it('a dry run counts what would be sent and writes nothing', async () => {
+    const summary = await runReplay({
+      source: archiveOf(events),
+      registry,
+      range,
+      targetName: 'dry',
+      dryRun: true,
+      filter: { eventTypes: ['OrderPlaced'] },
+    });
+    expect(summary).toMatchObject({ toSend: 6, sent: 0, byEventType: { OrderPlaced: 6 } });
+    expect(summary.read.filteredOut).toBe(30);
+  });
+});
+
+describe('replay CLI flags', () => {
+  const now = new Date('2026-01-01T12:00:00Z');
+  it('parses relative times, filters and target', () => {
+    const args = parseReplayArgs(
+      [
+        '--',
+        '--from',
+        '-2h',
+        '--target',
+        'projection',
+        '--table',
+        'rebuild',
+        '--aggregate-id',
+        'a',
+        '--aggregate-id',
+        'b',
+        '--rate',
+        '500',
+        '--yes',
+      ],
+      now,
+    );
+    expect(args.range?.from.toISOString()).toBe('2026-01-01T10:00:00.000Z');
+    expect(args.range?.to.toISOString()).toBe('2026-01-01T12:00:00.000Z');
+    expect(args).toMatchObject({
+      target: 'projection',
+      table: 'rebuild',
+      rate: 500,
+      yes: true,
+      filter: { aggregateIds: ['a', 'b'] },
+    });
+  });
+
+  it.each([
+    [['--target', 'stream'], /--from is required/],
+    [['--from', '-1h', '--target', 'queue'], /--target must be one of/],
+    [['--from', '-1h'], /--target is required/],
+    [['--from', '-1h', '--to', '-2h', '--target', 'bus'], /must be before/],
+    [['--from', '-1h', '--target', 'bus', '--rate', 'fast'], /--rate must be a number/],
+    [
+      ['--from', '-1h', '--target', 'projection', '--event-type', 'OrderPaid'],
+      /cannot be used with --target projection/,
+    ],
+    [['--from', '-1h', '--target', 'bus', '--nope'], /Unknown option/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseReplayArgs(argv, now)).toThrow(ReplayOptionsError);
+    expect(() => parseReplayArgs(argv, now)).toThrow(message);
+  });
+
+  it('maps Pulumi stack outputs and names a missing one', () => {
+    const env = environmentFromStackOutputs('dev', {
+      region: 'eu-west-1',
+      streamName: 's',
+      tableName: 't',
+      bucketName: 'b',
+      busName: 'bus',
+      archivePrefix: 'events/',
+    });
+    expect(env).toMatchObject({ local: false, table: 't', bucket: 'b', sourcePrefix: 'pipeline' });
+    expect(() => environmentFromStackOutputs('dev', { region: 'x' })).toThrow(/no output "streamName"/);
+  });
+
+  it('draws progress with events/s and ETA', () => {
+    const line = formatProgress({
+      phase: 'send',
+      objectsDone: 4,
+      objectsTotal: 4,
+      eventsDone: 500,
+      eventsTotal: 1000,
+      elapsedMs: 10_000,
+    });
+    expect(line).toContain('events 500/1000');
+    expect(line).toContain('50 ev/s');
+    expect(line).toContain('ETA 10s');
+  });
+});
+
+describe('distributed backfill input', () => {
+  it('lists the common prefix of the range and carries range, target and options', async () => {
+    const { backfillExecutionInput } = await import('../../processors/replay/index.js');
+    const input = backfillExecutionInput('events/', {
+      range: { from: new Date('2026-01-01T22:00:00Z'), to: new Date('2026-01-02T02:00:00Z') },
+      target: 'projection',
+      table: 'rebuild',
+    });
+    expect(input).toEqual({
+      prefix: 'events/2026/01/',
+      from: '2026-01-01T22:00:00.000Z',
+      to: '2026-01-02T02:00:00.000Z',
+      target: 'projection',
+      table: 'rebuild',
+    });
+    const oneHour = backfillExecutionInput('events/', {
+      range: { from: new Date('2026-01-01T22:10:00Z'), to: new Date('2026-01-01T22:50:00Z') },
+      target: 'bus',
+    });
+    expect(oneHour.prefix).toBe('events/2026/01/01/22/');
+  });
+});
