@@ -243,6 +243,15 @@ const ingestSchema = z
   })
   .prefault({});
 
+const replaySchema = z
+  .strictObject({
+    /** Events/s a distributed backfill may write in total; sets the Distributed Map's MaxConcurrency. @default 1000 */
+    backfillTargetRate: int(1, 1_000_000).default(1000),
+    /** Events/s one replay Lambda invocation sends at. @default 500 */
+    backfillPerInvocationRate: int(1, 100_000).default(500),
+  })
+  .prefault({});
+
 /** The schema of every `ordered-event-pipeline:*` config key (keys without the namespace). */
 export const pipelineConfigSchema = z
   .strictObject({
@@ -253,6 +262,7 @@ export const pipelineConfigSchema = z
     archive: archiveSchema,
     bus: busSchema,
     ingest: ingestSchema,
+    replay: replaySchema,
   })
   .superRefine((c, ctx) => {
     const retentionSeconds = c.stream.retentionHours * 3600;
@@ -293,6 +303,7 @@ export interface PipelineConfig {
     readonly aggregateTypes: readonly string[];
   };
   readonly ingest: Readonly<ParsedConfig['ingest']>;
+  readonly replay: Readonly<ParsedConfig['replay']>;
 }
 
 /** Formats a zod issue path as the dotted config key, e.g. `ordered-event-pipeline:processor.batchSize`. */

@@ -27,3 +27,4 @@ export const processorFunctionName = outputs.processorFunctionName;
 export const deliveryStreamName = outputs.deliveryStreamName;
 export const alarmTopicArn = outputs.alarmTopicArn;
 export const dashboardUrl = outputs.dashboardUrl;
+export const backfillStateMachineArn = outputs.backfillStateMachineArn;

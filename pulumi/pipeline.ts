@@ -1,4 +1,5 @@
 /** Wires the components into one pipeline from a stack's validated config. */
+
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { Archive } from './archive.js';
@@ -10,12 +11,14 @@ import { EventStream } from './event-stream.js';
 import { esbuildBundler, type HandlerBundler } from './handler-bundle.js';
 import { IngestApi } from './ingest-api.js';
 import { Observability } from './observability.js';
+import { ReplayBackfill } from './replay-backfill.js';
 import { StreamProcessor } from './stream-processor.js';
 
 /** The Lambda entries the program bundles. */
 export const HANDLER_ENTRIES = {
   streamProcessor: 'processors/stream-processor/handler.ts',
   ingest: 'processors/ingest/handler.ts',
+  replay: 'processors/replay/lambda-handler.ts',
 } as const;
 
 /** Powertools service name of the stream processor: the `service` dimension its alarms select. */
@@ -49,6 +52,8 @@ export interface PipelineOutputs {
   readonly deliveryStreamName: pulumi.Output<string>;
   readonly alarmTopicArn: pulumi.Output<string>;
   readonly dashboardUrl: pulumi.Output<string>;
+  /** The distributed backfill (Step Functions Distributed Map over the archive). */
+  readonly backfillStateMachineArn: pulumi.Output<string>;
 }
 
 /**
@@ -138,6 +143,24 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     logLevel: p.logLevel,
     secretRecoveryWindowInDays: disposable ? 0 : 7,
   });
+  const backfill = new ReplayBackfill('backfill', {
+    code: bundle({ entry: HANDLER_ENTRIES.replay }),
+    bucketName: archive.bucketName,
+    bucketArn: archive.bucketArn,
+    archivePrefix: ARCHIVE_EVENTS_ROOT,
+    dataKeyArn: dataKey.keyArn,
+    streamName: stream.streamName,
+    streamArn: stream.streamArn,
+    streamKeyArn: stream.keyArn,
+    tableName: processor.tableName,
+    tableArn: processor.tableArn,
+    busName: bus.busName,
+    busArn: bus.busArn,
+    sourcePrefix: b.sourcePrefix,
+    targetRate: config.replay.backfillTargetRate,
+    perInvocationRate: config.replay.backfillPerInvocationRate,
+    logRetentionDays,
+  });
   const a = config.alarms;
   const observability = new Observability('observability', {
     targets: {
@@ -184,5 +207,6 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     deliveryStreamName: archive.deliveryStreamName,
     alarmTopicArn: observability.topicArn,
     dashboardUrl: observability.dashboardUrl,
+    backfillStateMachineArn: backfill.stateMachineArn,
   };
 }

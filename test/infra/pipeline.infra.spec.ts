@@ -59,9 +59,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     await waitForRegistrations();
   });
 
-  it('bundles exactly the two handlers', () => {
+  it('bundles exactly the three handlers', () => {
     expect(bundler.entries.map((e) => e.entry).sort()).toEqual(
-      [HANDLER_ENTRIES.ingest, HANDLER_ENTRIES.streamProcessor].sort(),
+      [HANDLER_ENTRIES.ingest, HANDLER_ENTRIES.streamProcessor, HANDLER_ENTRIES.replay].sort(),
     );
   });
 
@@ -96,9 +96,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     }
   });
 
-  it('runs both functions on Node.js 22, arm64, with the processor environment the handler reads', () => {
+  it('runs every function on Node.js 22, arm64, with the processor environment the handler reads', () => {
     const fns = ofType(resources, T.fn);
-    expect(fns).toHaveLength(2);
+    expect(fns).toHaveLength(3);
     for (const fn of fns) {
       expect(fn.inputs.runtime).toBe('nodejs22.x');
       expect(fn.inputs.architectures).toEqual(['arm64']);
@@ -285,9 +285,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
 
   it('grants no wildcard action and no wildcard resource in any role policy', () => {
     const policies = ofType(resources, T.rolePolicy);
-    // processor, ingest, firehose, pipe: one role each
-    expect(policies).toHaveLength(4);
-    expect(ofType(resources, T.role)).toHaveLength(4);
+    // processor, ingest, firehose, pipe, replay function, backfill state machine: one role each
+    expect(policies).toHaveLength(6);
+    expect(ofType(resources, T.role)).toHaveLength(6);
     for (const policy of policies) {
       for (const statement of parsePolicy(policy.inputs.policy).Statement) {
         for (const action of statement.Action) expect(action, policy.name).not.toMatch(/\*/);
@@ -301,6 +301,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       'https://ingest.execute-api.us-east-1.amazonaws.com/events',
     );
     expect(await resolve(outputs.streamName)).toBe('events-physical');
+    expect(await resolve(outputs.backfillStateMachineArn)).toBe(
+      `arn:aws:sfn:us-east-1:123456789012:statemachine/ordered-event-pipeline-${stack}-backfill`,
+    );
     expect(await resolve(outputs.bucketName)).toBe('archive-bucket-bucket');
     expect(await resolve(outputs.busName)).toBe(config.bus.name ?? `ordered-events-${stack}`);
     expect(await resolve(outputs.queues)).toEqual({
