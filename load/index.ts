@@ -1,0 +1,17 @@
+export { type CeilingOptions, measureCeilings } from './ceiling.js';
+export { InvalidLoadOptionsError, LoadError, LoadTargetError } from './errors.js';
+export { DEFAULT_EVENT_MIX, type EventMix, parseEventMix } from './event-mix.js';
+export { judgeStep, stepRates } from './find-max.js';
+export { Lane, type LaneListener, type LaneOptions } from './lane.js';
+export { RunLedger } from './ledger.js';
+export { type LoadCommandIo, type LoadCommandResult, runLoadCommand } from './load-command.js';
+export { executeRun, type RunOutcome, type RunSettings } from './load-run.js';
+export { LOAD_DEFAULTS, type LoadOptions, parseLoadOptions } from './options.js';
+export { OrderStream } from './order-stream.js';
+export { ProgressLine } from './progress-bar.js';
+export type { FindMaxReport, LoadReport, RunReport } from './report.js';
+export { planPhase, type RequestPlan } from './request-plan.js';
+export { type LoadPhase, type LoadScenario, SCENARIOS } from './scenarios/index.js';
+export { type LoadTarget, preflight, resolveLoadTarget } from './target.js';
+export { terminalSummary } from './terminal-summary.js';
+export { type VerificationResult, verifyRun } from './verifier.js';

@@ -1,0 +1,269 @@
+import { parseArgs } from 'node:util';
+import { InvalidLoadOptionsError } from './errors.js';
+import { DEFAULT_EVENT_MIX, type EventMix, parseEventMix } from './event-mix.js';
+import { type LoadPhase, SCENARIOS } from './scenarios/index.js';
+
+/** Where the load goes. */
+export type LoadTargetSpec =
+  | { readonly kind: 'local'; readonly dataDir: string | undefined }
+  | { readonly kind: 'url'; readonly url: string; readonly token: string }
+  | { readonly kind: 'stack'; readonly stack: string };
+
+/** `--find-max` settings. */
+export interface FindMaxOptions {
+  /** Highest rate tried. @default 20000 */
+  readonly maxRate: number;
+  /** Each step's rate is the previous one × this. @default 1.5 */
+  readonly stepFactor: number;
+}
+
+/** Fully resolved options of a load run (defaults applied once, here). */
+export interface LoadOptions {
+  readonly target: LoadTargetSpec;
+  readonly scenario: string | undefined;
+  readonly phases: readonly LoadPhase[];
+  readonly aggregates: number;
+  readonly eventsPerRequest: number;
+  readonly connections: number;
+  readonly seed: number;
+  readonly mix: EventMix;
+  readonly findMax: FindMaxOptions | undefined;
+  /** Seconds to wait for the pipeline to drain before verifying anyway. @default 120 */
+  readonly drainTimeoutSeconds: number;
+  /** Attempts of one request before its aggregates are given up. @default 5 */
+  readonly maxAttempts: number;
+  /** Seconds without an answer before a request counts as timed out and is retried. @default 10 */
+  readonly requestTimeoutSeconds: number;
+  /** Reports go to `<reportRoot>/<timestamp>/`. @default 'load/reports' */
+  readonly reportRoot: string;
+  readonly verify: boolean;
+  readonly help: boolean;
+}
+
+/** Defaults of a run without `--scenario`. */
+export const LOAD_DEFAULTS = {
+  rate: 200,
+  durationSeconds: 10,
+  aggregates: 100,
+  eventsPerRequest: 10,
+  connections: 4,
+  seed: 1,
+  drainTimeoutSeconds: 120,
+  maxAttempts: 5,
+  requestTimeoutSeconds: 10,
+  reportRoot: 'load/reports',
+  maxRate: 20_000,
+  stepFactor: 1.5,
+} as const;
+
+/** The `--help` text. */
+export const LOAD_USAGE = `Usage: npm run load -- [target] [options]
+
+Target (one of; default --target local):
+  --target local            the local stack in --data-dir (default PIPELINE_DATA_DIR or .local)
+  --url <ingest URL> --token <token>   any ingest API (no verification: the tool cannot see the stores)
+  --stack <name>            a deployed Pulumi stack (reads \`pulumi stack output --json --show-secrets\`)
+
+Options:
+  --scenario <name>         ${Object.keys(SCENARIOS).join(' | ')}
+  --rate <events/s>         overall target rate (default ${LOAD_DEFAULTS.rate})
+  --duration <s>            seconds of sending (default ${LOAD_DEFAULTS.durationSeconds}; also 30s, 2m)
+  --aggregates <n>          distinct order aggregates (default ${LOAD_DEFAULTS.aggregates})
+  --events-per-request <n>  1–500 (default ${LOAD_DEFAULTS.eventsPerRequest})
+  --connections <n>         HTTP connections, one request in flight each (default ${LOAD_DEFAULTS.connections})
+  --seed <n>                PRNG seed of the event contents (default ${LOAD_DEFAULTS.seed})
+  --mix <type=w,...>        weights of ItemAdded, ItemRemoved, OrderPaid, OrderShipped, OrderCancelled
+  --find-max                step search for the highest sustained rate (local target)
+  --max-rate <events/s>     find-max: highest rate tried (default ${LOAD_DEFAULTS.maxRate})
+  --step-factor <x>         find-max: rate multiplier per step (default ${LOAD_DEFAULTS.stepFactor})
+  --drain-timeout <s>       wait for the pipeline to drain (default ${LOAD_DEFAULTS.drainTimeoutSeconds})
+  --max-attempts <n>        attempts per request before its aggregates are given up (default ${LOAD_DEFAULTS.maxAttempts})
+  --timeout <s>             request timeout (default ${LOAD_DEFAULTS.requestTimeoutSeconds})
+  --report-dir <dir>        reports root (default ${LOAD_DEFAULTS.reportRoot})
+  --no-verify               skip drain and verification
+  --data-dir <dir>          local stack data directory`;
+
+function fail(message: string): never {
+  throw new InvalidLoadOptionsError(message);
+}
+
+function integer(name: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max)
+    fail(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+function positive(name: string, text: string | undefined, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > max)
+    fail(`--${name} must be a number above 0 and at most ${max}, got "${text}"`);
+  return value;
+}
+
+/** Seconds from `10`, `10s`, `2m`. */
+export function parseDurationSeconds(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(text.trim());
+  if (match === null) fail(`--${name} must be seconds (10, 10s, 2m, 500ms), got "${text}"`);
+  const value = Number(match[1]) * (match[2] === 'm' ? 60 : match[2] === 'ms' ? 0.001 : 1);
+  if (value <= 0 || value > 3600) fail(`--${name} must be above 0 and at most 1 hour, got "${text}"`);
+  return value;
+}
+
+/**
+ * Parses and checks the command line; every problem is an {@link InvalidLoadOptionsError} raised before
+ * any traffic. Precedence: explicit option, then the scenario, then {@link LOAD_DEFAULTS}.
+ * @example parseLoadOptions(['--scenario', 'smoke', '--target', 'local'])
+ */
+export function parseLoadOptions(argv: readonly string[]): LoadOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        target: { type: 'string' },
+        url: { type: 'string' },
+        token: { type: 'string' },
+        stack: { type: 'string' },
+        'data-dir': { type: 'string' },
+        scenario: { type: 'string' },
+        rate: { type: 'string' },
+        duration: { type: 'string' },
+        aggregates: { type: 'string' },
+        'events-per-request': { type: 'string' },
+        connections: { type: 'string' },
+        seed: { type: 'string' },
+        mix: { type: 'string' },
+        'find-max': { type: 'boolean' },
+        'max-rate': { type: 'string' },
+        'step-factor': { type: 'string' },
+        'drain-timeout': { type: 'string' },
+        'max-attempts': { type: 'string' },
+        timeout: { type: 'string' },
+        'report-dir': { type: 'string' },
+        'no-verify': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    fail(`${(error as Error).message}\n\n${LOAD_USAGE}`);
+  }
+  const str = (name: string) => values[name] as string | undefined;
+  const help = values.help === true;
+
+  const target = resolveTarget(str('target'), str('url'), str('token'), str('stack'), str('data-dir'));
+  const scenarioName = str('scenario');
+  const scenario = scenarioName === undefined ? undefined : SCENARIOS[scenarioName];
+  if (scenarioName !== undefined && scenario === undefined)
+    fail(`--scenario: unknown scenario "${scenarioName}"; known: ${Object.keys(SCENARIOS).join(', ')}`);
+
+  const rate = positive('rate', str('rate'), 1_000_000);
+  const duration = parseDurationSeconds('duration', str('duration'));
+  let phases: readonly LoadPhase[];
+  if (scenario !== undefined && scenario.phases.length > 1) {
+    if (rate !== undefined || duration !== undefined)
+      fail(`--rate and --duration cannot override the multi-phase scenario "${scenario.name}"`);
+    phases = scenario.phases;
+  } else {
+    const base = scenario?.phases[0];
+    phases = [
+      {
+        rate: rate ?? base?.rate ?? LOAD_DEFAULTS.rate,
+        durationSeconds: duration ?? base?.durationSeconds ?? LOAD_DEFAULTS.durationSeconds,
+      },
+    ];
+  }
+  const aggregates =
+    integer('aggregates', str('aggregates'), 1, 1_000_000) ??
+    scenario?.aggregates ??
+    LOAD_DEFAULTS.aggregates;
+  const eventsPerRequest =
+    integer('events-per-request', str('events-per-request'), 1, 500) ??
+    scenario?.eventsPerRequest ??
+    LOAD_DEFAULTS.eventsPerRequest;
+  const connections =
+    integer('connections', str('connections'), 1, 1000) ?? scenario?.connections ?? LOAD_DEFAULTS.connections;
+  if (connections > aggregates)
+    fail(
+      `--connections ${connections} exceeds --aggregates ${aggregates}: each aggregate is pinned to one connection, so every connection needs at least one`,
+    );
+  for (const phase of phases)
+    if (phase.rate < eventsPerRequest)
+      fail(
+        `--rate ${phase.rate} events/s is below one request per second at --events-per-request ${eventsPerRequest}; lower --events-per-request`,
+      );
+
+  const findMax =
+    values['find-max'] === true
+      ? {
+          maxRate: positive('max-rate', str('max-rate'), 1_000_000) ?? LOAD_DEFAULTS.maxRate,
+          stepFactor: positive('step-factor', str('step-factor'), 10) ?? LOAD_DEFAULTS.stepFactor,
+        }
+      : undefined;
+  if (findMax !== undefined) {
+    if (findMax.stepFactor <= 1) fail('--step-factor must be above 1');
+    if (target.kind !== 'local')
+      fail('--find-max measures the local stack and its emulators: use it with --target local');
+    if (scenario !== undefined && scenario.phases.length > 1)
+      fail('--find-max steps a single rate; it cannot run the multi-phase scenario');
+  } else if (str('max-rate') !== undefined || str('step-factor') !== undefined) {
+    fail('--max-rate and --step-factor only apply with --find-max');
+  }
+
+  return {
+    target,
+    scenario: scenario?.name,
+    phases,
+    aggregates,
+    eventsPerRequest,
+    connections,
+    seed: integer('seed', str('seed'), 0, 2 ** 32 - 1) ?? LOAD_DEFAULTS.seed,
+    mix: str('mix') === undefined ? DEFAULT_EVENT_MIX : parseEventMix(str('mix') as string),
+    findMax,
+    drainTimeoutSeconds:
+      parseDurationSeconds('drain-timeout', str('drain-timeout')) ?? LOAD_DEFAULTS.drainTimeoutSeconds,
+    maxAttempts: integer('max-attempts', str('max-attempts'), 1, 100) ?? LOAD_DEFAULTS.maxAttempts,
+    requestTimeoutSeconds:
+      parseDurationSeconds('timeout', str('timeout')) ?? LOAD_DEFAULTS.requestTimeoutSeconds,
+    reportRoot: str('report-dir') ?? LOAD_DEFAULTS.reportRoot,
+    verify: values['no-verify'] !== true,
+    help,
+  };
+}
+
+function resolveTarget(
+  target: string | undefined,
+  url: string | undefined,
+  token: string | undefined,
+  stack: string | undefined,
+  dataDir: string | undefined,
+): LoadTargetSpec {
+  const chosen = [target !== undefined, url !== undefined, stack !== undefined].filter(Boolean).length;
+  if (chosen > 1)
+    fail('choose one target: --target local, --url <ingest URL> --token <token>, or --stack <name>');
+  if (target !== undefined && target !== 'local')
+    fail(`--target: only "local" is known, got "${target}"; for another environment use --url or --stack`);
+  if (token !== undefined && url === undefined) fail('--token needs --url');
+  if (url !== undefined) {
+    if (token === undefined || token === '') fail('--url needs --token <ingest token>');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      fail(`--url: "${url}" is not a URL`);
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+      fail(`--url must be http(s), got "${url}"`);
+    return { kind: 'url', url, token };
+  }
+  if (stack !== undefined) {
+    if (!/^[A-Za-z0-9._/-]+$/.test(stack)) fail(`--stack: "${stack}" is not a stack name`);
+    return { kind: 'stack', stack };
+  }
+  return { kind: 'local', dataDir };
+}

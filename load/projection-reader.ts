@@ -1,0 +1,61 @@
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** The parts of a projection's snapshot item the verifier needs. */
+export interface ProjectionSnapshot {
+  readonly aggregateId: string;
+  readonly version: number;
+  readonly chain: string;
+  /** eventIds of the last ≤ 64 applied sequences, oldest first. */
+  readonly recent: readonly string[];
+  /** Epoch ms each of `recent` was applied, parallel to it. */
+  readonly recentAppliedAt: readonly number[];
+}
+
+const CHUNK = 100;
+const PARALLEL = 4;
+
+/** Reads `order#<id>` / `state` snapshot items with BatchGetItem (100 keys a call, unprocessed keys retried). */
+export async function readProjections(
+  client: DynamoDBDocumentClient,
+  table: string,
+  aggregateIds: readonly string[],
+): Promise<Map<string, ProjectionSnapshot>> {
+  const found = new Map<string, ProjectionSnapshot>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < aggregateIds.length; i += CHUNK) chunks.push(aggregateIds.slice(i, i + CHUNK));
+  let next = 0;
+  const worker = async () => {
+    while (next < chunks.length) {
+      const chunk = chunks[next++] as string[];
+      let keys: Record<string, unknown>[] = chunk.map((id) => ({ pk: `order#${id}`, sk: 'state' }));
+      for (let attempt = 0; keys.length > 0 && attempt < 20; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        const output = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: {
+                Keys: keys,
+                ProjectionExpression: 'aggregateId, version, chain, recent, recentAppliedAt',
+              },
+            },
+          }),
+        );
+        for (const item of output.Responses?.[table] ?? []) {
+          const snapshot: ProjectionSnapshot = {
+            aggregateId: String(item.aggregateId),
+            version: Number(item.version ?? 0),
+            chain: String(item.chain ?? ''),
+            recent: (item.recent as string[] | undefined) ?? [],
+            recentAppliedAt: ((item.recentAppliedAt as number[] | undefined) ?? []).map(Number),
+          };
+          found.set(snapshot.aggregateId, snapshot);
+        }
+        keys = (output.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+      if (keys.length > 0)
+        throw new Error(`BatchGetItem left ${keys.length} keys unprocessed after 20 attempts`);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
+  return found;
+}

@@ -1,0 +1,46 @@
+import { createWriteStream, type WriteStream } from 'node:fs';
+import type { LaneListener } from './lane.js';
+
+/**
+ * Appends one NDJSON line per event per HTTP attempt to the run file:
+ * `{ aggregateId, sequence, eventId, lane, attempt, sentAt, respondedAt, status }` (`status` is the HTTP
+ * status or `"timeout"`), and one `{ eventId, outcome }` line when its request ends for good.
+ */
+export class RunFile implements LaneListener {
+  readonly #stream: WriteStream;
+
+  constructor(readonly path: string) {
+    this.#stream = createWriteStream(path, { flags: 'a' });
+  }
+
+  onAttempt(attempt: Parameters<LaneListener['onAttempt']>[0]): void {
+    let text = '';
+    for (const event of attempt.events) {
+      text += `${JSON.stringify({
+        aggregateId: event.aggregateId,
+        sequence: event.sequence,
+        eventId: event.eventId,
+        lane: attempt.lane,
+        attempt: attempt.attempt,
+        sentAt: new Date(attempt.sentAt).toISOString(),
+        respondedAt: new Date(attempt.respondedAt).toISOString(),
+        status: attempt.status,
+      })}\n`;
+    }
+    this.#stream.write(text);
+  }
+
+  onFinal(final: Parameters<LaneListener['onFinal']>[0]): void {
+    if (final.outcome === 'accepted') return;
+    this.#stream.write(
+      final.events.map((e) => `${JSON.stringify({ eventId: e.eventId, outcome: final.outcome })}\n`).join(''),
+    );
+  }
+
+  /** Flushes and closes the file. */
+  close(): Promise<void> {
+    return new Promise((resolve, reject) =>
+      this.#stream.end((error?: Error | null) => (error ? reject(error) : resolve())),
+    );
+  }
+}

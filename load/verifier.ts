@@ -1,0 +1,153 @@
+import { chainOf } from '../processors/engine/index.js';
+import type { EventCounter } from './event-counter.js';
+import type { RunLedger } from './ledger.js';
+import type { ProjectionSnapshot } from './projection-reader.js';
+
+/** Everything wrong with one aggregate. */
+export interface AggregateMismatch {
+  readonly aggregateId: string;
+  readonly problems: string[];
+}
+
+/** Result of one copy check (archive or bus). */
+export interface CopyCheck {
+  /** Accepted events expected. */
+  readonly expected: number;
+  /** Accepted events found at least once. */
+  readonly found: number;
+  readonly missing: number;
+  /** Accepted events found more than once (at-least-once delivery: shown, not a failure). */
+  readonly duplicatedEvents: number;
+  /** Extra copies over all duplicated events. */
+  readonly extraCopies: number;
+  /** Events of given-up requests that still arrived (possible for uncertain ones; a failure for rejected ones). */
+  readonly uncertainPresent: number;
+  readonly rejectedPresent: number;
+}
+
+/** The verification of a run. */
+export interface VerificationResult {
+  readonly ok: boolean;
+  readonly aggregates: number;
+  readonly acceptedEvents: number;
+  readonly projection: { readonly checked: number; readonly matched: number };
+  readonly archive: CopyCheck | undefined;
+  readonly bus: CopyCheck | undefined;
+  /** Mismatches by aggregate (projection, archive and bus problems together). */
+  readonly mismatches: readonly AggregateMismatch[];
+}
+
+/** What the pipeline holds after the drain. */
+export interface PipelineObservation {
+  readonly projections: ReadonlyMap<string, ProjectionSnapshot>;
+  readonly archive: EventCounter | undefined;
+  readonly bus: EventCounter | undefined;
+}
+
+/**
+ * Compares the ledger with the pipeline's state (pure).
+ * - Projection: `version` = events accepted for the aggregate (plus at most its given-up uncertain tail,
+ *   which may have been written), and `chain` = `chainOf` of the first `version` sent eventIds: no loss,
+ *   no duplicate, no reorder.
+ * - Archive and bus: every accepted event present; duplicates counted, not failed.
+ */
+export function verifyRun(ledger: RunLedger, observed: PipelineObservation): VerificationResult {
+  const problems = new Map<string, string[]>();
+  const note = (aggregateId: string, problem: string) => {
+    let list = problems.get(aggregateId);
+    if (list === undefined) {
+      list = [];
+      problems.set(aggregateId, list);
+    }
+    list.push(problem);
+  };
+  let acceptedEvents = 0;
+  let matched = 0;
+  for (const [aggregateId, events] of ledger.aggregates) {
+    const accepted = events.filter((e) => e.outcome === 'accepted').length;
+    const uncertain = events.filter((e) => e.outcome === 'uncertain').length;
+    acceptedEvents += accepted;
+    const snapshot = observed.projections.get(aggregateId);
+    const version = snapshot?.version ?? 0;
+    const before = problems.get(aggregateId)?.length ?? 0;
+    if (version < accepted || version > accepted + uncertain) {
+      note(
+        aggregateId,
+        snapshot === undefined
+          ? `projection: no item, expected version ${accepted}`
+          : `projection: version ${version}, expected ${uncertain === 0 ? accepted : `${accepted}–${accepted + uncertain}`}`,
+      );
+    } else if ((snapshot?.chain ?? '') !== chainOf(events.slice(0, version).map((e) => e.eventId))) {
+      note(
+        aggregateId,
+        `projection: chain differs from the sent eventIds at version ${version} (reorder, loss or duplicate)`,
+      );
+    }
+    if ((problems.get(aggregateId)?.length ?? 0) === before) matched += 1;
+  }
+  const archive =
+    observed.archive === undefined ? undefined : checkCopies(ledger, observed.archive, 'archive', note);
+  const bus = observed.bus === undefined ? undefined : checkCopies(ledger, observed.bus, 'bus', note);
+  const mismatches = [...problems].map(([aggregateId, list]) => ({ aggregateId, problems: list }));
+  return {
+    ok: mismatches.length === 0,
+    aggregates: ledger.aggregates.size,
+    acceptedEvents,
+    projection: { checked: ledger.aggregates.size, matched },
+    archive,
+    bus,
+    mismatches,
+  };
+}
+
+function checkCopies(
+  ledger: RunLedger,
+  counter: EventCounter,
+  where: string,
+  note: (aggregateId: string, problem: string) => void,
+): CopyCheck {
+  let expected = 0;
+  let found = 0;
+  let duplicatedEvents = 0;
+  let extraCopies = 0;
+  let uncertainPresent = 0;
+  let rejectedPresent = 0;
+  for (const [aggregateId, events] of ledger.aggregates) {
+    const missing: number[] = [];
+    for (const event of events) {
+      const count = counter.counts.get(event.eventId) ?? 0;
+      if (event.outcome === 'accepted') {
+        expected += 1;
+        if (count === 0) missing.push(event.sequence);
+        else found += 1;
+        if (count > 1) {
+          duplicatedEvents += 1;
+          extraCopies += count - 1;
+        }
+      } else if (count > 0) {
+        if (event.outcome === 'rejected') {
+          rejectedPresent += 1;
+          note(aggregateId, `${where}: sequence ${event.sequence} was rejected by ingest but is present`);
+        } else uncertainPresent += 1;
+      }
+    }
+    if (missing.length > 0)
+      note(
+        aggregateId,
+        `${where}: ${missing.length} accepted event(s) missing (sequences ${abbreviate(missing)})`,
+      );
+  }
+  return {
+    expected,
+    found,
+    missing: expected - found,
+    duplicatedEvents,
+    extraCopies,
+    uncertainPresent,
+    rejectedPresent,
+  };
+}
+
+function abbreviate(values: readonly number[]): string {
+  return values.length <= 8 ? values.join(', ') : `${values.slice(0, 8).join(', ')}, … (${values.length})`;
+}
