@@ -10,6 +10,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { aggregateTableDefinition } from '../processors/store/table-definition.js';
 import type { CeilingReport } from './report.js';
 
 /** Options of {@link measureCeilings}. */
@@ -111,20 +112,8 @@ async function measureKinesis(
 async function measureConditionalWrites(options: CeilingOptions, table: string): Promise<number> {
   const writes = options.writes ?? 3000;
   const concurrency = options.concurrency ?? 8;
-  await options.dynamodbRaw.send(
-    new CreateTableCommand({
-      TableName: table,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
-      KeySchema: [
-        { AttributeName: 'pk', KeyType: 'HASH' },
-        { AttributeName: 'sk', KeyType: 'RANGE' },
-      ],
-    }),
-  );
+  // The aggregate table's own key schema, so the ceiling is measured on the same layout.
+  await options.dynamodbRaw.send(new CreateTableCommand(aggregateTableDefinition(table)));
   try {
     // A state of about the size an order projection has after a few events.
     const state = {
