@@ -12,6 +12,7 @@ import { esbuildBundler, type HandlerBundler } from './handler-bundle.js';
 import { IngestApi } from './ingest-api.js';
 import { Observability } from './observability.js';
 import { ReplayBackfill } from './replay-backfill.js';
+import { StalledCheck } from './stalled-check.js';
 import { StreamProcessor } from './stream-processor.js';
 
 /** The Lambda entries the program bundles. */
@@ -19,6 +20,7 @@ export const HANDLER_ENTRIES = {
   streamProcessor: 'processors/stream-processor/handler.ts',
   ingest: 'processors/ingest/handler.ts',
   replay: 'processors/replay/lambda-handler.ts',
+  stalledCheck: 'processors/operator/stalled-check-handler.ts',
 } as const;
 
 /** Powertools service name of the stream processor: the `service` dimension its alarms select. */
@@ -113,6 +115,17 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     quarantinePrefix: p.quarantinePrefix,
     noncurrentVersionExpirationDays: config.archive.noncurrentVersionExpirationDays,
     disposable,
+  });
+  new StalledCheck('stalled-check', {
+    code: bundle({ entry: HANDLER_ENTRIES.stalledCheck }),
+    tableName: processor.tableName,
+    tableArn: processor.tableArn,
+    dataKeyArn: dataKey.keyArn,
+    maxGapAgeSeconds: p.maxGapAgeSeconds,
+    serviceName: PROCESSOR_SERVICE_NAME,
+    metricsNamespace: p.metricsNamespace,
+    logLevel: p.logLevel,
+    logRetentionDays,
   });
   const b = config.bus;
   const bus = new BusBridge('bus', {

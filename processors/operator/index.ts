@@ -8,3 +8,4 @@ export {
 } from './aggregate-operations.js';
 export { formatAggregate, formatGaps, table } from './format.js';
 export { OperatorConfigError, type OperatorTarget, resolveOperatorTarget } from './operator-store.js';
+export { createStalledCheck, type StalledCheckDeps } from './stalled-check.js';

@@ -41,6 +41,8 @@ const T = {
   route: 'aws:apigatewayv2/route:Route',
   dashboard: 'aws:cloudwatch/dashboard:Dashboard',
   subscription: 'aws:sns/topicSubscription:TopicSubscription',
+  eventRule: 'aws:cloudwatch/eventRule:EventRule',
+  eventTarget: 'aws:cloudwatch/eventTarget:EventTarget',
 } as const;
 
 describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) => {
@@ -59,9 +61,14 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     await waitForRegistrations();
   });
 
-  it('bundles exactly the three handlers', () => {
+  it('bundles exactly the four handlers', () => {
     expect(bundler.entries.map((e) => e.entry).sort()).toEqual(
-      [HANDLER_ENTRIES.ingest, HANDLER_ENTRIES.streamProcessor, HANDLER_ENTRIES.replay].sort(),
+      [
+        HANDLER_ENTRIES.ingest,
+        HANDLER_ENTRIES.streamProcessor,
+        HANDLER_ENTRIES.replay,
+        HANDLER_ENTRIES.stalledCheck,
+      ].sort(),
     );
   });
 
@@ -98,7 +105,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
 
   it('runs every function on Node.js 22, arm64, with the processor environment the handler reads', () => {
     const fns = ofType(resources, T.fn);
-    expect(fns).toHaveLength(3);
+    expect(fns).toHaveLength(4);
     for (const fn of fns) {
       expect(fn.inputs.runtime).toBe('nodejs22.x');
       expect(fn.inputs.architectures).toEqual(['arm64']);
@@ -283,11 +290,32 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(ofType(resources, T.route)[0]?.inputs.routeKey).toBe('POST /events');
   });
 
+  it('checks for stalled aggregates on a schedule, with only Scan on the table', () => {
+    const fn = named(resources, T.fn, 'stalled-check');
+    const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    expect(env.MAX_GAP_AGE_SECONDS).toBe(String(config.processor.maxGapAgeSeconds));
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe('stream-processor');
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe(config.processor.metricsNamespace);
+    expect(named(resources, T.eventRule, 'stalled-check-schedule').inputs.scheduleExpression).toBe(
+      'rate(5 minutes)',
+    );
+    expect(ofType(resources, T.eventTarget).some((t) => t.name === 'stalled-check-target')).toBe(true);
+    const statements = parsePolicy(
+      named(resources, T.rolePolicy, 'stalled-check-policy').inputs.policy,
+    ).Statement;
+    expect(statements.flatMap((st) => st.Action).sort()).toEqual(
+      expect.arrayContaining(['dynamodb:Scan', 'kms:Decrypt']),
+    );
+    expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('dynamodb:'))).toEqual([
+      'dynamodb:Scan',
+    ]);
+  });
+
   it('grants no wildcard action and no wildcard resource in any role policy', () => {
     const policies = ofType(resources, T.rolePolicy);
-    // processor, ingest, firehose, pipe, replay function, backfill state machine: one role each
-    expect(policies).toHaveLength(6);
-    expect(ofType(resources, T.role)).toHaveLength(6);
+    // processor, ingest, firehose, pipe, replay function, backfill state machine, stalled check: one role each
+    expect(policies).toHaveLength(7);
+    expect(ofType(resources, T.role)).toHaveLength(7);
     for (const policy of policies) {
       for (const statement of parsePolicy(policy.inputs.policy).Statement) {
         for (const action of statement.Action) expect(action, policy.name).not.toMatch(/\*/);

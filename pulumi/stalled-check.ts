@@ -1,0 +1,83 @@
+/** The scheduled check that reports stalled aggregates no batch touches any more. */
+import * as aws from '@pulumi/aws';
+import * as pulumi from '@pulumi/pulumi';
+import { checkIntRange } from './arg-checks.js';
+import type { BundledHandler } from './handler-bundle.js';
+import type { PolicyStatement } from './iam-policies.js';
+import { NodeFunction } from './node-function.js';
+
+/** Arguments of {@link StalledCheck}. */
+export interface StalledCheckArgs {
+  readonly code: BundledHandler;
+  readonly tableName: pulumi.Input<string>;
+  readonly tableArn: pulumi.Input<string>;
+  /** The KMS key the table is encrypted with. */
+  readonly dataKeyArn: pulumi.Input<string>;
+  readonly maxGapAgeSeconds: number;
+  /** Minutes between checks. @default 5 */
+  readonly everyMinutes?: number;
+  /** Same service and namespace as the processor, so the one `Stalled` alarm sees both. */
+  readonly serviceName: string;
+  readonly metricsNamespace: pulumi.Input<string>;
+  readonly logLevel?: pulumi.Input<string>;
+  readonly logRetentionDays?: pulumi.Input<number>;
+}
+
+/** A Lambda on a schedule that scans the aggregate table for gaps older than the max gap age. */
+export class StalledCheck extends pulumi.ComponentResource {
+  readonly fn: NodeFunction;
+  readonly schedule: aws.cloudwatch.EventRule;
+
+  constructor(name: string, args: StalledCheckArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('pipeline:processor:StalledCheck', name, {}, opts);
+    checkIntRange('StalledCheck', 'everyMinutes', args.everyMinutes, 1, 1440);
+    checkIntRange('StalledCheck', 'maxGapAgeSeconds', args.maxGapAgeSeconds, 1, 31_536_000);
+    const every = args.everyMinutes ?? 5;
+    const parent = { parent: this };
+    this.fn = new NodeFunction(
+      name,
+      {
+        description: 'Reports aggregates whose gap is older than MAX_GAP_AGE_SECONDS',
+        code: args.code,
+        memoryMb: 256,
+        timeoutSeconds: 300,
+        logRetentionDays: args.logRetentionDays,
+        policyStatements: pulumi
+          .all([args.tableArn, args.dataKeyArn])
+          .apply(([tableArn, dataKeyArn]): PolicyStatement[] => [
+            { Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [tableArn] },
+            { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [dataKeyArn] },
+          ]),
+        environment: {
+          TABLE_NAME: args.tableName,
+          MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
+          POWERTOOLS_SERVICE_NAME: args.serviceName,
+          POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
+          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+        },
+      },
+      parent,
+    );
+    this.schedule = new aws.cloudwatch.EventRule(
+      `${name}-schedule`,
+      { scheduleExpression: every === 1 ? 'rate(1 minute)' : `rate(${every} minutes)` },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      `${name}-target`,
+      { rule: this.schedule.name, arn: this.fn.functionArn },
+      parent,
+    );
+    new aws.lambda.Permission(
+      `${name}-invoke`,
+      {
+        action: 'lambda:InvokeFunction',
+        function: this.fn.functionName,
+        principal: 'events.amazonaws.com',
+        sourceArn: this.schedule.arn,
+      },
+      parent,
+    );
+    this.registerOutputs({ functionName: this.fn.functionName, scheduleArn: this.schedule.arn });
+  }
+}
