@@ -2,15 +2,15 @@
  * Producer throughput against kinesalite: the ordering-preserving producer next to a plain PutRecords loop
  * (500-record batches, same concurrency, no ordering guarantee), in the same run, same emulator.
  */
-import { Agent } from 'node:http';
+
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startKinesalite } from '../../local/emulators/index.js';
+import { createKinesisClient } from '../../local/kinesis/index.js';
 import { encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
 import type { BenchResult } from '../result.js';
@@ -22,15 +22,6 @@ const SHARDS = 4;
 const CONCURRENCY = 4;
 const BATCH = 500;
 const ROUNDS = 4;
-
-function kinesisClient(endpoint: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
-  });
-}
 
 async function createStream(client: KinesisClient, name: string): Promise<void> {
   await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
@@ -83,7 +74,7 @@ export async function runProducerBench(): Promise<BenchResult[]> {
   }).map((envelope) => ({ partitionKey: envelope.aggregateId, data: encodeEnvelope(envelope) }));
   const meanBytes = Math.round(entries.reduce((sum, e) => sum + e.data.byteLength, 0) / entries.length);
   const kinesalite = await startKinesalite();
-  const client = kinesisClient(kinesalite.endpoint);
+  const client = createKinesisClient({ endpoint: kinesalite.endpoint });
   try {
     for (const name of ['warmup', 'plain', 'ordered']) await createStream(client, name);
     const warm = entries.slice(0, 5_000);

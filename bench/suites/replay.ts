@@ -7,7 +7,6 @@
  */
 
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,13 +14,13 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
-  KinesisClient,
+  type KinesisClient,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
+import { createKinesisClient } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
@@ -101,15 +100,6 @@ export async function generateArchive(root: string): Promise<GeneratedArchive> {
 
 function hourRange(first: number, count: number) {
   return { from: new Date(START + first * 3_600_000), to: new Date(START + (first + count) * 3_600_000) };
-}
-
-function kinesisClient(endpoint: string): KinesisClient {
-  return new KinesisClient({
-    endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' },
-    requestHandler: new NodeHttpHandler({ httpAgent: new Agent({ keepAlive: true }) }),
-  });
 }
 
 async function createStream(client: KinesisClient, name: string): Promise<void> {
@@ -229,7 +219,7 @@ export async function runReplayBench(): Promise<BenchResult[]> {
     // Stream target against kinesalite, as a ratio to the raw PutRecords ceiling of the same events.
     const kinesalite = await startKinesalite();
     try {
-      const client = kinesisClient(kinesalite.endpoint);
+      const client = createKinesisClient({ endpoint: kinesalite.endpoint });
       await createStream(client, 'ceiling');
       await createStream(client, 'replayed');
       const hourEvents = generateOrderEvents({
