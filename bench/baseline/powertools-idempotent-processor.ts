@@ -19,6 +19,7 @@
  * Powertools' default `processInParallel: true` on 1,000 records over 100 aggregates: 33–39% of the
  * records fail the version guard (an aggregate's events race) and it is no faster against dynalite.
  */
+
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
@@ -35,6 +36,7 @@ import type {
 } from 'aws-lambda';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { decodeKinesisData, type Envelope } from '../../processors/envelope/index.js';
+import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
 import { DynamoRequestCounter, type DynamoRequestCounts } from '../dynamo-request-counter.js';
 
 /** Options of {@link createPowertoolsBaseline}. */
@@ -97,21 +99,6 @@ function idempotencyTable(name: string): CreateTableCommandInput {
   };
 }
 
-function aggregateTable(name: string): CreateTableCommandInput {
-  return {
-    TableName: name,
-    AttributeDefinitions: [
-      { AttributeName: 'pk', AttributeType: 'S' },
-      { AttributeName: 'sk', AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
-    ],
-    BillingMode: 'PAY_PER_REQUEST',
-  };
-}
-
 /**
  * Creates the baseline's tables in the given DynamoDB (dynalite) and returns its handler.
  *
@@ -139,7 +126,7 @@ export async function createPowertoolsBaseline(
   });
   const documents = DynamoDBDocumentClient.from(client);
   await client.send(new CreateTableCommand(idempotencyTable(tables.idempotency)));
-  await client.send(new CreateTableCommand(aggregateTable(tables.aggregates)));
+  await client.send(new CreateTableCommand(aggregateTableDefinition(tables.aggregates)));
 
   const counter = new DynamoRequestCounter();
   counter.attach(client);
