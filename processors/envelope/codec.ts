@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { isValidEnvelope } from './compiled-check.js';
 import { EnvelopeError, type EnvelopeIssue, PoisonReason } from './errors.js';
 import { type Envelope, envelopeSchema, MAX_ENVELOPE_BYTES } from './schema.js';
 
@@ -16,8 +17,12 @@ export function toEnvelopeIssues(
   }));
 }
 
-/** Validates a parsed JSON value as an envelope (without checking `data` against its schema). */
+/**
+ * Validates a parsed JSON value as an envelope (without checking `data` against its schema). A valid value passes the
+ * compiled check and is returned as is; anything else goes through zod, which names every issue.
+ */
 export function parseEnvelope(value: unknown): Envelope {
+  if (isValidEnvelope(value)) return value;
   const result = envelopeSchema.safeParse(value);
   if (!result.success) {
     throw new EnvelopeError(PoisonReason.SchemaViolation, toEnvelopeIssues(result.error));
