@@ -86,7 +86,8 @@ export interface ScanArchiveOptions {
   readonly badInput?: BadInputPolicy;
   /** Objects read at once. @default 4 */
   readonly concurrency?: number;
-  readonly memoryBudgetEvents?: number;
+  /** Estimated bytes of buffered events before sorted runs spill to disk. @default a quarter of V8's heap limit */
+  readonly memoryBudgetBytes?: number;
   readonly tempDir?: string;
   readonly onIssue?: (issue: ArchiveIssue) => void;
   readonly onProgress?: (progress: ScanProgress) => void;
@@ -120,7 +121,7 @@ export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveS
   const validateData = options.validateData ?? true;
   const policy = options.badInput ?? 'skip';
   const sorter = new ExternalEventSorter({
-    ...(options.memoryBudgetEvents === undefined ? {} : { memoryBudgetEvents: options.memoryBudgetEvents }),
+    ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
     ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
   });
   const stats: ScanStats = {
@@ -190,7 +191,12 @@ export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveS
           const item = archivedEvent(envelope, line);
           if (range.min === undefined || compareEvents(item, range.min) < 0) range.min = item;
           if (range.max === undefined || compareEvents(item, range.max) > 0) range.max = item;
-          const spill = sorter.add(item);
+          const start = batch.byteOffsets[i] as number;
+          const spill = sorter.add(item, {
+            bytes: batch.bytes,
+            start,
+            end: (batch.byteOffsets[i + 1] as number) - 1,
+          });
           if (spill !== undefined) await spill;
         }
       }

@@ -3,13 +3,19 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getHeapStatistics } from 'node:v8';
+import { CompactEventBuffer, type LineBytes } from './compact-event-buffer.js';
 import { type ArchivedEvent, compareEvents } from './event-order.js';
 import { lineBatches } from './line-batches.js';
+import { decodeSpillRecord, encodeSpillRecord } from './spill-record.js';
 
 /** Options of {@link ExternalEventSorter}. */
 export interface ExternalSorterOptions {
-  /** Events held in memory before a sorted run is spilled to disk. @default 500_000 */
-  readonly memoryBudgetEvents?: number;
+  /**
+   * Bytes of buffered events (see {@link CompactEventBuffer}) before a sorted run is spilled to disk.
+   * @default a quarter of V8's heap limit ({@link defaultMemoryBudgetBytes})
+   */
+  readonly memoryBudgetBytes?: number;
   /** Parent of the temporary run directory. @default os.tmpdir() */
   readonly tempDir?: string;
   /** Events per batch handed out by `sorted()`. @default 1000 */
@@ -25,36 +31,39 @@ export interface SorterStats {
 
 /**
  * Sorts archived events into replay order with bounded memory: an external merge sort. Events are buffered up to the
- * budget; a full buffer is sorted and written to a temporary run file (a small JSON header with the sort fields, a
- * tab, the envelope line); at the end the runs and the last buffer are merged with a binary heap holding one read
- * batch per run. Memory is O(budget + runs × batch).
+ * budget; a full buffer is sorted and written to a temporary run file (see {@link encodeSpillRecord}); at the end the
+ * runs and the last buffer are merged with a binary heap holding one read batch per run. Memory is
+ * O(budget + runs × batch).
  */
 export class ExternalEventSorter {
   readonly #budget: number;
   readonly #tempParent: string;
   readonly #batchSize: number;
-  #buffer: ArchivedEvent[] = [];
+  #buffer = new CompactEventBuffer();
   #runs: string[] = [];
   #directory: string | undefined;
   #events = 0;
   #spilling: Promise<void> = Promise.resolve();
 
   constructor(options: ExternalSorterOptions = {}) {
-    this.#budget = options.memoryBudgetEvents ?? 500_000;
-    if (!Number.isInteger(this.#budget) || this.#budget < 1) {
-      throw new RangeError('memoryBudgetEvents must be an integer ≥ 1');
+    this.#budget = options.memoryBudgetBytes ?? defaultMemoryBudgetBytes();
+    if (!Number.isFinite(this.#budget) || this.#budget <= 0) {
+      throw new RangeError(`memoryBudgetBytes must be a positive number, got ${this.#budget}`);
     }
     this.#tempParent = options.tempDir ?? tmpdir();
     this.#batchSize = options.batchSize ?? 1000;
   }
 
-  /** Adds one event; returns a promise only when a spill is due (await it to bound memory). */
-  add(item: ArchivedEvent): Promise<void> | undefined {
-    this.#buffer.push(item);
+  /**
+   * Adds one event (with its line's bytes when the caller has them, to keep instead of copying); returns a promise
+   * only when a spill is due (await it to bound memory).
+   */
+  add(item: ArchivedEvent, lineBytes?: LineBytes): Promise<void> | undefined {
+    this.#buffer.add(item, lineBytes);
     this.#events++;
-    if (this.#buffer.length < this.#budget) return undefined;
+    if (this.#buffer.bytes < this.#budget) return undefined;
     const full = this.#buffer;
-    this.#buffer = [];
+    this.#buffer = new CompactEventBuffer();
     this.#spilling = this.#spilling.then(() => this.#spill(full));
     return this.#spilling;
   }
@@ -66,14 +75,14 @@ export class ExternalEventSorter {
   /** Every added event in replay order, in batches. Call once, after the last `add`. */
   async *sorted(): AsyncGenerator<ArchivedEvent[]> {
     await this.#spilling;
-    const last = this.#buffer.sort(compareEvents);
-    this.#buffer = [];
+    const last = this.#buffer;
+    this.#buffer = new CompactEventBuffer();
     if (this.#runs.length === 0) {
-      for (let i = 0; i < last.length; i += this.#batchSize) yield last.slice(i, i + this.#batchSize);
+      yield* last.drainSorted(this.#batchSize);
       return;
     }
     const sources: AsyncIterator<ArchivedEvent[]>[] = this.#runs.map((file) => readRun(file));
-    if (last.length > 0) sources.push(arrayBatches(last, this.#batchSize));
+    if (last.size > 0) sources.push(asyncBatches(last.drainSorted(this.#batchSize)));
     yield* mergeSorted(sources, this.#batchSize);
   }
 
@@ -85,20 +94,13 @@ export class ExternalEventSorter {
     this.#runs = [];
   }
 
-  async #spill(events: ArchivedEvent[]): Promise<void> {
-    events.sort(compareEvents);
+  async #spill(full: CompactEventBuffer): Promise<void> {
     this.#directory ??= await mkdtemp(join(this.#tempParent, 'replay-sort-'));
     const file = join(this.#directory, `run-${this.#runs.length}.tsv`);
     const out = createWriteStream(file);
-    const BATCH = 2000;
-    for (let i = 0; i < events.length; i += BATCH) {
+    for (const batch of full.drainSorted(2000)) {
       let text = '';
-      const end = Math.min(events.length, i + BATCH);
-      for (let j = i; j < end; j++) {
-        const e = events[j] as ArchivedEvent;
-        // JSON.stringify escapes tabs, so the first raw tab ends the header.
-        text += `${JSON.stringify([e.key, e.sequence, e.eventId, e.type])}\t${e.line}\n`;
-      }
+      for (const event of batch) text += `${encodeSpillRecord(event)}\n`;
       if (!out.write(text)) await once(out, 'drain');
     }
     out.end();
@@ -107,26 +109,23 @@ export class ExternalEventSorter {
   }
 }
 
+/** A quarter of V8's heap limit: room for the sort's own arrays and the rest of the process, on a laptop or a Lambda. */
+export function defaultMemoryBudgetBytes(): number {
+  return Math.floor(getHeapStatistics().heap_size_limit / 4);
+}
+
 async function* readRun(file: string): AsyncGenerator<ArchivedEvent[]> {
   for await (const batch of lineBatches(createReadStream(file, { highWaterMark: 1024 * 1024 }))) {
     const out: ArchivedEvent[] = [];
     for (const text of batch.lines) {
-      if (text.length === 0) continue;
-      const tab = text.indexOf('\t');
-      const [key, sequence, eventId, type] = JSON.parse(text.slice(0, tab)) as [
-        string,
-        number,
-        string,
-        string,
-      ];
-      out.push({ key, sequence, eventId, type, line: text.slice(tab + 1) });
+      if (text.length > 0) out.push(decodeSpillRecord(text));
     }
     if (out.length > 0) yield out;
   }
 }
 
-async function* arrayBatches(items: readonly ArchivedEvent[], size: number): AsyncGenerator<ArchivedEvent[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+async function* asyncBatches(batches: Iterable<ArchivedEvent[]>): AsyncGenerator<ArchivedEvent[]> {
+  yield* batches;
 }
 
 interface Head {

@@ -33,6 +33,7 @@ export {
   readCheckpoint,
   writeCheckpoint,
 } from './checkpoint.js';
+export { CompactEventBuffer } from './compact-event-buffer.js';
 export { DirectoryArchiveSource } from './directory-archive-source.js';
 export {
   type BackfillRequest,
@@ -63,7 +64,12 @@ export {
   isAfterCursor,
   type ReplayCursor,
 } from './event-order.js';
-export { ExternalEventSorter, type ExternalSorterOptions, type SorterStats } from './external-sorter.js';
+export {
+  defaultMemoryBudgetBytes,
+  ExternalEventSorter,
+  type ExternalSorterOptions,
+  type SorterStats,
+} from './external-sorter.js';
 export { type LineBatch, lineBatches } from './line-batches.js';
 export { formatProgress, formatSeconds, progressPrinter } from './progress-bar.js';
 export { type ProjectionTargetOptions, projectionTarget } from './projection-target.js';
@@ -83,6 +89,7 @@ export {
   runReplay,
 } from './run-replay.js';
 export { S3ArchiveSource, type S3ArchiveSourceOptions } from './s3-archive-source.js';
+export { decodeSpillRecord, encodeSpillRecord } from './spill-record.js';
 export { streamTarget } from './stream-target.js';
 export { checkTimeRange, hourPrefix, hourPrefixes, parseInstant, type TimeRange } from './time-range.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';

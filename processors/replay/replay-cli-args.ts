@@ -20,7 +20,8 @@ export interface ReplayCliArgs {
   readonly stack: string | undefined;
   readonly dataDir: string | undefined;
   readonly badInput: 'skip' | 'fail';
-  readonly memoryBudget: number | undefined;
+  /** MiB of buffered events before sorted runs spill to disk. */
+  readonly memoryBudgetMiB: number | undefined;
   readonly distributed: boolean;
   readonly json: boolean;
   readonly help: boolean;
@@ -43,7 +44,8 @@ export const REPLAY_USAGE = `usage: npm run replay -- --from <time> [--to <time>
   --stack <name>          use a Pulumi stack's outputs instead of the local stack
   --data-dir <dir>        local stack data directory (default .local or PIPELINE_DATA_DIR)
   --bad-input skip|fail   corrupt objects and bad lines are reported and skipped (default) or stop the run
-  --memory-budget <n>     events held in memory before sorted runs spill to disk (default 500000)
+  --memory-budget <MiB>   memory for sorting before sorted runs spill to disk (default: a quarter of
+                          Node's heap limit, e.g. 1036 MiB with a 4 GiB heap)
   --distributed           start the Step Functions backfill instead of replaying here (AWS only)
   --json                  print the summary as JSON on stdout`;
 
@@ -147,10 +149,7 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
   if (badInput !== 'skip' && badInput !== 'fail') {
     throw new ReplayOptionsError(`--bad-input must be skip or fail, got "${badInput}"`);
   }
-  const memoryBudget = positiveNumber('--memory-budget', str('memory-budget'));
-  if (memoryBudget !== undefined && !Number.isInteger(memoryBudget)) {
-    throw new ReplayOptionsError('--memory-budget must be an integer');
-  }
+  const memoryBudgetMiB = positiveNumber('--memory-budget', str('memory-budget'));
   const filter: EventFilter = {
     ...(list('aggregate-type') === undefined ? {} : { aggregateTypes: list('aggregate-type') }),
     ...(list('aggregate-id') === undefined ? {} : { aggregateIds: list('aggregate-id') }),
@@ -170,7 +169,7 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
     stack: str('stack'),
     dataDir: str('data-dir'),
     badInput,
-    memoryBudget,
+    memoryBudgetMiB,
     distributed: flag('distributed'),
     json: flag('json'),
     help,

@@ -98,7 +98,7 @@ async function main(argv: readonly string[]): Promise<number> {
     dryRun: args.dryRun,
     ...(args.rate === undefined ? {} : { rate: args.rate }),
     badInput: args.badInput,
-    ...(args.memoryBudget === undefined ? {} : { memoryBudgetEvents: args.memoryBudget }),
+    ...(args.memoryBudgetMiB === undefined ? {} : { memoryBudgetBytes: args.memoryBudgetMiB * 2 ** 20 }),
     checkpointFile,
     resume: args.resume,
     runId,

@@ -93,7 +93,8 @@ export interface ReplayRunOptions {
   readonly badInput?: BadInputPolicy;
   /** Validate `data` against the registry's schemas while reading. @default true */
   readonly validateData?: boolean;
-  readonly memoryBudgetEvents?: number;
+  /** Estimated bytes of buffered events before sorted runs spill to disk. @default a quarter of V8's heap limit */
+  readonly memoryBudgetBytes?: number;
   readonly tempDir?: string;
   readonly readConcurrency?: number;
   /** Checkpoint file; written after every chunk. */
@@ -168,7 +169,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
     ...(options.filter === undefined ? {} : { filter: options.filter }),
     ...(options.badInput === undefined ? {} : { badInput: options.badInput }),
     ...(options.validateData === undefined ? {} : { validateData: options.validateData }),
-    ...(options.memoryBudgetEvents === undefined ? {} : { memoryBudgetEvents: options.memoryBudgetEvents }),
+    ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
     ...(options.tempDir === undefined ? {} : { tempDir: options.tempDir }),
     ...(options.readConcurrency === undefined ? {} : { concurrency: options.readConcurrency }),
     ...(options.onIssue === undefined ? {} : { onIssue: options.onIssue }),

@@ -20,7 +20,8 @@ export interface VerifyArchiveOptions {
   readonly prefix?: string;
   readonly filter?: EventFilter;
   readonly badInput?: BadInputPolicy;
-  readonly memoryBudgetEvents?: number;
+  /** Estimated bytes of buffered events before sorted runs spill to disk. @default a quarter of V8's heap limit */
+  readonly memoryBudgetBytes?: number;
   /** Keep the coverage of aggregates without findings too. @default false */
   readonly includeClean?: boolean;
 }
@@ -63,7 +64,7 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Arch
     registry: options.registry,
     ...(options.filter === undefined ? {} : { filter: options.filter }),
     ...(options.badInput === undefined ? {} : { badInput: options.badInput }),
-    ...(options.memoryBudgetEvents === undefined ? {} : { memoryBudgetEvents: options.memoryBudgetEvents }),
+    ...(options.memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes: options.memoryBudgetBytes }),
   });
   const totals = {
     aggregates: 0,

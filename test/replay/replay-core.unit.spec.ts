@@ -92,9 +92,9 @@ describe('ordering and de-duplication across objects and hours', () => {
   const events = generateOrderEvents({ aggregates: 20, eventsPerAggregate: 9, seed: 3 });
 
   it.each([
-    { name: 'in memory', memoryBudgetEvents: 100_000 },
-    { name: 'spilled to disk in runs of 17', memoryBudgetEvents: 17 },
-  ])('emits each aggregate in sequence order exactly once ($name)', async ({ memoryBudgetEvents }) => {
+    { name: 'in memory', memoryBudgetBytes: undefined },
+    { name: 'spilled to disk in runs of 16 KiB', memoryBudgetBytes: 16 * 1024 },
+  ])('emits each aggregate in sequence order exactly once ($name)', async ({ memoryBudgetBytes }) => {
     const archive = scatteredArchive(events);
     const target = recordingTarget();
     const summary = await runReplay({
@@ -103,7 +103,7 @@ describe('ordering and de-duplication across objects and hours', () => {
       range,
       target,
       targetName: 'memory',
-      memoryBudgetEvents,
+      ...(memoryBudgetBytes === undefined ? {} : { memoryBudgetBytes }),
       chunkSize: 11,
     });
     expect(target.received).toHaveLength(events.length);
@@ -114,7 +114,8 @@ describe('ordering and de-duplication across objects and hours', () => {
     expect(summary.archiveDuplicates).toBeGreaterThan(0);
     expect(summary.read.kept).toBe(events.length + summary.archiveDuplicates);
     expect(summary.sent).toBe(events.length);
-    if (memoryBudgetEvents === 17) expect(summary.spilledRuns).toBeGreaterThan(1);
+    if (memoryBudgetBytes === undefined) expect(summary.spilledRuns).toBe(0);
+    else expect(summary.spilledRuns).toBeGreaterThan(1);
   });
 
   it('ignores objects outside the time range', async () => {
