@@ -8,17 +8,13 @@ import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { decodeKinesisData } from '../../processors/envelope/index.js';
 import { InMemoryAggregateStore } from '../../processors/store/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
+import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
 import { generateOrderEvents, toKinesisStreamEvent } from '../synthetic-order-events.js';
 
 const AGGREGATES = 1_000;
 const EVENTS_PER_AGGREGATE = 10;
 const ROUNDS = 7;
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 /** Runs suite (a); returns events/s of the engine and of the decode-only anchor. */
 export async function runEngineBench(): Promise<BenchResult[]> {

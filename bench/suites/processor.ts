@@ -15,6 +15,7 @@ import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processo
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { runPowertoolsBaseline } from '../baseline/powertools-idempotent-processor.js';
 import { DynamoRequestCounter } from '../dynamo-request-counter.js';
+import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
 import { generateOrderEvents, toKinesisStreamEvent } from '../synthetic-order-events.js';
 
@@ -22,11 +23,6 @@ const AGGREGATES = 100;
 const EVENTS_PER_AGGREGATE = 10;
 const ROUNDS = 3;
 const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-}
 
 /** Runs suite (b). */
 export async function runProcessorBench(): Promise<BenchResult[]> {
