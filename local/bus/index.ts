@@ -25,6 +25,14 @@ export {
   validateEventPattern,
 } from './event-pattern.js';
 export { eventBridgeClientPort } from './eventbridge-client-port.js';
+export {
+  type DecodedPutEventsRequest,
+  decodePutEventsRequest,
+  type EventBridgeEndpointOptions,
+  PUT_EVENTS_TARGET,
+  type RunningEventBridgeEndpoint,
+  startEventBridgeEndpoint,
+} from './eventbridge-endpoint.js';
 export { NdjsonQueue } from './ndjson-queue.js';
 export {
   type EventBridgeEvent,

@@ -1,8 +1,9 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { IngestHandler } from '../../processors/ingest/index.js';
 import { MAX_BODY_BYTES } from '../../processors/ingest/index.js';
+import { readLimitedBody } from '../http/read-limited-body.js';
 import { toApiGatewayEvent } from './apiGatewayEvent.js';
 
 /** Options of {@link startLocalIngest}. */
@@ -46,30 +47,6 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyStructured
   response.end(body);
 }
 
-/** Reads the body up to `limit` bytes; resolves `undefined` as soon as it goes over (the rest is discarded). */
-function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    request.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.byteLength;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      if (!over) resolve(Buffer.concat(chunks));
-    });
-    request.on('error', reject);
-  });
-}
-
 /**
  * Serves `POST /events` on 127.0.0.1 by turning each request into an API Gateway HTTP API (payload v2)
  * event for the same handler the Lambda runs. Enforces the body limit while reading.
@@ -99,7 +76,7 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
       request.resume();
       return;
     }
-    readBody(request, limit)
+    readLimitedBody(request, limit)
       .then(async (body) => {
         if (body === undefined) {
           writeJson(
