@@ -11,6 +11,8 @@ export const localEndpointsSchema = z.looseObject({
     dynamodb: z.url(),
     s3: z.url(),
     ingest: z.url(),
+    /** `PutEvents` into the local bus (absent in files written before it existed). */
+    eventbridge: z.url().optional(),
   }),
   stream: z.looseObject({ name: z.string().min(1), arn: z.string().min(1) }),
   table: z.string().min(1),

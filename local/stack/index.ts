@@ -13,7 +13,12 @@ export {
   startLocalStack,
 } from './local-stack.js';
 export { PipeStreamSource, type PipeStreamSourceOptions, toPipeRecord } from './pipe-stream-source.js';
-export { type ArchiveObject, PipelineOutputs, type ProjectionSummary } from './pipeline-outputs.js';
+export {
+  type ArchiveObject,
+  PipelineOutputs,
+  type ProjectionSummary,
+  type QueuedBusEvent,
+} from './pipeline-outputs.js';
 export {
   openStackFile,
   parseStackFile,

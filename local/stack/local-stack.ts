@@ -21,7 +21,7 @@ import {
   pipeFilterPattern,
 } from '../../pulumi/bus-routing.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
-import { type LocalEventBus, NdjsonQueue, openEventBus } from '../bus/index.js';
+import { type LocalEventBus, NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
 import {
   PortInUseError,
   type RunningEmulator,
@@ -240,6 +240,9 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       })),
     });
     closers.push(() => bus.close());
+    // Tools that publish to the bus (replay --target bus) use the AWS SDK against this, as they would on AWS.
+    const eventbridge = await startEventBridgeEndpoint({ bus, port: ports.eventbridge ?? 0 });
+    closers.push(() => eventbridge.close());
     const pipeSources = await openPipes(settings, bus, reader, streamArn, dataDir, report);
 
     const esm = new KinesisEventSourceMapping({
@@ -283,6 +286,7 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
         dynamodb: emulators.dynamodb.endpoint,
         s3: emulators.s3.endpoint,
         ingest: ingest.endpoint,
+        eventbridge: eventbridge.endpoint,
       },
       stream: { name: names.stream, arn: streamArn, shards: settings.shards },
       table: names.table,

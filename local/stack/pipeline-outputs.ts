@@ -26,6 +26,16 @@ export interface ProjectionSummary {
   readonly pendingCount: number;
 }
 
+/** A bus event as the Pipe (or a replay) put it: the envelope as detail. */
+export interface QueuedBusEvent {
+  readonly source: string;
+  readonly 'detail-type': string;
+  readonly detail: {
+    readonly envelope: Envelope;
+    readonly replay?: { readonly runId: string; readonly replayedAt: string };
+  };
+}
+
 /**
  * Reads what the local pipeline produced — archive objects, projections, rule queues — through the same
  * endpoints any client uses (`endpoints.json`).
@@ -94,8 +104,8 @@ export class PipelineOutputs {
     return found;
   }
 
-  /** The events in a rule's queue file. */
-  async queue(ruleName: string): Promise<{ detail: { envelope: Envelope } }[]> {
+  /** The events in a rule's queue file (`replay` is set on events a replay published). */
+  async queue(ruleName: string): Promise<QueuedBusEvent[]> {
     const file = this.endpoints.queues[ruleName];
     if (file === undefined) throw new Error(`no queue for rule ${ruleName}`);
     const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
@@ -105,7 +115,7 @@ export class PipelineOutputs {
     return text
       .split('\n')
       .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as { detail: { envelope: Envelope } });
+      .map((line) => JSON.parse(line) as QueuedBusEvent);
   }
 
   /** Releases the clients. */

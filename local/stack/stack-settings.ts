@@ -7,6 +7,8 @@ export interface LocalStackPorts {
   readonly dynamodb?: number;
   readonly s3?: number;
   readonly ingest?: number;
+  /** The event bus's EventBridge endpoint (`PutEvents`). */
+  readonly eventbridge?: number;
 }
 
 /** Names of the local resources; persisted in `stack.json` so a restart uses the same ones. */

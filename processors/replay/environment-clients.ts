@@ -78,7 +78,7 @@ export async function targetFor(env: ReplayEnvironment, options: TargetForOption
     case 'bus': {
       if (env.local && env.endpoints.eventbridge === undefined) {
         throw new ReplayOptionsError(
-          'the local stack runs its event bus inside the npm start process and exposes no EventBridge endpoint, so --target bus works only against a --stack (or a local stack that publishes endpoints.eventbridge)',
+          'the local stack’s endpoints.json names no EventBridge endpoint (it was written by an older version): restart npm start, then replay again',
         );
       }
       const client = new EventBridgeClient({

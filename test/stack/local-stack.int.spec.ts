@@ -10,8 +10,12 @@ import {
   StackAlreadyRunningError,
   startLocalStack,
 } from '../../local/stack/index.js';
+import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
+import { runReplay } from '../../processors/replay/index.js';
+import { localEnvironment } from '../../processors/replay/replay-environment.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import { orderHistory } from '../support/order-events.js';
 import { putEnvelopes, tempDataDir, waitUntil, withSwaps } from './stack-fixture.js';
@@ -117,6 +121,34 @@ describe('end to end', () => {
     expect(queued.map((e) => e.detail.envelope.eventId).sort()).toEqual(sentIds);
     expect(new Set(queued.map((e) => e.detail.envelope.eventId))).toEqual(new Set(archivedIds));
     expect(stats.failed).toBe(0);
+  });
+
+  it('replay --target bus publishes through the local EventBridge endpoint, each event once with the marker', async () => {
+    const env = await localEnvironment(dataDir);
+    expect(env.endpoints.eventbridge).toBe(stack.endpoints.endpoints.eventbridge);
+    const marker = { runId: 'replay-local-bus', replayedAt: new Date().toISOString() };
+    const registry = new AggregateRegistry([orderAggregate]);
+    const summary = await runReplay({
+      source: archiveSourceFor(env),
+      registry,
+      range: { from: new Date(Date.now() - 3_600_000), to: new Date(Date.now() + 60_000) },
+      target: await targetFor(env, { kind: 'bus', registry, marker }),
+      targetName: 'bus',
+    });
+    expect(summary.failed).toBe(0);
+    expect(summary.sent).toBeGreaterThan(0);
+    expect(summary.sent).toBe(summary.toSend);
+    await waitUntil('the bus to deliver the replay', async () => {
+      const queued = await outputs.queue('order-events');
+      return queued.filter((e) => e.detail.replay?.runId === marker.runId).length >= summary.sent;
+    });
+    const replayed = (await outputs.queue('order-events')).filter(
+      (e) => e.detail.replay?.runId === marker.runId,
+    );
+    const ids = replayed.map((e) => e.detail.envelope.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(summary.sent);
+    expect(replayed.every((e) => e.source === 'pipeline.order')).toBe(true);
   });
 
   it('rejects an ingest request without the data directory token', async () => {
