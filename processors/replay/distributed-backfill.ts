@@ -1,4 +1,10 @@
-import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  DescribeMapRunCommand,
+  ListMapRunsCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
 import type { ReplayEnvironment } from './replay-environment.js';
@@ -36,18 +42,55 @@ export function backfillExecutionInput(
   };
 }
 
-/** Starts the backfill state machine (Step Functions) and follows it until it ends, reporting its status. */
+/** Where a distributed backfill stands: the execution's status and, once its Map Run exists, the archive objects. */
+export interface BackfillProgress {
+  readonly executionArn: string;
+  /** Step Functions' execution status: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, PENDING_REDRIVE. */
+  readonly status: string;
+  readonly objects?: {
+    readonly total: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly running: number;
+  };
+}
+
+/** Options of {@link startDistributedBackfill}. */
+export interface DistributedBackfillOptions {
+  /** Told after the start and after every poll. */
+  readonly onProgress: (progress: BackfillProgress) => void;
+  /** @default an SFNClient for the environment's region */
+  readonly client?: Pick<SFNClient, 'send'>;
+  /** @default 10_000 */
+  readonly pollIntervalMs?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/** One line for a progress report, e.g. `RUNNING · objects 120/200 done, 8 running, 1 failed`. */
+export function formatBackfillProgress(progress: BackfillProgress): string {
+  const objects = progress.objects;
+  if (objects === undefined) return progress.status;
+  return `${progress.status} · objects ${objects.succeeded}/${objects.total} done, ${objects.running} running, ${objects.failed} failed`;
+}
+
+/**
+ * Starts the backfill state machine (Step Functions) and follows it until it ends: the execution's status and its
+ * Distributed Map Run's item counts (one item per archive object). Returns the final status.
+ */
 export async function startDistributedBackfill(
   env: ReplayEnvironment,
   request: BackfillRequest,
-  onStatus: (status: string) => void,
+  options: DistributedBackfillOptions,
 ): Promise<string> {
   if (env.backfillStateMachineArn === undefined) {
     throw new ReplayOptionsError(
       `${env.name} has no backfillStateMachineArn output: the backfill is not deployed`,
     );
   }
-  const client = new SFNClient({ region: env.region });
+  const own = options.client === undefined ? new SFNClient({ region: env.region }) : undefined;
+  const client = options.client ?? (own as SFNClient);
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const pollIntervalMs = options.pollIntervalMs ?? 10_000;
   try {
     const started = await client.send(
       new StartExecutionCommand({
@@ -56,17 +99,36 @@ export async function startDistributedBackfill(
       }),
     );
     const executionArn = started.executionArn as string;
-    onStatus(`started ${executionArn}`);
+    options.onProgress({ executionArn, status: 'STARTED' });
+    let mapRunArn: string | undefined;
     // Bounded: 100,000 polls of 10 s outlast any Step Functions standard execution (one year).
     for (let i = 0; i < 100_000; i++) {
       const described = await client.send(new DescribeExecutionCommand({ executionArn }));
       const status = String(described.status);
-      onStatus(status);
+      mapRunArn ??= (await client.send(new ListMapRunsCommand({ executionArn }))).mapRuns?.[0]?.mapRunArn;
+      const counts =
+        mapRunArn === undefined
+          ? undefined
+          : (await client.send(new DescribeMapRunCommand({ mapRunArn }))).itemCounts;
+      options.onProgress({
+        executionArn,
+        status,
+        ...(counts === undefined
+          ? {}
+          : {
+              objects: {
+                total: counts.total ?? 0,
+                succeeded: counts.succeeded ?? 0,
+                failed: (counts.failed ?? 0) + (counts.timedOut ?? 0) + (counts.aborted ?? 0),
+                running: counts.running ?? 0,
+              },
+            }),
+      });
       if (status !== 'RUNNING') return status;
-      await new Promise((r) => setTimeout(r, 10_000));
+      await sleep(pollIntervalMs);
     }
     return 'UNKNOWN';
   } finally {
-    client.destroy();
+    own?.destroy();
   }
 }

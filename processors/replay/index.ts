@@ -36,8 +36,11 @@ export {
 export { CompactEventBuffer } from './compact-event-buffer.js';
 export { DirectoryArchiveSource } from './directory-archive-source.js';
 export {
+  type BackfillProgress,
   type BackfillRequest,
   backfillExecutionInput,
+  type DistributedBackfillOptions,
+  formatBackfillProgress,
   startDistributedBackfill,
 } from './distributed-backfill.js';
 export {

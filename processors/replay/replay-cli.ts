@@ -8,7 +8,7 @@ import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
 import { orderAggregate } from '../aggregates/order.js';
 import { AggregateRegistry } from '../aggregates/registry.js';
 import { readCheckpoint } from './checkpoint.js';
-import { startDistributedBackfill } from './distributed-backfill.js';
+import { formatBackfillProgress, startDistributedBackfill } from './distributed-backfill.js';
 import { archiveSourceFor, targetFor } from './environment-clients.js';
 import { ReplayError, ReplayOptionsError } from './errors.js';
 import { progressPrinter } from './progress-bar.js';
@@ -39,7 +39,14 @@ async function main(argv: readonly string[]): Promise<number> {
         ...(args.table === undefined ? {} : { table: args.table }),
         filter: args.filter,
       },
-      (s) => console.error(`backfill: ${s}`),
+      {
+        onProgress: (progress) =>
+          console.error(
+            progress.status === 'STARTED'
+              ? `backfill: started ${progress.executionArn} (Ctrl-C stops following, not the backfill)`
+              : `backfill: ${formatBackfillProgress(progress)}`,
+          ),
+      },
     );
     return status === 'SUCCEEDED' ? 0 : 1;
   }
