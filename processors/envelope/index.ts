@@ -3,6 +3,7 @@ export {
   decodeKinesisData,
   encodeEnvelope,
   encodeKinesisData,
+  isPaddedBase64,
   parseEnvelope,
   toEnvelopeIssues,
 } from './codec.js';

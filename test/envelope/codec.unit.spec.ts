@@ -1,9 +1,11 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   decodeKinesisData,
   EnvelopeError,
   encodeEnvelope,
   encodeKinesisData,
+  isPaddedBase64,
   MAX_ENVELOPE_BYTES,
   PoisonReason,
 } from '../../processors/envelope/index.js';
@@ -76,5 +78,27 @@ describe('envelope codec', () => {
     const exact = orderEvent('o-1', 1, { data: { customerId: 'x'.repeat(padding), currency: 'EUR' } });
     expect(encodeEnvelope(exact).byteLength).toBe(MAX_ENVELOPE_BYTES);
     expect(decodeKinesisData(encodeKinesisData(exact)).eventId).toBe(exact.eventId);
+  });
+});
+
+describe('isPaddedBase64', () => {
+  /** The grammar spelled out: 4-character groups, then an optional 2+`==` or 3+`=` group. */
+  const GRAMMAR = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+  const alphabet = fc.constantFrom(...'ABCxyz019+/='.split(''), '-', '_', ' ', '\n');
+
+  it('accepts exactly what the padded base64 grammar accepts', () => {
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 14 }), (chars) => {
+        const text = chars.join('');
+        expect(isPaddedBase64(text)).toBe(GRAMMAR.test(text));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it('accepts what Buffer encodes and rejects the usual corruptions', () => {
+    for (let n = 0; n < 10; n++) expect(isPaddedBase64(Buffer.alloc(n, 0xfb).toString('base64'))).toBe(true);
+    for (const bad of ['A', 'AB=', 'A===', 'AA=A', '====', 'AAA-', 'AA AA'])
+      expect(isPaddedBase64(bad)).toBe(false);
   });
 });
