@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { PutEventsValidationError } from './errors.js';
 import type { EventBusPort } from './event-bus-port.js';
@@ -200,21 +200,5 @@ export function startEventBridgeEndpoint(
       else response.destroy(error instanceof Error ? error : undefined);
     });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        endpoint: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.close((error) => (error ? fail(error) : done()));
-            // After close(): idle keep-alive sockets (the SDK's agent keeps some) would hold the server open.
-            server.closeAllConnections();
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, options.port ?? 0);
 }

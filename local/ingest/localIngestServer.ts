@@ -1,8 +1,8 @@
 import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { IngestHandler } from '../../processors/ingest/index.js';
 import { MAX_BODY_BYTES } from '../../processors/ingest/index.js';
+import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { toApiGatewayEvent } from './apiGatewayEvent.js';
 
@@ -96,20 +96,5 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
         else response.destroy(error as Error);
       });
   });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      server.off('error', reject);
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        endpoint: `http://127.0.0.1:${port}`,
-        port,
-        close: () =>
-          new Promise<void>((done, fail) => {
-            server.closeAllConnections();
-            server.close((error) => (error ? fail(error) : done()));
-          }),
-      });
-    });
-  });
+  return listenOnLoopback(server, options.port ?? 0);
 }
