@@ -31,7 +31,10 @@ export function formatSeconds(seconds: number): string {
   return `${s}s`;
 }
 
-/** Writes progress to a stream: redrawn in place on a TTY (at most every 200 ms), a line every 5 s otherwise. */
+/**
+ * Writes progress to a stream: redrawn in place on a TTY (at most every 200 ms), a line every 5 s otherwise; each phase
+ * (read, send) ends with its final figures.
+ */
 export function progressPrinter(stream: NodeJS.WriteStream): {
   update(p: ReplayProgress): void;
   done(): void;
@@ -40,7 +43,9 @@ export function progressPrinter(stream: NodeJS.WriteStream): {
   let last = 0;
   let pending: ReplayProgress | undefined;
   let drawn = false;
+  let shown: ReplayProgress | undefined;
   const draw = (p: ReplayProgress) => {
+    shown = p;
     const line = formatProgress(p);
     if (tty) stream.write(`\r\u001b[2K${line}`);
     else stream.write(`${line}\n`);
@@ -48,6 +53,12 @@ export function progressPrinter(stream: NodeJS.WriteStream): {
   };
   return {
     update(p) {
+      if (pending !== undefined && pending.phase !== p.phase) {
+        // A phase ends on its final figures, on a line of its own.
+        if (pending !== shown) draw(pending);
+        if (tty) stream.write('\n');
+        last = 0;
+      }
       pending = p;
       const now = Date.now();
       if (now - last < (tty ? 200 : 5000)) return;
@@ -55,7 +66,7 @@ export function progressPrinter(stream: NodeJS.WriteStream): {
       draw(p);
     },
     done() {
-      if (pending !== undefined) draw(pending);
+      if (pending !== undefined && pending !== shown) draw(pending);
       if (tty && drawn) stream.write('\n');
     },
   };

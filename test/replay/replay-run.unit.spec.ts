@@ -12,6 +12,7 @@ import {
   formatProgress,
   formatVerification,
   parseReplayArgs,
+  progressPrinter,
   ReplayOptionsError,
   runReplay,
   verifyArchive,
@@ -209,6 +210,30 @@ describe('replay CLI flags', () => {
     expect(line).toContain('events 500/1000');
     expect(line).toContain('50 ev/s');
     expect(line).toContain('ETA 10s');
+  });
+
+  it.each([false, true])('ends each phase on its final figures (TTY: %s)', (isTTY) => {
+    const written: string[] = [];
+    const stream = { isTTY, write: (text: string) => written.push(text) } as unknown as NodeJS.WriteStream;
+    const printer = progressPrinter(stream);
+    const at = (phase: 'read' | 'send', objectsDone: number, eventsDone: number) => ({
+      phase,
+      objectsDone,
+      objectsTotal: 2,
+      eventsDone,
+      eventsTotal: 300,
+      elapsedMs: 100,
+    });
+    printer.update(at('read', 1, 0));
+    printer.update(at('read', 2, 0)); // throttled: too soon after the first
+    printer.update(at('send', 2, 300));
+    printer.done();
+    const text = written.join('');
+    expect(text).toMatch(/read .*objects 2\/2/);
+    expect(text).toMatch(/send .*events 300\/300/);
+    expect(text.indexOf('objects 2/2')).toBeLessThan(text.indexOf('send'));
+    // Nothing is drawn twice.
+    expect(text.split('events 300/300')).toHaveLength(2);
   });
 });
 
