@@ -200,5 +200,5 @@ export function startEventBridgeEndpoint(
       else response.destroy(error instanceof Error ? error : undefined);
     });
   });
-  return listenOnLoopback(server, options.port ?? 0);
+  return listenOnLoopback('eventbridge', server, options.port ?? 0);
 }

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import dynalite from 'dynalite';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /** Starts dynalite in this process, on loopback. Tables become ACTIVE at once. */

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import kinesalite from 'kinesalite';
-import { listenOnLoopback } from './listen.js';
+import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /** Kinesis emulator options. */

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { PortInUseError } from './listen.js';
+import { PortInUseError } from '../http/listen-on-loopback.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /** S3 emulator options. */

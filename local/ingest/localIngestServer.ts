@@ -96,5 +96,5 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
         else response.destroy(error as Error);
       });
   });
-  return listenOnLoopback(server, options.port ?? 0);
+  return listenOnLoopback('ingest', server, options.port ?? 0);
 }

@@ -20,14 +20,18 @@ afterAll(async () => {
 });
 
 describe('startLocalStack refuses clearly', () => {
-  it('a taken port, naming the service and the port', async () => {
+  it.each([
+    ['kinesis', 'kinesalite'],
+    ['ingest', 'ingest'],
+    ['eventbridge', 'eventbridge'],
+  ] as const)('a taken %s port, naming the service and the port', async (service, name) => {
     const dataDir = await tempDataDir();
-    const error = await startLocalStack({ dataDir, quiet: true, ports: { kinesis: blockedPort } }).catch(
+    const error = await startLocalStack({ dataDir, quiet: true, ports: { [service]: blockedPort } }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(PortInUseError);
     expect((error as Error).message).toContain(`port ${blockedPort}`);
-    expect((error as Error).message).toContain('kinesalite');
+    expect((error as Error).message).toContain(`${name}:`);
   });
 
   it('a corrupt stack.json, leaving it in place', async () => {
