@@ -1,8 +1,6 @@
 import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
-  CreateStreamCommand,
   DeleteStreamCommand,
-  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   type KinesisClient,
@@ -10,6 +8,7 @@ import {
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createActiveStream } from '../local/kinesis/create-active-stream.js';
 import { aggregateTableDefinition } from '../processors/store/table-definition.js';
 import type { CeilingReport } from './report.js';
 
@@ -59,15 +58,8 @@ async function measureKinesis(
   stream: string,
   records: number,
 ): Promise<[number, number]> {
-  await client.send(new CreateStreamCommand({ StreamName: stream, ShardCount: 1 }));
+  await createActiveStream(client, stream, 1, { intervalMs: 100 });
   try {
-    for (let i = 0; i < 100; i++) {
-      const { StreamDescriptionSummary: s } = await client.send(
-        new DescribeStreamSummaryCommand({ StreamName: stream }),
-      );
-      if (s?.StreamStatus === 'ACTIVE') break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
     const data = Buffer.from(JSON.stringify({ eventId: 'x'.repeat(26), padding: 'p'.repeat(150) }));
     const batches = Math.ceil(records / 500);
     let next = 0;

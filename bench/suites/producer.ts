@@ -3,14 +3,9 @@
  * (500-record batches, same concurrency, no ordering guarantee), in the same run, same emulator.
  */
 
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  type KinesisClient,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startKinesalite } from '../../local/emulators/index.js';
-import { createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
 import { encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
 import type { BenchResult } from '../result.js';
@@ -22,18 +17,6 @@ const SHARDS = 4;
 const CONCURRENCY = 4;
 const BATCH = 500;
 const ROUNDS = 4;
-
-async function createStream(client: KinesisClient, name: string): Promise<void> {
-  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
-  for (let i = 0; i < 100; i += 1) {
-    const { StreamDescriptionSummary } = await client.send(
-      new DescribeStreamSummaryCommand({ StreamName: name }),
-    );
-    if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`stream ${name} did not become ACTIVE`);
-}
 
 /** The baseline: 500-record batches in input order, `CONCURRENCY` calls in flight, failures counted only. */
 async function plainLoop(
@@ -76,7 +59,7 @@ export async function runProducerBench(): Promise<BenchResult[]> {
   const kinesalite = await startKinesalite();
   const client = createKinesisClient({ endpoint: kinesalite.endpoint });
   try {
-    for (const name of ['warmup', 'plain', 'ordered']) await createStream(client, name);
+    for (const name of ['warmup', 'plain', 'ordered']) await createActiveStream(client, name, SHARDS);
     const warm = entries.slice(0, 5_000);
     await plainLoop(client, 'warmup', warm);
     await createOrderedProducer({ client, streamName: 'warmup', concurrency: CONCURRENCY }).put(warm);

@@ -12,16 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateStreamCommand,
-  DescribeStreamSummaryCommand,
-  type KinesisClient,
-  PutRecordsCommand,
-} from '@aws-sdk/client-kinesis';
+import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
-import { createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
@@ -107,16 +102,6 @@ export async function generateArchive(root: string): Promise<GeneratedArchive> {
 
 function hourRange(first: number, count: number) {
   return { from: new Date(START + first * 3_600_000), to: new Date(START + (first + count) * 3_600_000) };
-}
-
-async function createStream(client: KinesisClient, name: string): Promise<void> {
-  await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: SHARDS }));
-  for (let i = 0; i < 100; i++) {
-    const out = await client.send(new DescribeStreamSummaryCommand({ StreamName: name }));
-    if (out.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`stream ${name} did not become active`);
 }
 
 /** The emulator's ceiling: plain PutRecords of 500 records, same concurrency, no ordering, no retries. */
@@ -236,8 +221,8 @@ export async function runReplayBench(): Promise<BenchResult[]> {
     const kinesalite = await startKinesalite();
     try {
       const client = createKinesisClient({ endpoint: kinesalite.endpoint });
-      await createStream(client, 'ceiling');
-      await createStream(client, 'replayed');
+      await createActiveStream(client, 'ceiling', SHARDS);
+      await createActiveStream(client, 'replayed', SHARDS);
       const hourEvents = generateOrderEvents({
         aggregates: AGGREGATES_PER_HOUR,
         eventsPerAggregate: EVENTS_PER_AGGREGATE,

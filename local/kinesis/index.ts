@@ -5,6 +5,7 @@ export {
   type FileCheckpointStoreOptions,
   type ShardCheckpoint,
 } from './checkpoint-store.js';
+export { createActiveStream, StreamNotActiveError } from './create-active-stream.js';
 export { CheckpointCorruptError, InvalidReaderOptionsError, KinesisReaderError } from './errors.js';
 export { createKinesisClient, type KinesisClientOptions } from './kinesis-client.js';
 export { type ShardDescription, shardsReadyToStart } from './shard-lineage.js';

@@ -4,13 +4,14 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
 import { type RunningLocalIngest, startLocalIngest } from '../../local/ingest/index.js';
+import { createActiveStream } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
 import { createIngestHandler } from '../../processors/ingest/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
 import { orderEnvelope, quietTelemetry } from './envelopeFactory.js';
 import { injectPutRecordsFaults, type KinesisFaults } from './kinesisFaults.js';
-import { createStream, localKinesisClient, readStream } from './streamReader.js';
+import { localKinesisClient, readStream } from './streamReader.js';
 
 const TOKEN = 'test-token-0123456789';
 const STREAM = 'ingest-int';
@@ -25,7 +26,7 @@ beforeAll(async () => {
   kinesalite = await startKinesalite();
   kinesis = localKinesisClient(kinesalite.endpoint);
   reader = localKinesisClient(kinesalite.endpoint);
-  await createStream(reader, STREAM, 2);
+  await createActiveStream(reader, STREAM, 2);
   faults = injectPutRecordsFaults(kinesis);
   const { logger, metrics } = quietTelemetry();
   const handler = createIngestHandler({

@@ -5,9 +5,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
 import { toApiGatewayEvent } from '../../local/ingest/index.js';
+import { createActiveStream } from '../../local/kinesis/index.js';
 import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
 import { orderEnvelope } from './envelopeFactory.js';
-import { createStream, localKinesisClient, readStream } from './streamReader.js';
+import { localKinesisClient, readStream } from './streamReader.js';
 
 const TOKEN = 'lambda-entry-token';
 const STREAM = 'lambda-entry';
@@ -24,7 +25,7 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   kinesalite = await startKinesalite();
   reader = localKinesisClient(kinesalite.endpoint);
-  await createStream(reader, STREAM, 1);
+  await createActiveStream(reader, STREAM, 1);
   secrets = createServer((request, response) => {
     request.resume();
     request.on('end', () => {
