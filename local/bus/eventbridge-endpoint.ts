@@ -4,6 +4,7 @@ import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { PutEventsValidationError } from './errors.js';
 import type { EventBusPort } from './event-bus-port.js';
+import { isPlainObject } from './pattern-operators.js';
 import type { PutEventsRequestEntry } from './put-events.js';
 
 /** Options of {@link startEventBridgeEndpoint}. */
@@ -53,7 +54,7 @@ export function decodePutEventsRequest(body: string): DecodedPutEventsRequest {
   } catch {
     return { ok: false, type: 'SerializationException', message: 'The request body is not valid JSON.' };
   }
-  if (!isRecord(parsed)) {
+  if (!isPlainObject(parsed)) {
     return { ok: false, type: 'SerializationException', message: 'The request body must be a JSON object.' };
   }
   const rawEntries = parsed.Entries;
@@ -76,7 +77,7 @@ export function decodePutEventsRequest(body: string): DecodedPutEventsRequest {
 
 /** One entry, or why its JSON does not fit the `PutEventsRequestEntry` shape. */
 function decodeEntry(raw: unknown): PutEventsRequestEntry | string {
-  if (!isRecord(raw)) return 'an entry must be a JSON object';
+  if (!isPlainObject(raw)) return 'an entry must be a JSON object';
   const entry: { -readonly [K in keyof PutEventsRequestEntry]: PutEventsRequestEntry[K] } = {};
   for (const field of STRING_FIELDS) {
     const value = raw[field];
@@ -99,10 +100,6 @@ function decodeEntry(raw: unknown): PutEventsRequestEntry | string {
   }
   // TraceHeader and any other field AWS knows but the local bus does not use are dropped here.
   return entry;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Answers as AWS JSON 1.1 does: the SDK takes the exception class from `x-amzn-errortype` (and retries 5xx). */
@@ -186,12 +183,6 @@ export function startEventBridgeEndpoint(
         'UnknownOperationException',
         `Operation ${target ?? '(no x-amz-target)'} is not served by the local bus; only ${PUT_EVENTS_TARGET} is.`,
       );
-      return;
-    }
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      // Answer before reading anything: the declared size is enough to refuse.
-      writeTooLarge(request, response, limit);
       return;
     }
     handlePutEvents(request, response, options.bus, limit).catch((error: unknown) => {

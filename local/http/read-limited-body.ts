@@ -1,7 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 
-/** Reads the body up to `limit` bytes; resolves `undefined` as soon as it goes over (the rest is discarded). */
+/**
+ * Reads the body up to `limit` bytes; resolves `undefined` as soon as it goes over (the rest is discarded), or at
+ * once, reading nothing, when the declared `content-length` is already over.
+ */
 export function readLimitedBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(request.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

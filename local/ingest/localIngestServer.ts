@@ -69,13 +69,6 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
       writeJson(response, 405, { message: 'only POST /events' });
       return;
     }
-    const declared = Number(request.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
-      // Answer at once and drop the connection: the body is never read.
-      writeJson(response, 413, { reason: 'body-too-large', message: `body is over ${limit} bytes` }, true);
-      request.resume();
-      return;
-    }
     readLimitedBody(request, limit)
       .then(async (body) => {
         if (body === undefined) {
@@ -85,7 +78,8 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
             { reason: 'body-too-large', message: `body is over ${limit} bytes` },
             true,
           );
-          // Keep draining (not buffering) so the client can read the answer; close once it is sent.
+          // Over the limit (declared or read so far): keep draining, not buffering, so the client can read the
+          // answer; close once it is sent.
           request.resume();
           return;
         }

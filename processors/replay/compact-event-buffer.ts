@@ -1,4 +1,4 @@
-import type { ArchivedEvent } from './event-order.js';
+import { type ArchivedEvent, compareEvents } from './event-order.js';
 
 /** Bytes of the first copy chunk; each next one doubles, up to the largest (a longer line gets a chunk of its own). */
 const FIRST_CHUNK_BYTES = 64 * 1024;
@@ -33,7 +33,6 @@ export class CompactEventBuffer {
   #chunkUsed = 0;
   #arenaBytes = 0;
   #count = 0;
-  #capacity = INITIAL_CAPACITY;
   #chunkOf = new Uint32Array(INITIAL_CAPACITY);
   #offset = new Uint32Array(INITIAL_CAPACITY);
   #lineBytes = new Uint32Array(INITIAL_CAPACITY);
@@ -68,7 +67,7 @@ export class CompactEventBuffer {
    * by reference, and their whole buffer counts toward `bytes`; otherwise the line is copied.
    */
   add(event: ArchivedEvent, lineBytes?: LineBytes): void {
-    if (this.#count === this.#capacity) this.#grow();
+    if (this.#count === this.#next.length) this.#grow();
     const i = this.#count++;
     if (lineBytes === undefined) {
       const worst = event.line.length * MAX_UTF8_PER_UNIT;
@@ -123,7 +122,7 @@ export class CompactEventBuffer {
         // Insertion sort: an aggregate's events mostly arrive in sequence order.
         let j = group.length;
         group.push(event);
-        while (j > 0 && compareWithinAggregate(group[j - 1] as ArchivedEvent, event) > 0) {
+        while (j > 0 && compareEvents(group[j - 1] as ArchivedEvent, event) > 0) {
           group[j] = group[j - 1] as ArchivedEvent;
           j--;
         }
@@ -187,7 +186,7 @@ export class CompactEventBuffer {
   }
 
   #grow(): void {
-    const capacity = this.#capacity * 2;
+    const capacity = this.#next.length * 2;
     const grow = <T extends Uint32Array | Int32Array | Float64Array>(old: T, make: (n: number) => T): T => {
       const bigger = make(capacity);
       bigger.set(old);
@@ -199,15 +198,9 @@ export class CompactEventBuffer {
     this.#sequence = grow(this.#sequence, (n) => new Float64Array(n));
     this.#type = grow(this.#type, (n) => new Uint32Array(n));
     this.#next = grow(this.#next, (n) => new Int32Array(n));
-    this.#capacity = capacity;
   }
 }
 
 function compareStrings(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function compareWithinAggregate(a: ArchivedEvent, b: ArchivedEvent): number {
-  if (a.sequence !== b.sequence) return a.sequence - b.sequence;
-  return a.eventId === b.eventId ? 0 : a.eventId < b.eventId ? -1 : 1;
 }
