@@ -202,13 +202,13 @@ export const noWildcardIam: ResourceValidationPolicy = {
 export const lambdaRuntime = forType(
   TYPES.lambdaFunction,
   {
-    name: 'lambda-node22-arm64',
-    description: 'Functions run on nodejs22.x and arm64.',
+    name: 'lambda-node24-arm64',
+    description: 'Functions run on nodejs24.x (the newest Lambda Node.js runtime) and arm64.',
     enforcementLevel: 'advisory',
   },
   (props, report) => {
-    if (props.runtime !== undefined && props.runtime !== 'nodejs22.x')
-      report(`runtime ${String(props.runtime)} is not nodejs22.x.`);
+    if (props.runtime !== undefined && props.runtime !== 'nodejs24.x')
+      report(`runtime ${String(props.runtime)} is not nodejs24.x.`);
     if (!Array.isArray(props.architectures) || !props.architectures.includes('arm64'))
       report('architectures must be [arm64].');
   },

@@ -2,7 +2,7 @@
  * Bundles a Lambda handler with esbuild at deploy time into a Pulumi archive: one minified ES module
  * (`index.mjs`) plus its external source map.
  *
- * - ESM, because Powertools and the AWS SDK v3 ship ES modules (better tree-shaking) and Node.js 22
+ * - ESM, because Powertools and the AWS SDK v3 ship ES modules (better tree-shaking) and Node.js 24
  *   Lambda runs `.mjs` natively; a `createRequire` banner keeps the few CommonJS dependencies working.
  * - The AWS SDK v3 is bundled, not taken from the runtime: the runtime's copy changes under us without
  *   notice, while a bundled one is the version `package-lock.json` pins and the tests ran against; it
@@ -65,7 +65,7 @@ export function esbuildBundler(rootDir: string = defaultRootDir): HandlerBundler
         bundle: true,
         write: false,
         platform: 'node',
-        target: 'node22',
+        target: 'node24',
         format: 'esm',
         minify: true,
         // A separate .map file plus the sourceMappingURL comment that --enable-source-maps follows.

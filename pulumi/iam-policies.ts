@@ -240,6 +240,77 @@ export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
   });
 }
 
+/** ARNs the replay Lambda of distributed backfills touches. */
+export interface ReplayFunctionResources {
+  readonly bucketArn: string;
+  /** The archive's events folder, e.g. `events/`. */
+  readonly archivePrefix: string;
+  readonly dataKeyArn: string;
+  readonly streamArn: string;
+  readonly streamKeyArn: string;
+  readonly tableArn: string;
+  readonly eventBusArn: string;
+}
+
+/** Replay Lambda: read archive objects, write to the stream, the projection table or the bus. */
+export function replayFunctionStatements(r: ReplayFunctionResources): PolicyStatement[] {
+  return [
+    { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${r.bucketArn}/${r.archivePrefix}*`] },
+    { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.dataKeyArn] },
+    { Effect: 'Allow', Action: ['kinesis:PutRecords', 'kinesis:PutRecord'], Resource: [r.streamArn] },
+    { Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: [r.streamKeyArn] },
+    {
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:BatchGetItem',
+        'dynamodb:GetItem',
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ],
+      Resource: [r.tableArn],
+    },
+    { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [r.eventBusArn] },
+  ];
+}
+
+/** ARNs the backfill state machine's role touches. */
+export interface BackfillStateMachineResources {
+  readonly functionArn: string;
+  readonly bucketArn: string;
+  readonly archivePrefix: string;
+  /** The state machine's own ARN (a Distributed Map starts child executions of it). */
+  readonly stateMachineArn: string;
+  /** `arn:…:execution:<state machine name>`, without a trailing separator. */
+  readonly executionArnPrefix: string;
+}
+
+/** Backfill state machine: invoke the replay Lambda, list the archive, run the Map's child executions. */
+export function backfillStateMachinePolicy(r: BackfillStateMachineResources): PolicyDocument {
+  return policyDocument(
+    {
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [r.functionArn, `${r.functionArn}:*`],
+    },
+    {
+      Effect: 'Allow',
+      Action: ['s3:ListBucket'],
+      Resource: [r.bucketArn],
+      Condition: { StringLike: { 's3:prefix': `${r.archivePrefix}*` } },
+    },
+    // A Distributed Map runs its items as child executions of this same state machine.
+    { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [r.stateMachineArn] },
+    {
+      Effect: 'Allow',
+      Action: ['states:DescribeExecution', 'states:StopExecution'],
+      Resource: [`${r.executionArnPrefix}/*`],
+    },
+  );
+}
+
 /** Every action in a document, for checks such as "no wildcard actions". */
 export function policyActions(doc: PolicyDocument): string[] {
   return doc.Statement.flatMap((s) => [...s.Action]);

@@ -1,4 +1,4 @@
-/** A bundled Node.js 22 arm64 Lambda function with its own role, inline policy and log group. */
+/** A bundled Node.js 24 arm64 Lambda function with its own role, inline policy and log group. */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { checkIntRange } from './arg-checks.js';
@@ -69,7 +69,7 @@ export class NodeFunction extends pulumi.ComponentResource {
       name,
       {
         description: args.description,
-        runtime: 'nodejs22.x',
+        runtime: 'nodejs24.x',
         architectures: ['arm64'],
         handler: args.code.handler,
         code: args.code.archive,

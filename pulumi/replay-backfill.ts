@@ -6,7 +6,12 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import type { BundledHandler } from './handler-bundle.js';
-import { assumeRolePolicy, type PolicyStatement, policyDocument } from './iam-policies.js';
+import {
+  assumeRolePolicy,
+  backfillStateMachinePolicy,
+  type PolicyStatement,
+  replayFunctionStatements,
+} from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
 
 /** Most child executions a Distributed Map runs at once (Step Functions quota). */
@@ -140,26 +145,17 @@ export class ReplayBackfill extends pulumi.ComponentResource {
 
     const statements: pulumi.Output<PolicyStatement[]> = pulumi
       .all([args.bucketArn, args.dataKeyArn, args.streamArn, args.streamKeyArn, args.tableArn, args.busArn])
-      .apply(([bucketArn, dataKeyArn, streamArn, streamKeyArn, tableArn, busArn]): PolicyStatement[] => [
-        { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${bucketArn}/${args.archivePrefix}*`] },
-        { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [dataKeyArn] },
-        { Effect: 'Allow', Action: ['kinesis:PutRecords', 'kinesis:PutRecord'], Resource: [streamArn] },
-        { Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: [streamKeyArn] },
-        {
-          Effect: 'Allow',
-          Action: [
-            'dynamodb:BatchGetItem',
-            'dynamodb:GetItem',
-            'dynamodb:Query',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:BatchWriteItem',
-          ],
-          Resource: [tableArn],
-        },
-        { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [busArn] },
-      ]);
+      .apply(([bucketArn, dataKeyArn, streamArn, streamKeyArn, tableArn, busArn]) =>
+        replayFunctionStatements({
+          bucketArn,
+          archivePrefix: args.archivePrefix,
+          dataKeyArn,
+          streamArn,
+          streamKeyArn,
+          tableArn,
+          eventBusArn: busArn,
+        }),
+      );
     this.function = new NodeFunction(
       `${name}-replay`,
       {
@@ -199,30 +195,13 @@ export class ReplayBackfill extends pulumi.ComponentResource {
           .all([this.function.functionArn, args.bucketArn, region, account, partition])
           .apply(([functionArn, bucketArn, r, a, p]) =>
             JSON.stringify(
-              policyDocument(
-                {
-                  Effect: 'Allow',
-                  Action: ['lambda:InvokeFunction'],
-                  Resource: [functionArn, `${functionArn}:*`],
-                },
-                {
-                  Effect: 'Allow',
-                  Action: ['s3:ListBucket'],
-                  Resource: [bucketArn],
-                  Condition: { StringLike: { 's3:prefix': `${args.archivePrefix}*` } },
-                },
-                // A Distributed Map runs its items as child executions of this same state machine.
-                {
-                  Effect: 'Allow',
-                  Action: ['states:StartExecution'],
-                  Resource: [`arn:${p}:states:${r}:${a}:stateMachine:${stateMachineName}`],
-                },
-                {
-                  Effect: 'Allow',
-                  Action: ['states:DescribeExecution', 'states:StopExecution'],
-                  Resource: [`arn:${p}:states:${r}:${a}:execution:${stateMachineName}/*`],
-                },
-              ),
+              backfillStateMachinePolicy({
+                functionArn,
+                bucketArn,
+                archivePrefix: args.archivePrefix,
+                stateMachineArn: `arn:${p}:states:${r}:${a}:stateMachine:${stateMachineName}`,
+                executionArnPrefix: `arn:${p}:states:${r}:${a}:execution:${stateMachineName}`,
+              }),
             ),
           ),
       },

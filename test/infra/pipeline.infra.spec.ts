@@ -103,11 +103,11 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     }
   });
 
-  it('runs every function on Node.js 22, arm64, with the processor environment the handler reads', () => {
+  it('runs every function on Node.js 24, arm64, with the processor environment the handler reads', () => {
     const fns = ofType(resources, T.fn);
     expect(fns).toHaveLength(4);
     for (const fn of fns) {
-      expect(fn.inputs.runtime).toBe('nodejs22.x');
+      expect(fn.inputs.runtime).toBe('nodejs24.x');
       expect(fn.inputs.architectures).toEqual(['arm64']);
       expect(fn.inputs.handler).toBe('index.handler');
     }
