@@ -240,6 +240,20 @@ export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
   });
 }
 
+/** ARNs the scheduled stalled check touches. */
+export interface StalledCheckResources {
+  readonly tableArn: string;
+  readonly dataKeyArn: string;
+}
+
+/** Stalled check: read the aggregate table for gaps older than the limit. */
+export function stalledCheckStatements(r: StalledCheckResources): PolicyStatement[] {
+  return [
+    { Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [r.tableArn] },
+    { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.dataKeyArn] },
+  ];
+}
+
 /** ARNs the replay Lambda of distributed backfills touches. */
 export interface ReplayFunctionResources {
   readonly bucketArn: string;

@@ -3,7 +3,7 @@ import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { checkIntRange } from './arg-checks.js';
 import type { BundledHandler } from './handler-bundle.js';
-import type { PolicyStatement } from './iam-policies.js';
+import { stalledCheckStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
 
 /** Arguments of {@link StalledCheck}. */
@@ -44,10 +44,7 @@ export class StalledCheck extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         policyStatements: pulumi
           .all([args.tableArn, args.dataKeyArn])
-          .apply(([tableArn, dataKeyArn]): PolicyStatement[] => [
-            { Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [tableArn] },
-            { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [dataKeyArn] },
-          ]),
+          .apply(([tableArn, dataKeyArn]) => stalledCheckStatements({ tableArn, dataKeyArn })),
         environment: {
           TABLE_NAME: args.tableName,
           MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
