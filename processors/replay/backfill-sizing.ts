@@ -29,8 +29,11 @@ export const ASSUMED_READ_RATE = 20_000;
 /** The share of the timeout a batch is planned to use, and the fixed allowance for start-up and listing. */
 export const TIME_BUDGET_FRACTION = 0.8;
 export const STARTUP_ALLOWANCE_SECONDS = 30;
-/** Head room on top of the planned spill when sizing `/tmp`. */
-export const DISK_HEADROOM = 1.1;
+/**
+ * Head room on top of the planned spill when sizing `/tmp`: it also covers the Lambda's own pre-read estimate, which
+ * assumes a compression ratio of 8 where synthetic order events gzip 6.8× (pulumi/replay-backfill.ts).
+ */
+export const DISK_HEADROOM = 1.25;
 
 /**
  * Upper bound of one ListObjectsV2 item as the S3 ItemReader hands it over (`Key`, `Size`, `Etag`, `LastModified`,

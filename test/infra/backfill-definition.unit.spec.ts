@@ -12,11 +12,13 @@ import {
   BackfillTableNotGrantedError,
 } from '../../processors/replay/backfill-errors.js';
 import {
+  checkBatchFits,
   MAX_EXECUTION_INPUT_BYTES,
   MAX_ITEM_JSON_BYTES,
   planBackfillBatches,
 } from '../../processors/replay/backfill-sizing.js';
 import {
+  ASSUMED_COMPRESSION_RATIO,
   backfillDefinition,
   backfillMaxConcurrency,
   DISTRIBUTED_MAP_MAX_CONCURRENCY,
@@ -59,16 +61,21 @@ interface Definition {
   };
 }
 
-function definitionFor(stack: string, grantedTables: readonly string[] = ['aggregates-live']) {
+function planFor(stack: string) {
   const config = loadStackConfigFile(stack);
   const r = config.replay;
-  const plan = planBackfillBatches({
+  return planBackfillBatches({
     objectMiB: config.archive.bufferSizeMiB,
     eventBytes: r.backfillEventBytes,
     perInvocationRate: r.backfillPerInvocationRate,
     timeoutSeconds: r.backfillTimeoutSeconds,
     ...(r.backfillObjectsPerBatch === undefined ? {} : { objectsPerBatch: r.backfillObjectsPerBatch }),
   });
+}
+
+function definitionFor(stack: string, grantedTables: readonly string[] = ['aggregates-live']) {
+  const r = loadStackConfigFile(stack).replay;
+  const plan = planFor(stack);
   return backfillDefinition({
     functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:backfill-replay-1a2b3c',
     bucket: 'archive-bucket-7d1e',
@@ -129,6 +136,25 @@ describe.each(['dev', 'staging', 'prod'])('backfill definition, stack %s', (stac
       },
     };
     expect(Buffer.byteLength(JSON.stringify(batch))).toBeLessThan(MAX_PAYLOAD_BYTES);
+  });
+});
+
+describe.each(['dev', 'staging', 'prod'])('backfill sizing, stack %s', (stack) => {
+  it("lets a planned batch of full objects through the Lambda's own pre-read check", () => {
+    const config = loadStackConfigFile(stack);
+    const plan = planFor(stack);
+    // Full objects, compressed as synthetic order events are (6.8×), in a function that has just started.
+    const compressed = (config.archive.bufferSizeMiB * 2 ** 20) / 6.8;
+    expect(
+      checkBatchFits({
+        compressedBytes: plan.objectsPerBatch * compressed,
+        compressionRatio: ASSUMED_COMPRESSION_RATIO,
+        eventBytes: config.replay.backfillEventBytes,
+        perInvocationRate: config.replay.backfillPerInvocationRate,
+        remainingMs: (config.replay.backfillTimeoutSeconds - 2) * 1000,
+        freeTmpBytes: plan.ephemeralStorageMiB * 2 ** 20,
+      }),
+    ).toBeUndefined();
   });
 });
 

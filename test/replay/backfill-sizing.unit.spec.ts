@@ -46,17 +46,17 @@ describe('planBackfillBatches', () => {
 
   it('bounds the batch by /tmp when the disk binds before the time, and sizes ephemeral storage for it', () => {
     // 128 MiB objects of 1 KiB events at 100,000/s: ≈ 7.9 s each, so time allows 87; each spills ≈ 148 MiB,
-    // so 10,240 MiB of /tmp (with 10 % head room) holds 62.
+    // so 10,240 MiB of /tmp (with 25 % head room) holds 55.
     const plan = planBackfillBatches({
       objectMiB: 128,
       eventBytes: 1024,
       perInvocationRate: 100_000,
       timeoutSeconds: 900,
     });
-    expect(plan.objectsPerBatch).toBe(62);
+    expect(plan.objectsPerBatch).toBe(55);
     expect(plan.spillMiBPerObject).toBeCloseTo(128 * (1 + SPILL_HEADER_BYTES / 1024), 6);
     expect(plan.ephemeralStorageMiB).toBeLessThanOrEqual(LAMBDA_MAX_EPHEMERAL_MIB);
-    expect(plan.ephemeralStorageMiB).toBeGreaterThanOrEqual(62 * plan.spillMiBPerObject);
+    expect(plan.ephemeralStorageMiB).toBeGreaterThanOrEqual(55 * plan.spillMiBPerObject);
   });
 
   it('rejects an operator cap larger than what fits, and honours a smaller one', () => {
