@@ -149,9 +149,7 @@ describe('startDistributedBackfill', () => {
       { client, onProgress: () => undefined },
     );
     await expect(refused).rejects.toBeInstanceOf(ReplayOptionsError);
-    await expect(refused).rejects.toThrow(
-      /\(aggregates-prod, orders-rebuild\).*replay\.projectionTables/,
-    );
+    await expect(refused).rejects.toThrow(/\(aggregates-prod, orders-rebuild\).*replay\.projectionTables/);
     expect(calls.map((c) => c.name)).not.toContain('StartExecutionCommand');
   });
 
