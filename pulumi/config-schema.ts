@@ -249,6 +249,32 @@ const replaySchema = z
     backfillTargetRate: int(1, 1_000_000).default(1000),
     /** Events/s one replay Lambda invocation sends at. @default 500 */
     backfillPerInvocationRate: int(1, 100_000).default(500),
+    /** The replay Lambda's timeout; batches are sized to finish within 80 % of it. @default 900 */
+    backfillTimeoutSeconds: int(60, 900).default(900),
+    /** @default 1024 */
+    backfillMemoryMb: int(128, 10_240).default(1024),
+    /**
+     * Smallest average archived envelope (bytes) the batch sizing assumes: fewer bytes per event mean more events per
+     * archive object. `npm run bench -- replay` averages 297 B. @default 256
+     */
+    backfillEventBytes: int(64, 262_144).default(256),
+    /** Upper bound of archive objects per Lambda invocation; by default as many as fit (time, /tmp, payload). */
+    backfillObjectsPerBatch: int(1, 500).optional(),
+    /**
+     * Separate projection tables a distributed backfill may rebuild (`--target projection --table <name>
+     * --distributed`): the stack creates each (same key schema and data key as the live table) and grants the replay
+     * Lambda exactly these and the live table. @default []
+     */
+    projectionTables: z
+      // DynamoDB table names: https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html
+      .array(
+        z
+          .string()
+          .regex(/^[A-Za-z0-9_.-]{3,255}$/, 'must be a DynamoDB table name (3–255 of A-Z a-z 0-9 _ . -)'),
+      )
+      .max(10)
+      .refine((names) => new Set(names).size === names.length, 'must not repeat a table')
+      .default([]),
   })
   .prefault({});
 

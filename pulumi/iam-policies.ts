@@ -262,11 +262,14 @@ export interface ReplayFunctionResources {
   readonly dataKeyArn: string;
   readonly streamArn: string;
   readonly streamKeyArn: string;
+  /** The live aggregate table. */
   readonly tableArn: string;
+  /** Separate projection tables a backfill may rebuild (config `replay.projectionTables`), and only those. */
+  readonly projectionTableArns?: readonly string[];
   readonly eventBusArn: string;
 }
 
-/** Replay Lambda: read archive objects, write to the stream, the projection table or the bus. */
+/** Replay Lambda: read archive objects, write to the stream, the live or a granted projection table, or the bus. */
 export function replayFunctionStatements(r: ReplayFunctionResources): PolicyStatement[] {
   return [
     { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${r.bucketArn}/${r.archivePrefix}*`] },
@@ -284,7 +287,7 @@ export function replayFunctionStatements(r: ReplayFunctionResources): PolicyStat
         'dynamodb:DeleteItem',
         'dynamodb:BatchWriteItem',
       ],
-      Resource: [r.tableArn],
+      Resource: [r.tableArn, ...(r.projectionTableArns ?? [])],
     },
     { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [r.eventBusArn] },
   ];
@@ -295,32 +298,71 @@ export interface BackfillStateMachineResources {
   readonly functionArn: string;
   readonly bucketArn: string;
   readonly archivePrefix: string;
+  /** Where the Distributed Map's ResultWriter exports child results, e.g. `backfill-results/`. */
+  readonly resultsPrefix: string;
+  /** The bucket's SSE-KMS key: ResultWriter writes encrypted objects (in multipart uploads). */
+  readonly dataKeyArn: string;
   /** The state machine's own ARN (a Distributed Map starts child executions of it). */
   readonly stateMachineArn: string;
   /** `arn:…:execution:<state machine name>`, without a trailing separator. */
   readonly executionArnPrefix: string;
 }
 
-/** Backfill state machine: invoke the replay Lambda, list the archive, run the Map's child executions. */
+/**
+ * Backfill state machine: invoke the replay Lambda, list the archive (ItemReader), export results (ResultWriter) and
+ * run, stop and redrive its Map's child executions. Execution ARNs, from
+ * https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html and
+ * https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html: the state machine's own executions are
+ * `execution:<name>:<execution>`, a Map Run's child executions `execution:<name>/<map run label>:<id>`.
+ */
 export function backfillStateMachinePolicy(r: BackfillStateMachineResources): PolicyDocument {
   return policyDocument(
     {
+      Sid: 'InvokeReplayFunction',
       Effect: 'Allow',
       Action: ['lambda:InvokeFunction'],
       Resource: [r.functionArn, `${r.functionArn}:*`],
     },
     {
+      Sid: 'ListArchive',
       Effect: 'Allow',
       Action: ['s3:ListBucket'],
       Resource: [r.bucketArn],
       Condition: { StringLike: { 's3:prefix': `${r.archivePrefix}*` } },
     },
-    // A Distributed Map runs its items as child executions of this same state machine.
-    { Effect: 'Allow', Action: ['states:StartExecution'], Resource: [r.stateMachineArn] },
+    // IAM policies for ResultWriter: PutObject, GetObject and the multipart actions on the results prefix.
     {
+      Sid: 'WriteMapRunResults',
+      Effect: 'Allow',
+      Action: ['s3:AbortMultipartUpload', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+      Resource: [`${r.bucketArn}/${r.resultsPrefix}*`],
+    },
+    // The bucket is SSE-KMS: writing (and completing multipart uploads) needs the key.
+    {
+      Sid: 'EncryptMapRunResults',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [r.dataKeyArn],
+    },
+    // A Distributed Map runs its items as child executions of this same state machine.
+    {
+      Sid: 'StartChildExecutions',
+      Effect: 'Allow',
+      Action: ['states:StartExecution'],
+      Resource: [r.stateMachineArn],
+    },
+    {
+      Sid: 'ManageExecutions',
       Effect: 'Allow',
       Action: ['states:DescribeExecution', 'states:StopExecution'],
-      Resource: [`${r.executionArnPrefix}/*`],
+      Resource: [`${r.executionArnPrefix}:*`, `${r.executionArnPrefix}/*:*`],
+    },
+    // Redriving a failed run redrives its Map Run's unsuccessful child executions.
+    {
+      Sid: 'RedriveChildExecutions',
+      Effect: 'Allow',
+      Action: ['states:RedriveExecution'],
+      Resource: [`${r.executionArnPrefix}/*:*`],
     },
   );
 }

@@ -156,6 +156,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     logLevel: p.logLevel,
     secretRecoveryWindowInDays: disposable ? 0 : 7,
   });
+  const r = config.replay;
   const backfill = new ReplayBackfill('backfill', {
     code: bundle({ entry: HANDLER_ENTRIES.replay }),
     bucketName: archive.bucketName,
@@ -170,8 +171,15 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     busName: bus.busName,
     busArn: bus.busArn,
     sourcePrefix: b.sourcePrefix,
-    targetRate: config.replay.backfillTargetRate,
-    perInvocationRate: config.replay.backfillPerInvocationRate,
+    archiveObjectMiB: config.archive.bufferSizeMiB,
+    targetRate: r.backfillTargetRate,
+    perInvocationRate: r.backfillPerInvocationRate,
+    eventBytes: r.backfillEventBytes,
+    ...(r.backfillObjectsPerBatch === undefined ? {} : { objectsPerBatch: r.backfillObjectsPerBatch }),
+    projectionTables: r.projectionTables,
+    disposable,
+    memoryMb: r.backfillMemoryMb,
+    timeoutSeconds: r.backfillTimeoutSeconds,
     logRetentionDays,
   });
   const a = config.alarms;

@@ -1,10 +1,12 @@
 import {
   DescribeExecutionCommand,
   DescribeMapRunCommand,
+  DescribeStateMachineCommand,
   ListMapRunsCommand,
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { MAX_EXECUTION_INPUT_BYTES } from './backfill-sizing.js';
 import { ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
 import type { ReplayEnvironment } from './replay-environment.js';
@@ -42,6 +44,41 @@ export function backfillExecutionInput(
   };
 }
 
+/**
+ * The tables a deployed backfill state machine lets a run name: the `StringEquals` of its `CheckTable` Choice state
+ * (pulumi/replay-backfill.ts), or undefined when the definition has none (a stack deployed before separate projection
+ * tables, whose replay function may write only the live table). Pure.
+ */
+export function grantedTablesOf(definition: string): string[] | undefined {
+  const parsed = JSON.parse(definition) as {
+    States?: Record<string, { Type?: string; Choices?: { StringEquals?: unknown }[] }>;
+  };
+  const check = parsed.States?.CheckTable;
+  if (check?.Type !== 'Choice') return undefined;
+  return (check.Choices ?? []).flatMap((c) => (typeof c.StringEquals === 'string' ? [c.StringEquals] : []));
+}
+
+/** Where the Map's ResultWriter put the run's results (the execution's output). */
+export interface BackfillResults {
+  readonly bucket: string;
+  /** The manifest's key: it lists the result files of succeeded and failed batches. */
+  readonly manifestKey: string;
+}
+
+/** The results location from an execution's output (`{ MapRunArn, ResultWriterDetails: { Bucket, Key } }`). Pure. */
+export function backfillResultsOf(output: string | undefined): BackfillResults | undefined {
+  if (output === undefined) return undefined;
+  try {
+    const details = (JSON.parse(output) as { ResultWriterDetails?: { Bucket?: unknown; Key?: unknown } })
+      .ResultWriterDetails;
+    return typeof details?.Bucket === 'string' && typeof details.Key === 'string'
+      ? { bucket: details.Bucket, manifestKey: details.Key }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Where a distributed backfill stands: the execution's status and, once its Map Run exists, the archive objects. */
 export interface BackfillProgress {
   readonly executionArn: string;
@@ -53,6 +90,8 @@ export interface BackfillProgress {
     readonly failed: number;
     readonly running: number;
   };
+  /** Set once the execution ended with the Map's results exported. */
+  readonly results?: BackfillResults;
 }
 
 /** Options of {@link startDistributedBackfill}. */
@@ -69,13 +108,43 @@ export interface DistributedBackfillOptions {
 /** One line for a progress report, e.g. `RUNNING · objects 120/200 done, 8 running, 1 failed`. */
 export function formatBackfillProgress(progress: BackfillProgress): string {
   const objects = progress.objects;
-  if (objects === undefined) return progress.status;
-  return `${progress.status} · objects ${objects.succeeded}/${objects.total} done, ${objects.running} running, ${objects.failed} failed`;
+  const results =
+    progress.results === undefined
+      ? ''
+      : ` · results s3://${progress.results.bucket}/${progress.results.manifestKey}`;
+  if (objects === undefined) return `${progress.status}${results}`;
+  return `${progress.status} · objects ${objects.succeeded}/${objects.total} done, ${objects.running} running, ${objects.failed} failed${results}`;
+}
+
+/** Refuses a run the state machine would refuse: an oversized input, or a table its replay function is not granted. */
+async function checkRequest(
+  client: Pick<SFNClient, 'send'>,
+  env: ReplayEnvironment,
+  stateMachineArn: string,
+  request: BackfillRequest,
+  input: string,
+): Promise<void> {
+  const bytes = Buffer.byteLength(input);
+  if (bytes > MAX_EXECUTION_INPUT_BYTES) {
+    throw new ReplayOptionsError(
+      `the backfill's input is ${bytes} bytes, more than ${MAX_EXECUTION_INPUT_BYTES} (every batch carries it): use fewer --aggregate-id values`,
+    );
+  }
+  if (request.table === undefined || request.table === env.table) return;
+  const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn }));
+  const granted = grantedTablesOf(described.definition ?? '{}') ?? [env.table];
+  if (!granted.includes(request.table)) {
+    throw new ReplayOptionsError(
+      `--table ${request.table} is not a table ${env.name} lets a distributed backfill write (${granted.join(', ')}): add it to the stack config replay.projectionTables and run pulumi up`,
+    );
+  }
 }
 
 /**
  * Starts the backfill state machine (Step Functions) and follows it until it ends: the execution's status and its
- * Distributed Map Run's item counts (one item per archive object). Returns the final status.
+ * Distributed Map Run's item counts (one item per archive object), then where the Map exported the batches' results.
+ * Before starting, refuses an input above {@link MAX_EXECUTION_INPUT_BYTES} and a `table` the deployed state machine
+ * does not grant (read with DescribeStateMachine). Returns the final status.
  */
 export async function startDistributedBackfill(
   env: ReplayEnvironment,
@@ -92,11 +161,10 @@ export async function startDistributedBackfill(
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pollIntervalMs = options.pollIntervalMs ?? 10_000;
   try {
+    const input = JSON.stringify(backfillExecutionInput(env.archivePrefix, request));
+    await checkRequest(client, env, env.backfillStateMachineArn, request, input);
     const started = await client.send(
-      new StartExecutionCommand({
-        stateMachineArn: env.backfillStateMachineArn,
-        input: JSON.stringify(backfillExecutionInput(env.archivePrefix, request)),
-      }),
+      new StartExecutionCommand({ stateMachineArn: env.backfillStateMachineArn, input }),
     );
     const executionArn = started.executionArn as string;
     options.onProgress({ executionArn, status: 'STARTED' });
@@ -110,9 +178,11 @@ export async function startDistributedBackfill(
         mapRunArn === undefined
           ? undefined
           : (await client.send(new DescribeMapRunCommand({ mapRunArn }))).itemCounts;
+      const results = status === 'RUNNING' ? undefined : backfillResultsOf(described.output);
       options.onProgress({
         executionArn,
         status,
+        ...(results === undefined ? {} : { results }),
         ...(counts === undefined
           ? {}
           : {

@@ -4,15 +4,37 @@
  * `npm run replay`. Batches run concurrently, so an aggregate's events can reach the target out of order across
  * batches: the processor's engine (stream target) and the projection target buffer gaps and apply in order anyway;
  * bus consumers order by `sequence` as for live events.
+ *
+ * A batch that did not deliver everything fails (a typed error, see backfill-errors.ts), so the Map's
+ * `ToleratedFailurePercentage: 0` fails the run and the operator sees it. Re-running a batch — a Step Functions retry
+ * or a redrive — is safe even after partial progress: the stream target's copies reach the processor, whose engine
+ * answers `duplicate` for any sequence at or below the aggregate's version (processors/engine/decide.ts); the
+ * projection target folds with the same engine, so an applied event is a duplicate by version; bus consumers
+ * dedupe by eventId (docs/replay.md).
  */
+import { statfs } from 'node:fs/promises';
 import { orderAggregate } from '../aggregates/order.js';
 import { AggregateRegistry } from '../aggregates/registry.js';
 import { parseArchiveKey } from './archive-key.js';
-import type { ArchiveObject } from './archive-source.js';
-import { archiveSourceFor, TARGET_KINDS, type TargetKind, targetFor } from './environment-clients.js';
+import type { ArchiveObject, ArchiveSource } from './archive-source.js';
+import {
+  BackfillBatchTooLargeError,
+  BackfillConflictError,
+  BackfillDeliveryError,
+  BackfillTableNotGrantedError,
+} from './backfill-errors.js';
+import { checkBatchFits, checkSendFits } from './backfill-sizing.js';
+import {
+  archiveSourceFor,
+  TARGET_KINDS,
+  type TargetForOptions,
+  type TargetKind,
+  targetFor,
+} from './environment-clients.js';
 import { ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
 import type { ReplayEnvironment } from './replay-environment.js';
+import type { ReplayTarget } from './replay-target.js';
 import { runReplay } from './run-replay.js';
 import { checkTimeRange } from './time-range.js';
 
@@ -35,7 +57,7 @@ export interface BackfillBatchEvent {
   };
 }
 
-/** What one batch did (the Map collects these). */
+/** What one batch did (the Map's ResultWriter collects these). */
 export interface BackfillBatchResult {
   readonly objects: number;
   readonly sent: number;
@@ -46,76 +68,198 @@ export interface BackfillBatchResult {
   readonly corruptObjects: number;
 }
 
-function requireEnv(name: string): string {
-  const value = process.env[name];
+/** The part of the Lambda context the handler uses. */
+export interface BackfillLambdaContext {
+  getRemainingTimeInMillis(): number;
+}
+
+/** The function's settings beyond the environment (its variables, set by `pulumi/replay-backfill.ts`). */
+export interface ReplayFunctionSettings {
+  /** Events/s this invocation sends at. */
+  readonly rate: number;
+  /** Smallest average envelope size the sizing assumes. */
+  readonly eventBytes: number;
+  /** Uncompressed bytes per listed (GZIP) byte assumed before the batch is read. */
+  readonly compressionRatio: number;
+  /** Separate projection tables the role is granted (config `replay.projectionTables`); the live table always is. */
+  readonly projectionTables: readonly string[];
+}
+
+function requireEnv(name: string, variables: NodeJS.ProcessEnv): string {
+  const value = variables[name];
   if (value === undefined || value === '')
     throw new ReplayOptionsError(`environment variable ${name} is not set`);
   return value;
 }
 
+function positiveEnv(name: string, variables: NodeJS.ProcessEnv): number {
+  const value = Number(requireEnv(name, variables));
+  if (!(Number.isFinite(value) && value > 0)) {
+    throw new ReplayOptionsError(
+      `environment variable ${name} must be a number > 0, got "${variables[name]}"`,
+    );
+  }
+  return value;
+}
+
 /** The environment from the function's variables (validated at cold start). */
-export function lambdaEnvironment(): ReplayEnvironment {
+export function lambdaEnvironment(variables: NodeJS.ProcessEnv = process.env): ReplayEnvironment {
   return {
-    name: `aws ${process.env.AWS_REGION ?? ''}`,
+    name: `aws ${variables.AWS_REGION ?? ''}`,
     local: false,
-    region: requireEnv('AWS_REGION'),
+    region: requireEnv('AWS_REGION', variables),
     endpoints: {},
-    streamName: requireEnv('REPLAY_STREAM_NAME'),
-    table: requireEnv('REPLAY_TABLE_NAME'),
-    bucket: requireEnv('REPLAY_BUCKET'),
-    archivePrefix: requireEnv('REPLAY_ARCHIVE_PREFIX'),
-    busName: requireEnv('REPLAY_BUS_NAME'),
-    sourcePrefix: requireEnv('REPLAY_SOURCE_PREFIX'),
+    streamName: requireEnv('REPLAY_STREAM_NAME', variables),
+    table: requireEnv('REPLAY_TABLE_NAME', variables),
+    bucket: requireEnv('REPLAY_BUCKET', variables),
+    archivePrefix: requireEnv('REPLAY_ARCHIVE_PREFIX', variables),
+    busName: requireEnv('REPLAY_BUS_NAME', variables),
+    sourcePrefix: requireEnv('REPLAY_SOURCE_PREFIX', variables),
   };
+}
+
+/** The settings from the function's variables. */
+export function replayFunctionSettings(variables: NodeJS.ProcessEnv = process.env): ReplayFunctionSettings {
+  const tables: unknown = JSON.parse(variables.REPLAY_PROJECTION_TABLES ?? '[]');
+  if (!Array.isArray(tables) || !tables.every((t) => typeof t === 'string')) {
+    throw new ReplayOptionsError(
+      'environment variable REPLAY_PROJECTION_TABLES must be a JSON array of names',
+    );
+  }
+  return {
+    rate: positiveEnv('REPLAY_RATE', variables),
+    eventBytes: positiveEnv('REPLAY_EVENT_BYTES', variables),
+    compressionRatio: positiveEnv('REPLAY_COMPRESSION_RATIO', variables),
+    projectionTables: tables,
+  };
+}
+
+/** What the handler is built from; tests pass an in-memory archive and target. */
+export interface BackfillHandlerDependencies {
+  readonly environment: () => ReplayEnvironment;
+  readonly settings: () => ReplayFunctionSettings;
+  readonly source: (env: ReplayEnvironment) => ArchiveSource;
+  readonly target: (env: ReplayEnvironment, options: TargetForOptions) => Promise<ReplayTarget>;
+  /** Free bytes in the spill directory. */
+  readonly freeTmpBytes: (dir: string) => Promise<number>;
+  /** @default '/tmp' */
+  readonly tempDir?: string;
 }
 
 const registry = new AggregateRegistry([orderAggregate]);
 
-/** Replays one batch of archive objects into the run's target. */
-export async function handler(event: BackfillBatchEvent): Promise<BackfillBatchResult> {
-  const env = lambdaEnvironment();
-  const input = event.BatchInput;
-  if (!(TARGET_KINDS as readonly string[]).includes(input.target)) {
-    throw new ReplayOptionsError(`target must be one of ${TARGET_KINDS.join(', ')}, got "${input.target}"`);
-  }
-  const range = checkTimeRange({ from: new Date(input.from), to: new Date(input.to) });
-  const fromHour = Math.floor(range.from.getTime() / 3_600_000) * 3_600_000;
-  // The ItemReader lists a whole prefix; keep the objects whose hour folder is inside the range.
-  const objects: ArchiveObject[] = event.Items.filter((item) => {
-    const hour = parseArchiveKey(item.Key)?.hour.getTime();
-    return hour !== undefined && hour >= fromHour && hour < range.to.getTime();
-  }).map((item) => ({
-    key: item.Key,
-    size: item.Size ?? 0,
-    ...(item.Etag === undefined ? {} : { etag: item.Etag }),
-  }));
-  const rate = Number(process.env.REPLAY_RATE ?? '0');
-  const target = await targetFor(env, {
-    kind: input.target as TargetKind,
-    registry,
-    marker: { runId: input.runId, replayedAt: new Date().toISOString() },
-    ...(input.options?.table === undefined ? {} : { table: input.options.table }),
-  });
-  const summary = await runReplay({
-    source: archiveSourceFor(env),
-    registry,
-    range,
-    prefix: env.archivePrefix,
-    objects,
-    target,
-    targetName: input.target,
-    runId: input.runId,
-    ...(input.options?.filter === undefined ? {} : { filter: input.options.filter }),
-    ...(rate > 0 ? { rate } : {}),
-    tempDir: '/tmp',
-  });
-  return {
-    objects: summary.objects,
-    sent: summary.sent,
-    failed: summary.failed,
-    duplicates: summary.archiveDuplicates + summary.targetDuplicates,
-    conflicts: summary.conflicts.length,
-    badLines: summary.read.badLines,
-    corruptObjects: summary.read.corruptObjects,
+/** The first failures of a batch, short enough for a Step Functions error cause (≤ 32,768 characters). */
+const FAILURES_IN_MESSAGE = 5;
+
+/** Builds the handler: checks the run's options and the batch's fit, replays, and fails the batch unless all of it was delivered. */
+export function createBackfillHandler(deps: BackfillHandlerDependencies) {
+  const tempDir = deps.tempDir ?? '/tmp';
+  return async function backfillHandler(
+    event: BackfillBatchEvent,
+    context: BackfillLambdaContext,
+  ): Promise<BackfillBatchResult> {
+    const env = deps.environment();
+    const settings = deps.settings();
+    const input = event.BatchInput;
+    if (!(TARGET_KINDS as readonly string[]).includes(input.target)) {
+      throw new ReplayOptionsError(`target must be one of ${TARGET_KINDS.join(', ')}, got "${input.target}"`);
+    }
+    const table = input.target === 'projection' ? input.options?.table : undefined;
+    if (table !== undefined && table !== env.table && !settings.projectionTables.includes(table)) {
+      throw new BackfillTableNotGrantedError(
+        `projection table "${table}" is not granted to the replay function: add it to the stack's config ` +
+          `replay.projectionTables (granted: ${[env.table, ...settings.projectionTables].join(', ')})`,
+      );
+    }
+    const range = checkTimeRange({ from: new Date(input.from), to: new Date(input.to) });
+    const fromHour = Math.floor(range.from.getTime() / 3_600_000) * 3_600_000;
+    // The ItemReader lists a whole prefix; keep the objects whose hour folder is inside the range.
+    const objects: ArchiveObject[] = event.Items.filter((item) => {
+      const hour = parseArchiveKey(item.Key)?.hour.getTime();
+      return hour !== undefined && hour >= fromHour && hour < range.to.getTime();
+    }).map((item) => ({
+      key: item.Key,
+      size: item.Size ?? 0,
+      ...(item.Etag === undefined ? {} : { etag: item.Etag }),
+    }));
+    // Fail fast, before reading or writing anything, when the batch cannot finish in this invocation.
+    const tooLarge = checkBatchFits({
+      compressedBytes: objects.reduce((sum, o) => sum + o.size, 0),
+      compressionRatio: settings.compressionRatio,
+      eventBytes: settings.eventBytes,
+      perInvocationRate: settings.rate,
+      remainingMs: context.getRemainingTimeInMillis(),
+      freeTmpBytes: await deps.freeTmpBytes(tempDir),
+    });
+    if (tooLarge !== undefined)
+      throw new BackfillBatchTooLargeError(`${objects.length} objects: ${tooLarge}`);
+
+    const target = await deps.target(env, {
+      kind: input.target as TargetKind,
+      registry,
+      marker: { runId: input.runId, replayedAt: new Date().toISOString() },
+      ...(table === undefined ? {} : { table }),
+    });
+    let sendTooLong: string | undefined;
+    const summary = await runReplay({
+      source: deps.source(env),
+      registry,
+      range,
+      prefix: env.archivePrefix,
+      objects,
+      target,
+      targetName: input.target,
+      runId: input.runId,
+      ...(input.options?.filter === undefined ? {} : { filter: input.options.filter }),
+      rate: settings.rate,
+      tempDir,
+      // After the read the event count is exact: refuse to start sending what cannot finish in time.
+      confirm: async (plan) => {
+        sendTooLong = checkSendFits(plan.events, settings.rate, context.getRemainingTimeInMillis());
+        return sendTooLong === undefined;
+      },
+    });
+    if (sendTooLong !== undefined) {
+      throw new BackfillBatchTooLargeError(`${objects.length} objects: ${sendTooLong}; nothing was sent`);
+    }
+    if (summary.failed > 0) {
+      const first = summary.failures
+        .slice(0, FAILURES_IN_MESSAGE)
+        .map((f) => `${f.aggregate}@${f.sequence}: ${f.message}`)
+        .join('; ');
+      throw new BackfillDeliveryError(
+        `${summary.failed} of ${summary.toSend} events were not delivered to ${summary.target} (${summary.sent} sent); first: ${first}`,
+      );
+    }
+    if (summary.conflicts.length > 0) {
+      const first = summary.conflicts[0];
+      throw new BackfillConflictError(
+        `${summary.conflicts.length} aggregates have conflicting events in the archive and were held (${summary.held} events not delivered); first: ${JSON.stringify(first)}`,
+      );
+    }
+    return {
+      objects: summary.objects,
+      sent: summary.sent,
+      failed: summary.failed,
+      duplicates: summary.archiveDuplicates + summary.targetDuplicates,
+      conflicts: summary.conflicts.length,
+      badLines: summary.read.badLines,
+      corruptObjects: summary.read.corruptObjects,
+    };
   };
 }
+
+/** Free bytes of the file system holding `dir`. */
+export async function freeBytes(dir: string): Promise<number> {
+  const stats = await statfs(dir);
+  return stats.bavail * stats.bsize;
+}
+
+/** The deployed handler: AWS clients from the function's variables. */
+export const handler = createBackfillHandler({
+  environment: () => lambdaEnvironment(),
+  settings: () => replayFunctionSettings(),
+  source: archiveSourceFor,
+  target: targetFor,
+  freeTmpBytes: freeBytes,
+});

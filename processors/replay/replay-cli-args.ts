@@ -46,7 +46,8 @@ export const REPLAY_USAGE = `usage: npm run replay -- --from <time> [--to <time>
   --bad-input skip|fail   corrupt objects and bad lines are reported and skipped (default) or stop the run
   --memory-budget <MiB>   memory for sorting before sorted runs spill to disk (default: a quarter of
                           Node's heap limit, e.g. 1036 MiB with a 4 GiB heap)
-  --distributed           start the Step Functions backfill instead of replaying here (AWS only)
+  --distributed           start the Step Functions backfill instead of replaying here (AWS only; not with
+                          --create-table, --rate, --dry-run or --resume)
   --json                  print the summary as JSON on stdout`;
 
 const positiveNumber = (flag: string, text: string | undefined): number | undefined => {
@@ -150,6 +151,22 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
     throw new ReplayOptionsError(`--bad-input must be skip or fail, got "${badInput}"`);
   }
   const memoryBudgetMiB = positiveNumber('--memory-budget', str('memory-budget'));
+  if (flag('distributed')) {
+    // What the state machine decides from the stack's config, or cannot do, is refused rather than ignored.
+    const refused: [string, boolean, string][] = [
+      ['--create-table', flag('create-table'), 'the stack creates the tables in replay.projectionTables'],
+      ['--rate', str('rate') !== undefined, 'the rate is the stack config replay.backfillTargetRate'],
+      ['--dry-run', dryRun, 'run a dry run from this machine instead'],
+      [
+        '--resume',
+        flag('resume'),
+        'redrive the failed execution instead (aws stepfunctions redrive-execution)',
+      ],
+    ];
+    for (const [name, given, instead] of refused) {
+      if (given) throw new ReplayOptionsError(`${name} cannot be used with --distributed: ${instead}`);
+    }
+  }
   const filter: EventFilter = {
     ...(list('aggregate-type') === undefined ? {} : { aggregateTypes: list('aggregate-type') }),
     ...(list('aggregate-id') === undefined ? {} : { aggregateIds: list('aggregate-id') }),

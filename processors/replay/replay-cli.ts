@@ -40,6 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
         filter: args.filter,
       },
       {
+        // The execution's output is only the Map Run and its results manifest (ResultWriter): the outcome is
+        // the Map Run's counts and the final status; each batch's counts are in the manifest's result files.
         onProgress: (progress) =>
           console.error(
             progress.status === 'STARTED'
