@@ -16,6 +16,8 @@ export interface NodeFunctionArgs {
   readonly memoryMb?: pulumi.Input<number>;
   /** @default 30 */
   readonly timeoutSeconds?: pulumi.Input<number>;
+  /** /tmp size, 512–10,240 MiB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html). @default 512 */
+  readonly ephemeralStorageMiB?: number;
   /** @default 14 */
   readonly logRetentionDays?: pulumi.Input<number>;
   readonly description?: pulumi.Input<string>;
@@ -34,6 +36,7 @@ export class NodeFunction extends pulumi.ComponentResource {
     super('pipeline:compute:NodeFunction', name, {}, opts);
     checkIntRange('NodeFunction', 'memoryMb', args.memoryMb, 128, 10_240);
     checkIntRange('NodeFunction', 'timeoutSeconds', args.timeoutSeconds, 1, 900);
+    checkIntRange('NodeFunction', 'ephemeralStorageMiB', args.ephemeralStorageMiB, 512, 10_240);
 
     // A named log group (rather than Lambda's implicit /aws/lambda/<fn>) so retention is set before the
     // first invocation and the function's policy can name the group's ARN.
@@ -76,6 +79,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         role: this.role.arn,
         memorySize: args.memoryMb ?? 256,
         timeout: args.timeoutSeconds ?? 30,
+        ephemeralStorage: { size: args.ephemeralStorageMiB ?? 512 },
         environment: {
           variables: pulumi.output(args.environment ?? {}).apply((variables) => ({
             ...variables,

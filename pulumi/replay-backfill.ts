@@ -309,7 +309,6 @@ export class ReplayBackfill extends pulumi.ComponentResource {
           eventBusArn: busArn,
         }),
       );
-    const ephemeralStorageMiB = this.plan.ephemeralStorageMiB;
     this.function = new NodeFunction(
       `${name}-replay`,
       {
@@ -318,6 +317,8 @@ export class ReplayBackfill extends pulumi.ComponentResource {
         policyStatements: statements,
         memoryMb: args.memoryMb ?? 1024,
         timeoutSeconds,
+        // The replay core spills sorted runs to /tmp: sized by the batch plan.
+        ephemeralStorageMiB: this.plan.ephemeralStorageMiB,
         ...(args.logRetentionDays === undefined ? {} : { logRetentionDays: args.logRetentionDays }),
         environment: {
           REPLAY_BUCKET: args.bucketName,
@@ -332,20 +333,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
           REPLAY_COMPRESSION_RATIO: String(ASSUMED_COMPRESSION_RATIO),
         },
       },
-      {
-        parent: this,
-        // The replay core spills sorted runs to /tmp; NodeFunction has no ephemeral-storage argument, so the
-        // planned size is set on its function here.
-        transformations: [
-          (resource) =>
-            resource.type === 'aws:lambda/function:Function'
-              ? {
-                  props: { ...resource.props, ephemeralStorage: { size: ephemeralStorageMiB } },
-                  opts: resource.opts,
-                }
-              : undefined,
-        ],
-      },
+      parent,
     );
 
     const role = new aws.iam.Role(
