@@ -46,7 +46,8 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
     Sid: 'WriteOwnLogs',
     Effect: 'Allow',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: logGroupResources(logGroupArn),
+    // Both actions are authorised on log streams (`<group>:log-stream:<name>`), never on the group itself.
+    Resource: [`${logGroupResources(logGroupArn)[0]}:*`],
   };
 }
 
@@ -93,22 +94,20 @@ export interface StreamProcessorResources extends StreamReaderResources {
   readonly dataKeyArn: string;
 }
 
-/** Stream processor: read the stream, read/write the aggregate table, write quarantine and failed batches. */
+/**
+ * Stream processor: read the stream, read/write the aggregate table, write quarantine and failed batches.
+ * DynamoDB decrypts the table key with the caller's permission, so reading or writing a table encrypted with a
+ * customer managed key needs kms:Decrypt on it
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html).
+ */
 export function streamProcessorStatements(r: StreamProcessorResources): PolicyStatement[] {
   return [
     ...streamReadStatements(r),
+    // Exactly the store's calls: BatchGetItem (load), PutItem (conditional writes), BatchWriteItem (drained items).
     {
       Sid: 'AggregateTable',
       Effect: 'Allow',
-      Action: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-      ],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
       Resource: [r.tableArn],
     },
     // Quarantined records (the handler) and discarded batches (the event source mapping's S3 destination).
@@ -120,7 +119,13 @@ export function streamProcessorStatements(r: StreamProcessorResources): PolicySt
     },
     // The event source mapping's S3 on-failure destination requires ListBucket on the bucket.
     { Sid: 'ListDeadLetters', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [r.deadLetterBucketArn] },
-    { Sid: 'EncryptDeadLetters', Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: [r.dataKeyArn] },
+    // One key for the table (Decrypt) and the dead-letter bucket (GenerateDataKey for SSE-KMS writes).
+    {
+      Sid: 'UseDataKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [r.dataKeyArn],
+    },
   ];
 }
 
