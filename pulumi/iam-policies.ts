@@ -34,6 +34,20 @@ export function assumeRolePolicy(service: string, accountId?: string): PolicyDoc
   });
 }
 
+/**
+ * Trust policy of Firehose's role. Firehose presents the account id as the external id, as its documentation's
+ * trust policy shows (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html, "Allow Firehose to
+ * assume an IAM role"); it documents no aws:SourceAccount, so a condition on that key could refuse it.
+ */
+export function firehoseAssumeRolePolicy(accountId: string): PolicyDocument {
+  return policyDocument({
+    Effect: 'Allow',
+    Principal: { Service: 'firehose.amazonaws.com' },
+    Action: ['sts:AssumeRole'],
+    Condition: { StringEquals: { 'sts:ExternalId': accountId } },
+  });
+}
+
 /** A CloudWatch Logs group ARN and the ARN pattern of its streams. */
 export function logGroupResources(logGroupArn: string): string[] {
   const base = logGroupArn.endsWith(':*') ? logGroupArn.slice(0, -2) : logGroupArn;
@@ -136,10 +150,27 @@ export interface FirehoseResources extends StreamReaderResources {
   readonly logGroupArn: string;
 }
 
-/** Firehose: read the stream (no enhanced fan-out), write encrypted objects, log delivery errors. */
+/**
+ * Firehose: read the stream, write encrypted objects, log delivery errors: exactly the permissions its access
+ * control page lists for a Kinesis source and an S3 destination
+ * (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html), plus kms:Decrypt on the stream's key
+ * (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html). The program creates the error
+ * log stream, so Firehose only puts events into it.
+ */
 export function firehosePolicy(r: FirehoseResources): PolicyDocument {
   return policyDocument(
-    ...streamReadStatements({ streamArn: r.streamArn, streamKeyArn: r.streamKeyArn }),
+    {
+      Sid: 'ReadStream',
+      Effect: 'Allow',
+      Action: [
+        'kinesis:DescribeStream',
+        'kinesis:GetRecords',
+        'kinesis:GetShardIterator',
+        'kinesis:ListShards',
+      ],
+      Resource: [r.streamArn],
+    },
+    { Sid: 'DecryptStream', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.streamKeyArn] },
     {
       Sid: 'WriteArchive',
       Effect: 'Allow',
@@ -159,7 +190,12 @@ export function firehosePolicy(r: FirehoseResources): PolicyDocument {
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: [r.dataKeyArn],
     },
-    logWriteStatement(r.logGroupArn),
+    {
+      Sid: 'LogDeliveryErrors',
+      Effect: 'Allow',
+      Action: ['logs:PutLogEvents'],
+      Resource: [`${logGroupResources(r.logGroupArn)[0]}:log-stream:*`],
+    },
   );
 }
 
