@@ -9,6 +9,8 @@ export default defineConfig({
       { extends: true, test: { name: 'unit', include: ['test/**/*.unit.spec.ts'] } },
       { extends: true, test: { name: 'int', include: ['test/**/*.int.spec.ts'] } },
       { extends: true, test: { name: 'infra', include: ['test/**/*.infra.spec.ts'] } },
+      // IAM contract: the handlers' recorded SDK calls and the services' documented needs against the program's policies.
+      { extends: true, test: { name: 'iam', include: ['test/**/*.iam.spec.ts'] } },
     ],
   },
 });

@@ -9,7 +9,7 @@ import {
   archiveLifecycleRules,
 } from './archive-layout.js';
 import { checkIntRange } from './arg-checks.js';
-import { assumeRolePolicy, firehosePolicy } from './iam-policies.js';
+import { firehoseAssumeRolePolicy, firehosePolicy } from './iam-policies.js';
 import { SecureBucket } from './secure-bucket.js';
 
 /** Arguments of {@link Archive}. */
@@ -87,7 +87,7 @@ export class Archive extends pulumi.ComponentResource {
       {
         assumeRolePolicy: pulumi
           .output(args.accountId)
-          .apply((accountId) => JSON.stringify(assumeRolePolicy('firehose.amazonaws.com', accountId))),
+          .apply((accountId) => JSON.stringify(firehoseAssumeRolePolicy(accountId))),
       },
       parent,
     );

@@ -34,6 +34,20 @@ export function assumeRolePolicy(service: string, accountId?: string): PolicyDoc
   });
 }
 
+/**
+ * Trust policy of Firehose's role. Firehose presents the account id as the external id, as its documentation's
+ * trust policy shows (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html, "Allow Firehose to
+ * assume an IAM role"); it documents no aws:SourceAccount, so a condition on that key could refuse it.
+ */
+export function firehoseAssumeRolePolicy(accountId: string): PolicyDocument {
+  return policyDocument({
+    Effect: 'Allow',
+    Principal: { Service: 'firehose.amazonaws.com' },
+    Action: ['sts:AssumeRole'],
+    Condition: { StringEquals: { 'sts:ExternalId': accountId } },
+  });
+}
+
 /** A CloudWatch Logs group ARN and the ARN pattern of its streams. */
 export function logGroupResources(logGroupArn: string): string[] {
   const base = logGroupArn.endsWith(':*') ? logGroupArn.slice(0, -2) : logGroupArn;
@@ -46,7 +60,8 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
     Sid: 'WriteOwnLogs',
     Effect: 'Allow',
     Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    Resource: logGroupResources(logGroupArn),
+    // Both actions are authorised on log streams (`<group>:log-stream:<name>`), never on the group itself.
+    Resource: [`${logGroupResources(logGroupArn)[0]}:*`],
   };
 }
 
@@ -93,22 +108,20 @@ export interface StreamProcessorResources extends StreamReaderResources {
   readonly dataKeyArn: string;
 }
 
-/** Stream processor: read the stream, read/write the aggregate table, write quarantine and failed batches. */
+/**
+ * Stream processor: read the stream, read/write the aggregate table, write quarantine and failed batches.
+ * DynamoDB decrypts the table key with the caller's permission, so reading or writing a table encrypted with a
+ * customer managed key needs kms:Decrypt on it
+ * (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.howitworks.html).
+ */
 export function streamProcessorStatements(r: StreamProcessorResources): PolicyStatement[] {
   return [
     ...streamReadStatements(r),
+    // Exactly the store's calls: BatchGetItem (load), PutItem (conditional writes), BatchWriteItem (drained items).
     {
       Sid: 'AggregateTable',
       Effect: 'Allow',
-      Action: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:BatchWriteItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:GetItem',
-        'dynamodb:PutItem',
-        'dynamodb:Query',
-        'dynamodb:Scan',
-      ],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
       Resource: [r.tableArn],
     },
     // Quarantined records (the handler) and discarded batches (the event source mapping's S3 destination).
@@ -120,7 +133,13 @@ export function streamProcessorStatements(r: StreamProcessorResources): PolicySt
     },
     // The event source mapping's S3 on-failure destination requires ListBucket on the bucket.
     { Sid: 'ListDeadLetters', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [r.deadLetterBucketArn] },
-    { Sid: 'EncryptDeadLetters', Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: [r.dataKeyArn] },
+    // One key for the table (Decrypt) and the dead-letter bucket (GenerateDataKey for SSE-KMS writes).
+    {
+      Sid: 'UseDataKey',
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Resource: [r.dataKeyArn],
+    },
   ];
 }
 
@@ -131,10 +150,27 @@ export interface FirehoseResources extends StreamReaderResources {
   readonly logGroupArn: string;
 }
 
-/** Firehose: read the stream (no enhanced fan-out), write encrypted objects, log delivery errors. */
+/**
+ * Firehose: read the stream, write encrypted objects, log delivery errors: exactly the permissions its access
+ * control page lists for a Kinesis source and an S3 destination
+ * (https://docs.aws.amazon.com/firehose/latest/dev/controlling-access.html), plus kms:Decrypt on the stream's key
+ * (https://docs.aws.amazon.com/streams/latest/dev/permissions-user-key-KMS.html). The program creates the error
+ * log stream, so Firehose only puts events into it.
+ */
 export function firehosePolicy(r: FirehoseResources): PolicyDocument {
   return policyDocument(
-    ...streamReadStatements({ streamArn: r.streamArn, streamKeyArn: r.streamKeyArn }),
+    {
+      Sid: 'ReadStream',
+      Effect: 'Allow',
+      Action: [
+        'kinesis:DescribeStream',
+        'kinesis:GetRecords',
+        'kinesis:GetShardIterator',
+        'kinesis:ListShards',
+      ],
+      Resource: [r.streamArn],
+    },
+    { Sid: 'DecryptStream', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.streamKeyArn] },
     {
       Sid: 'WriteArchive',
       Effect: 'Allow',
@@ -154,7 +190,12 @@ export function firehosePolicy(r: FirehoseResources): PolicyDocument {
       Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
       Resource: [r.dataKeyArn],
     },
-    logWriteStatement(r.logGroupArn),
+    {
+      Sid: 'LogDeliveryErrors',
+      Effect: 'Allow',
+      Action: ['logs:PutLogEvents'],
+      Resource: [`${logGroupResources(r.logGroupArn)[0]}:log-stream:*`],
+    },
   );
 }
 

@@ -161,7 +161,9 @@ export class IngestApi extends pulumi.ComponentResource {
         action: 'lambda:InvokeFunction',
         function: this.fn.functionName,
         principal: 'apigateway.amazonaws.com',
-        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/*`,
+        // Only the route: API Gateway invokes with <execution ARN>/<stage>/<method>/<path>
+        // (https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-iam-policy-examples-for-api-execution.html).
+        sourceArn: pulumi.interpolate`${this.api.executionArn}/*/${INGEST_ROUTE_KEY.replace(' ', '')}`,
       },
       parent,
     );

@@ -9,6 +9,7 @@ import {
   installMocks,
   named,
   ofType,
+  output,
   parsePolicy,
   type RecordedResource,
   resolve,
@@ -87,8 +88,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(inputs.startingPosition).toBe('TRIM_HORIZON');
     const deadLetters = named(resources, T.bucket, 'processor-dead-letters');
     expect(inputs.destinationConfig).toEqual({
-      onFailure: { destinationArn: `arn:aws:s3:::${deadLetters.name}-bucket` },
+      onFailure: { destinationArn: output(deadLetters, 'arn') },
     });
+    expect(output(deadLetters, 'arn')).toMatch(/^arn:aws:s3:::processor-dead-letters-[0-9a-f]{7}$/);
   });
 
   it('reads through the enhanced fan-out consumer exactly when the stack enables it', () => {
@@ -96,7 +98,8 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const source = ofType(resources, T.esm)[0]?.inputs.eventSourceArn as string;
     if (config.processor.enhancedFanOut) {
       expect(consumers).toHaveLength(1);
-      expect(source).toContain('streamconsumer/');
+      expect(source).toBe(output(consumers[0] as RecordedResource, 'arn'));
+      expect(source).toMatch(/^arn:aws:kinesis:[^:]+:\d{12}:stream\/[^/]+\/consumer\/[^:]+:\d+$/);
     } else {
       expect(consumers).toHaveLength(0);
       expect(source).toMatch(/^arn:aws:kinesis:.*:stream\//);
@@ -135,8 +138,10 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const ingestEnv = (
       named(resources, T.fn, 'ingest').inputs.environment as { variables: Record<string, string> }
     ).variables;
-    expect(ingestEnv.STREAM_NAME).toBe('events-physical');
-    expect(ingestEnv.INGEST_TOKEN_SECRET_ID).toMatch(/^arn:aws:secretsmanager:/);
+    expect(ingestEnv.STREAM_NAME).toBe(output(named(resources, T.stream, 'events'), 'name'));
+    expect(ingestEnv.INGEST_TOKEN_SECRET_ID).toBe(
+      output(ofType(resources, T.secret)[0] as RecordedResource, 'arn'),
+    );
   });
 
   it('sizes the stream from the config', () => {
@@ -153,10 +158,11 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
 
   it('feeds Firehose from the stream into the archive bucket: GZIP, hourly prefix, error prefix, newline', () => {
     const [firehose] = ofType(resources, T.firehose);
-    const streamArn = `arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/events-physical`;
+    const streamArn = output(named(resources, T.stream, 'events'), 'arn');
+    expect(streamArn).toBe(`arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/events-${streamArn.slice(-7)}`);
     expect(firehose?.inputs.kinesisSourceConfiguration).toMatchObject({ kinesisStreamArn: streamArn });
     const s3 = firehose?.inputs.extendedS3Configuration as Record<string, unknown>;
-    expect(s3.bucketArn).toBe('arn:aws:s3:::archive-bucket-bucket');
+    expect(s3.bucketArn).toBe(output(named(resources, T.bucket, 'archive-bucket'), 'arn'));
     expect(s3.compressionFormat).toBe('GZIP');
     expect(s3.prefix).toBe('events/!{timestamp:yyyy/MM/dd/HH}/');
     expect(s3.errorOutputPrefix).toMatch(/^errors\//);
@@ -175,10 +181,8 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const bus = ofType(resources, T.bus)[0];
     expect(bus?.inputs.name).toBe(config.bus.name ?? `ordered-events-${stack}`);
     for (const pipe of pipes) {
-      expect(pipe.inputs.source).toBe(`arn:aws:kinesis:us-east-1:${ACCOUNT_ID}:stream/events-physical`);
-      expect(pipe.inputs.target).toBe(
-        `arn:aws:cloudwatch:us-east-1:${ACCOUNT_ID}:eventbus/${bus?.inputs.name}`,
-      );
+      expect(pipe.inputs.source).toBe(output(named(resources, T.stream, 'events'), 'arn'));
+      expect(pipe.inputs.target).toBe(`arn:aws:events:us-east-1:${ACCOUNT_ID}:event-bus/${bus?.inputs.name}`);
       const source = pipe.inputs.sourceParameters as {
         kinesisStreamParameters: Record<string, unknown>;
         filterCriteria: { filters: { pattern: string }[] };
@@ -219,7 +223,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const buckets = ofType(resources, T.bucket);
     expect(buckets).toHaveLength(2);
     for (const bucket of buckets) {
-      const id = `${bucket.name}-id`;
+      const id = bucket.id;
       const sse = ofType(resources, T.sse).find((r) => r.inputs.bucket === id);
       expect(sse?.inputs.rules).toEqual([
         {
@@ -325,14 +329,17 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
   });
 
   it('exports what load tests and replay read', async () => {
+    const api = named(resources, 'aws:apigatewayv2/api:Api', 'ingest');
     expect(await resolve(outputs.ingestUrl)).toBe(
-      'https://ingest.execute-api.us-east-1.amazonaws.com/events',
+      `https://${api.id}.execute-api.us-east-1.amazonaws.com/events`,
     );
-    expect(await resolve(outputs.streamName)).toBe('events-physical');
+    expect(await resolve(outputs.streamName)).toBe(output(named(resources, T.stream, 'events'), 'name'));
     expect(await resolve(outputs.backfillStateMachineArn)).toBe(
-      `arn:aws:sfn:us-east-1:123456789012:statemachine/ordered-event-pipeline-${stack}-backfill`,
+      `arn:aws:states:us-east-1:123456789012:stateMachine:ordered-event-pipeline-${stack}-backfill`,
     );
-    expect(await resolve(outputs.bucketName)).toBe('archive-bucket-bucket');
+    expect(await resolve(outputs.bucketName)).toBe(
+      output(named(resources, T.bucket, 'archive-bucket'), 'bucket'),
+    );
     expect(await resolve(outputs.busName)).toBe(config.bus.name ?? `ordered-events-${stack}`);
     expect(await resolve(outputs.queues)).toEqual({
       'order-events': expect.stringMatching(/^https:\/\/sqs\./),

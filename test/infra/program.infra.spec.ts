@@ -2,7 +2,15 @@ import { readFileSync } from 'node:fs';
 import * as pulumi from '@pulumi/pulumi';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { parse } from 'yaml';
-import { installMocks, ofType, resolve, stubBundler, waitForRegistrations } from './pulumi-mocks.js';
+import {
+  installMocks,
+  named,
+  ofType,
+  output,
+  resolve,
+  stubBundler,
+  waitForRegistrations,
+} from './pulumi-mocks.js';
 
 // The program bundles the real handlers through esbuildBundler; here it gets a stub (the handlers are
 // written elsewhere and bundling is tested on its own).
@@ -32,7 +40,9 @@ describe('Program: pulumi/index.ts', () => {
     pulumi.runtime.setAllConfig(cliConfig('dev'));
     const program = await import('../../pulumi/index.js');
     await waitForRegistrations();
-    expect(await resolve(program.streamName)).toBe('events-physical');
+    expect(await resolve(program.streamName)).toBe(
+      output(named(resources, 'aws:kinesis/stream:Stream', 'events'), 'name'),
+    );
     expect(await resolve(program.ingestUrl)).toMatch(/\/events$/);
     expect(await resolve(program.busName)).toBe('ordered-events-dev');
     expect(program.archivePrefix).toBe('events/');
