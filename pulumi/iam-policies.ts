@@ -315,19 +315,14 @@ export function replayFunctionStatements(r: ReplayFunctionResources): PolicyStat
   return [
     { Effect: 'Allow', Action: ['s3:GetObject'], Resource: [`${r.bucketArn}/${r.archivePrefix}*`] },
     { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.dataKeyArn] },
-    { Effect: 'Allow', Action: ['kinesis:PutRecords', 'kinesis:PutRecord'], Resource: [r.streamArn] },
+    // The ordered producer only calls PutRecords.
+    { Effect: 'Allow', Action: ['kinesis:PutRecords'], Resource: [r.streamArn] },
     { Effect: 'Allow', Action: ['kms:GenerateDataKey'], Resource: [r.streamKeyArn] },
+    // The projection target runs the processor's engine: one BatchGetItem round, conditional PutItem per aggregate,
+    // BatchWriteItem for buffered (pending#) items. Nothing else is called (the IAM tier records it).
     {
       Effect: 'Allow',
-      Action: [
-        'dynamodb:BatchGetItem',
-        'dynamodb:GetItem',
-        'dynamodb:Query',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
       Resource: [r.tableArn, ...(r.projectionTableArns ?? [])],
     },
     { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [r.eventBusArn] },

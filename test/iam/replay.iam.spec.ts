@@ -42,6 +42,8 @@ let emulators: RunningEmulator[];
 let bus: RunningEventBridgeEndpoint;
 let calls: RecordedCall[];
 const busEntries: PutEventsRequestEntry[] = [];
+// A fresh invocation of the deployed function: its whole timeout ahead.
+const invocation = { getRemainingTimeInMillis: () => 900_000 };
 const sent: Record<string, number> = {};
 
 beforeAll(async () => {
@@ -80,7 +82,7 @@ beforeAll(async () => {
   await createActiveStream(kinesisAdmin, env.REPLAY_STREAM_NAME as string, 1);
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
   vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('REPLAY_RATE', '0');
+  vi.stubEnv('REPLAY_RATE', '100000');
   vi.stubEnv('AWS_REGION', 'us-east-1');
   vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
@@ -94,29 +96,35 @@ beforeAll(async () => {
   try {
     const { handler } = await import('../../processors/replay/lambda-handler.js');
     for (const target of ['stream', 'bus', 'projection']) {
-      const result = await handler({
-        Items: [{ Key: KEY }],
-        BatchInput: {
-          runId: `iam-${target}`,
-          from: '2026-11-23T00:00:00Z',
-          to: '2026-11-24T00:00:00Z',
-          target,
+      const result = await handler(
+        {
+          Items: [{ Key: KEY }],
+          BatchInput: {
+            runId: `iam-${target}`,
+            from: '2026-11-23T00:00:00Z',
+            to: '2026-11-24T00:00:00Z',
+            target,
+          },
         },
-      });
+        invocation,
+      );
       expect(result.failed, `replay into ${target}`).toBe(0);
       sent[target] = result.sent;
     }
     // Into the projection, the later batch drains what the earlier one buffered (the buffered item is deleted).
     for (const key of GAP_KEYS) {
-      const result = await handler({
-        Items: [{ Key: key }],
-        BatchInput: {
-          runId: 'iam-gap',
-          from: '2026-11-23T00:00:00Z',
-          to: '2026-11-24T00:00:00Z',
-          target: 'projection',
+      const result = await handler(
+        {
+          Items: [{ Key: key }],
+          BatchInput: {
+            runId: 'iam-gap',
+            from: '2026-11-23T00:00:00Z',
+            to: '2026-11-24T00:00:00Z',
+            target: 'projection',
+          },
         },
-      });
+        invocation,
+      );
       expect(result.failed, `replay of ${key}`).toBe(0);
     }
   } finally {

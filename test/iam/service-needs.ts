@@ -16,6 +16,8 @@ export const SERVICE_DOCS = {
   pipesTarget: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html',
   sfnLambda: 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html',
   sfnDistributedMap: 'https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html',
+  sfnRedriveMapRun: 'https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html',
+  sfnResultWriter: 'https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html',
   eventsSqs:
     'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sqs-permissions',
   eventsDlq: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html',
@@ -165,6 +167,7 @@ export function backfillStateMachineNeeds(deployed: DeployedStack): Need[] {
   const name = String(machine?.state.name);
   const fn = String(deployed.resource(TYPES.fn, 'backfill-replay').state.arn);
   const bucket = String(deployed.resource(TYPES.bucket, 'archive-bucket').state.arn);
+  const dataKey = String(deployed.resource(TYPES.key, 'data').state.arn);
   const map = `a Distributed Map (${SERVICE_DOCS.sfnDistributedMap})`;
   return [
     need('lambda:InvokeFunction', fn, `the Lambda task (${SERVICE_DOCS.sfnLambda})`),
@@ -177,11 +180,35 @@ export function backfillStateMachineNeeds(deployed: DeployedStack): Need[] {
       },
     ),
     need('states:StartExecution', machineArn, map),
+    // The page's example: DescribeExecution (older revisions also StopExecution) on `execution:<name>:*`.
     ...['states:DescribeExecution', 'states:StopExecution'].map((a) =>
       need(
         a,
-        `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${name}/ReplayObjects:0f5b3c7e-1d2a-4b3c-8d4e-5f6a7b8c9d0e`,
+        `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${name}:0f5b3c7e-1d2a-4b3c-8d4e-5f6a7b8c9d0e`,
         map,
+      ),
+    ),
+    // A Map Run's child executions are `execution:<name>/<map run label>:<id>`; redriving a Map Run redrives them.
+    ...['states:DescribeExecution', 'states:StopExecution', 'states:RedriveExecution'].map((a) =>
+      need(
+        a,
+        `arn:aws:states:${REGION}:${ACCOUNT_ID}:execution:${name}/ReplayObjects:0f5b3c7e-1d2a-4b3c-8d4e-5f6a7b8c9d0e`,
+        `${map}; ${SERVICE_DOCS.sfnRedriveMapRun}`,
+      ),
+    ),
+    // ResultWriter exports child results to S3 in multipart uploads, encrypted with the bucket's key.
+    ...['s3:PutObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'].map((a) =>
+      need(
+        a,
+        `${bucket}/backfill-results/0f5b3c7e/manifest.json`,
+        `the Map's ResultWriter (${SERVICE_DOCS.sfnResultWriter}; ${SERVICE_DOCS.sfnDistributedMap})`,
+      ),
+    ),
+    ...['kms:GenerateDataKey', 'kms:Decrypt'].map((a) =>
+      need(
+        a,
+        dataKey,
+        `ResultWriter writing to the SSE-KMS archive bucket (${SERVICE_DOCS.sfnDistributedMap})`,
       ),
     ),
   ];
