@@ -1,36 +1,22 @@
 /**
  * The pipeline's guardrails as Pulumi policies: the same rules the infra tests assert, enforced on every
- * `pulumi preview` / `pulumi up --policy-pack policy`. Values unknown during preview are not judged.
+ * `pulumi preview` / `pulumi up --policy-pack policy`. A resource policy that reads a value unknown during
+ * preview is reported by @pulumi/policy as "can't run during preview" (advisory) and judged again by
+ * `pulumi up`, when the value is known, before the resource is created. Stack policies live in
+ * stack-policies.ts.
  */
 import type {
-  PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
 import { readStatements, wildcardProblems } from './policy-document.js';
+import { TYPES } from './resource-types.js';
+import { alarmTopicsSubscribed, bucketsHardened, bucketsTlsOnly } from './stack-policies.js';
 
-/** Resource type tokens the policies look at. */
-export const TYPES = {
-  eventSourceMapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
-  lambdaFunction: 'aws:lambda/function:Function',
-  pipe: 'aws:pipes/pipe:Pipe',
-  kinesisStream: 'aws:kinesis/stream:Stream',
-  firehose: 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream',
-  table: 'aws:dynamodb/table:Table',
-  queue: 'aws:sqs/queue:Queue',
-  topic: 'aws:sns/topic:Topic',
-  secret: 'aws:secretsmanager/secret:Secret',
-  bucket: 'aws:s3/bucket:Bucket',
-  bucketEncryption: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
-  bucketPublicAccessBlock: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
-  bucketVersioning: 'aws:s3/bucketVersioning:BucketVersioning',
-  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
-  policy: 'aws:iam/policy:Policy',
-  role: 'aws:iam/role:Role',
-  alarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
-} as const;
+export { TYPES } from './resource-types.js';
+export { alarmTopicsSubscribed, bucketsHardened, bucketsTlsOnly } from './stack-policies.js';
 
 type Props = Record<string, unknown>;
 
@@ -223,52 +209,8 @@ export const alarmNotifies = forType(
   },
 );
 
-/** The configuration resources of a bucket: those whose `bucket` input depends on it (or names it). */
-function bucketSettings(
-  bucket: PolicyResource,
-  resources: readonly PolicyResource[],
-  type: string,
-): PolicyResource[] {
-  return resources.filter(
-    (r) =>
-      r.type === type &&
-      ((r.propertyDependencies.bucket ?? []).some((d) => d.urn === bucket.urn) ||
-        (r.props.bucket !== undefined &&
-          (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id))),
-  );
-}
-
-export const bucketsHardened: StackValidationPolicy = {
-  name: 's3-bucket-hardened',
-  description: 'Every bucket is SSE-KMS encrypted, versioned and blocks all public access.',
-  enforcementLevel: 'mandatory',
-  validateStack: (args, report) => {
-    for (const bucket of args.resources.filter((r) => r.type === TYPES.bucket)) {
-      const encryption = bucketSettings(bucket, args.resources, TYPES.bucketEncryption);
-      const kms = encryption.some((e) =>
-        (Array.isArray(e.props.rules) ? e.props.rules : []).some(
-          (rule: unknown) => obj(obj(rule).applyServerSideEncryptionByDefault).sseAlgorithm === 'aws:kms',
-        ),
-      );
-      if (!kms) report(`bucket ${bucket.name} has no SSE-KMS encryption configuration.`, bucket.urn);
-      const versioned = bucketSettings(bucket, args.resources, TYPES.bucketVersioning).some(
-        (v) => obj(v.props.versioningConfiguration).status === 'Enabled',
-      );
-      if (!versioned) report(`bucket ${bucket.name} is not versioned.`, bucket.urn);
-      const blocked = bucketSettings(bucket, args.resources, TYPES.bucketPublicAccessBlock).some(
-        (b) =>
-          b.props.blockPublicAcls === true &&
-          b.props.blockPublicPolicy === true &&
-          b.props.ignorePublicAcls === true &&
-          b.props.restrictPublicBuckets === true,
-      );
-      if (!blocked) report(`bucket ${bucket.name} does not block all public access.`, bucket.urn);
-    }
-  },
-};
-
 /** Every policy of the pack. */
-export const pipelinePolicies = [
+export const pipelinePolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   kinesisEventSourceMappingOrdering,
   pipeToBusLimits,
   kinesisStreamEncrypted,
@@ -281,4 +223,6 @@ export const pipelinePolicies = [
   lambdaRuntime,
   alarmNotifies,
   bucketsHardened,
+  bucketsTlsOnly,
+  alarmTopicsSubscribed,
 ];

@@ -1,16 +1,57 @@
 /** Reading IAM policy documents as the engine hands them to policies: JSON text or objects, one or many. */
 
+/** Who a resource-policy statement applies to. */
+export interface StatementPrincipals {
+  /** `"*"`, `{ AWS: "*" }`, or a `NotPrincipal` (everyone but the listed principals). */
+  readonly everyone: boolean;
+  /** Service principals, e.g. `events.amazonaws.com`. */
+  readonly services: string[];
+}
+
+/** One condition entry, e.g. `{ Bool: { "aws:SecureTransport": "false" } }` gives operator `Bool`. */
+export interface StatementCondition {
+  readonly operator: string;
+  /** Lower case: condition keys are case-insensitive. */
+  readonly key: string;
+  /** Booleans and numbers as strings, the way IAM compares them. */
+  readonly values: string[];
+}
+
 /** One statement, normalised to arrays. */
 export interface NormalisedStatement {
   readonly effect: string;
   readonly actions: string[];
   readonly resources: string[];
+  readonly principals: StatementPrincipals;
+  readonly conditions: StatementCondition[];
   readonly hasCondition: boolean;
 }
 
 function asArray(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
+}
+
+function readPrincipals(statement: Record<string, unknown>): StatementPrincipals {
+  if (statement.NotPrincipal !== undefined) return { everyone: true, services: [] };
+  const principal = statement.Principal;
+  if (principal === '*') return { everyone: true, services: [] };
+  if (typeof principal !== 'object' || principal === null) return { everyone: false, services: [] };
+  const byType = principal as Record<string, unknown>;
+  return { everyone: asArray(byType.AWS).includes('*'), services: asArray(byType.Service) };
+}
+
+function readConditions(condition: unknown): StatementCondition[] {
+  if (typeof condition !== 'object' || condition === null) return [];
+  return Object.entries(condition as Record<string, unknown>).flatMap(([operator, entries]) =>
+    typeof entries === 'object' && entries !== null
+      ? Object.entries(entries as Record<string, unknown>).map(([key, value]) => ({
+          operator,
+          key: key.toLowerCase(),
+          values: (Array.isArray(value) ? value : [value]).map(String),
+        }))
+      : [],
+  );
 }
 
 /**
@@ -35,6 +76,8 @@ export function readStatements(policy: unknown): NormalisedStatement[] | undefin
       effect: typeof s.Effect === 'string' ? s.Effect : 'Allow',
       actions: s.NotAction === undefined ? asArray(s.Action) : ['*'],
       resources: s.NotResource === undefined ? asArray(s.Resource) : ['*'],
+      principals: readPrincipals(s),
+      conditions: readConditions(s.Condition),
       hasCondition: s.Condition !== undefined,
     }));
 }

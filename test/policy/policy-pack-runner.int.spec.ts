@@ -4,6 +4,7 @@
  * below are the ones the engine makes (GetAnalyzerInfo, Analyze per resource, AnalyzeStack at the end).
  */
 import { fileURLToPath } from 'node:url';
+import { runtime } from '@pulumi/pulumi';
 import analyzerPb from '@pulumi/pulumi/proto/analyzer_pb.js';
 import structPb from 'google-protobuf/google/protobuf/struct_pb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,6 +33,28 @@ function analyzeRequest(type: string, name: string, props: Props): analyzerPb.An
     .setUrn(urnOf(type, name))
     .setProperties(structPb.Struct.fromJavaScript(props))
     .setOptions(new analyzerPb.AnalyzerResourceOptions());
+}
+
+/** A resource as the engine describes it to AnalyzeStack; `dependsOn` maps a property to resource URNs. */
+function stackResource(
+  type: string,
+  name: string,
+  props: Props,
+  dependsOn: Record<string, string[]> = {},
+): analyzerPb.AnalyzerResource {
+  const resource = new analyzerPb.AnalyzerResource()
+    .setType(type)
+    .setName(name)
+    .setUrn(urnOf(type, name))
+    .setProperties(structPb.Struct.fromJavaScript(props))
+    .setOptions(new analyzerPb.AnalyzerResourceOptions())
+    .setDependenciesList([...new Set(Object.values(dependsOn).flat())]);
+  for (const [property, urns] of Object.entries(dependsOn)) {
+    resource
+      .getPropertydependenciesMap()
+      .set(property, new analyzerPb.AnalyzerPropertyDependencies().setUrnsList(urns));
+  }
+  return resource;
 }
 
 function diagnostics(response: analyzerPb.AnalyzeResponse) {
@@ -82,6 +105,10 @@ describe("policy/ under Pulumi's policy-pack runner", () => {
   });
 
   it('reports a mandatory violation for a resource that breaks a rule and nothing for a compliant one', async () => {
+    const compliant = await analyzer.analyze(
+      analyzeRequest(TYPES.eventSourceMapping, 'processor-source', compliantMapping),
+    );
+    expect(diagnostics(compliant)).toEqual([]);
     const plaintext = await analyzer.analyze(
       analyzeRequest(TYPES.kinesisStream, 'events', { encryptionType: 'NONE' }),
     );
@@ -92,9 +119,59 @@ describe("policy/ under Pulumi's policy-pack runner", () => {
         message: expect.stringMatching(/KMS/),
       },
     ]);
-    const compliant = await analyzer.analyze(
-      analyzeRequest(TYPES.eventSourceMapping, 'processor-source', compliantMapping),
+  });
+
+  it('judges stack policies by property dependencies while values are still unknown (preview)', async () => {
+    const unknown = runtime.unknownValue;
+    const bucket = stackResource(TYPES.bucket, 'archive', { bucket: unknown, arn: unknown });
+    const on = { bucket: [bucket.getUrn()] };
+    const hardened = [
+      bucket,
+      stackResource(
+        TYPES.bucketEncryption,
+        'archive-encryption',
+        {
+          bucket: unknown,
+          rules: [
+            { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: unknown } },
+          ],
+        },
+        on,
+      ),
+      stackResource(
+        TYPES.bucketVersioning,
+        'archive-versioning',
+        { bucket: unknown, versioningConfiguration: { status: 'Enabled' } },
+        on,
+      ),
+      stackResource(
+        TYPES.bucketPublicAccessBlock,
+        'archive-public-access',
+        {
+          bucket: unknown,
+          blockPublicAcls: true,
+          blockPublicPolicy: true,
+          ignorePublicAcls: true,
+          restrictPublicBuckets: true,
+        },
+        on,
+      ),
+      stackResource(TYPES.bucketPolicy, 'archive-tls-only', { bucket: unknown, policy: unknown }, on),
+    ];
+    const clean = await analyzer.analyzeStack(
+      new analyzerPb.AnalyzeStackRequest().setResourcesList(hardened),
     );
-    expect(diagnostics(compliant)).toEqual([]);
+    expect(diagnostics(clean)).toEqual([]);
+
+    const bare = stackResource(TYPES.bucket, 'bare', { bucket: unknown, arn: unknown });
+    const reported = await analyzer.analyzeStack(
+      new analyzerPb.AnalyzeStackRequest().setResourcesList([...hardened, bare]),
+    );
+    expect(diagnostics(reported).map((d) => [d.policy, d.level])).toEqual([
+      ['s3-bucket-hardened', EnforcementLevel.MANDATORY],
+      ['s3-bucket-hardened', EnforcementLevel.MANDATORY],
+      ['s3-bucket-hardened', EnforcementLevel.MANDATORY],
+      ['s3-bucket-tls-only', EnforcementLevel.MANDATORY],
+    ]);
   });
 });
