@@ -1,36 +1,23 @@
 /**
  * The pipeline's guardrails as Pulumi policies: the same rules the infra tests assert, enforced on every
- * `pulumi preview` / `pulumi up --policy-pack policy`. Values unknown during preview are not judged.
+ * `pulumi preview` / `pulumi up --policy-pack policy`. A resource policy that reads a value unknown during
+ * preview is reported by @pulumi/policy as "can't run during preview" (advisory) and judged again by
+ * `pulumi up`, when the value is known, before the resource is created. Stack policies live in
+ * stack-policies.ts.
  */
 import type {
-  PolicyResource,
   ReportViolation,
   ResourceValidationArgs,
   ResourceValidationPolicy,
   StackValidationPolicy,
 } from '@pulumi/policy';
-import { readStatements, wildcardProblems } from './policy-document.js';
+import { readStatements, resourcePolicyProblems, wildcardProblems } from './policy-document.js';
+import { known, readValue, UNKNOWN } from './preview-values.js';
+import { TYPES } from './resource-types.js';
+import { alarmTopicsSubscribed, bucketsHardened, bucketsTlsOnly } from './stack-policies.js';
 
-/** Resource type tokens the policies look at. */
-export const TYPES = {
-  eventSourceMapping: 'aws:lambda/eventSourceMapping:EventSourceMapping',
-  lambdaFunction: 'aws:lambda/function:Function',
-  pipe: 'aws:pipes/pipe:Pipe',
-  kinesisStream: 'aws:kinesis/stream:Stream',
-  firehose: 'aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream',
-  table: 'aws:dynamodb/table:Table',
-  queue: 'aws:sqs/queue:Queue',
-  topic: 'aws:sns/topic:Topic',
-  secret: 'aws:secretsmanager/secret:Secret',
-  bucket: 'aws:s3/bucket:Bucket',
-  bucketEncryption: 'aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration',
-  bucketPublicAccessBlock: 'aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock',
-  bucketVersioning: 'aws:s3/bucketVersioning:BucketVersioning',
-  rolePolicy: 'aws:iam/rolePolicy:RolePolicy',
-  policy: 'aws:iam/policy:Policy',
-  role: 'aws:iam/role:Role',
-  alarm: 'aws:cloudwatch/metricAlarm:MetricAlarm',
-} as const;
+export { TYPES } from './resource-types.js';
+export { alarmTopicsSubscribed, bucketsHardened, bucketsTlsOnly } from './stack-policies.js';
 
 type Props = Record<string, unknown>;
 
@@ -183,13 +170,49 @@ export const firehoseArchiveEncrypted = forType(
   },
 );
 
+export const streamReaderStartPosition: ResourceValidationPolicy = {
+  name: 'stream-reader-no-latest-start',
+  description:
+    'Event source mappings and pipes that read a stream start at TRIM_HORIZON (or AT_TIMESTAMP), never LATEST: records written before they exist would never be applied.',
+  enforcementLevel: 'mandatory',
+  validateResource: (args, report) => {
+    // LATEST starts after the newest record, and polling starts minutes after creation: the records
+    // in between are skipped. https://docs.aws.amazon.com/lambda/latest/dg/msk-starting-positions.html
+    // (the same StartingPosition of CreateEventSourceMapping and of a pipe's stream source).
+    const latest = (where: string) =>
+      report(
+        `${where} is LATEST: records written before the reader exists (and while it starts) are never read; use TRIM_HORIZON.`,
+      );
+    if (args.type === TYPES.eventSourceMapping && args.props.startingPosition === 'LATEST') {
+      latest('startingPosition');
+    }
+    if (args.type === TYPES.pipe) {
+      const source = obj(args.props.sourceParameters);
+      for (const kind of ['kinesisStreamParameters', 'dynamodbStreamParameters'] as const) {
+        if (obj(source[kind]).startingPosition === 'LATEST') {
+          latest(`sourceParameters.${kind}.startingPosition`);
+        }
+      }
+    }
+  },
+};
+
+/** Identity policies: the document properties of the types that carry one. */
+const IDENTITY_POLICY_TYPES: ReadonlySet<string> = new Set([
+  TYPES.rolePolicy,
+  TYPES.userPolicy,
+  TYPES.groupPolicy,
+  TYPES.policy,
+]);
+
 export const noWildcardIam: ResourceValidationPolicy = {
   name: 'iam-no-wildcards',
-  description: 'IAM policies allow no wildcard action, and "*" resources only for actions that have no ARN.',
+  description:
+    'IAM policies allow no wildcard action, no wildcard-like resource ARN, and "*" resources only for actions that have no ARN.',
   enforcementLevel: 'mandatory',
   validateResource: (args, report) => {
     const documents: unknown[] = [];
-    if (args.type === TYPES.rolePolicy || args.type === TYPES.policy) documents.push(args.props.policy);
+    if (IDENTITY_POLICY_TYPES.has(args.type)) documents.push(args.props.policy);
     if (args.type === TYPES.role && Array.isArray(args.props.inlinePolicies)) {
       for (const inline of args.props.inlinePolicies) documents.push(obj(inline).policy);
     }
@@ -199,16 +222,110 @@ export const noWildcardIam: ResourceValidationPolicy = {
   },
 };
 
+/** Attachment types and the property holding the attached policy ARN(s). */
+const MANAGED_POLICY_ATTACHMENTS: ReadonlyMap<string, string> = new Map([
+  [TYPES.rolePolicyAttachment, 'policyArn'],
+  [TYPES.userPolicyAttachment, 'policyArn'],
+  [TYPES.groupPolicyAttachment, 'policyArn'],
+  [TYPES.policyAttachment, 'policyArn'],
+  [TYPES.rolePolicyAttachmentsExclusive, 'policyArns'],
+  [TYPES.userPolicyAttachmentsExclusive, 'policyArns'],
+  [TYPES.groupPolicyAttachmentsExclusive, 'policyArns'],
+]);
+
+/** The policy ARN(s) of an attachment, as text; an ARN not known yet during preview still counts. */
+function attachedArns(read: () => unknown): string[] {
+  const value = readValue(read);
+  if (value === UNKNOWN) return ['(an ARN known after the update)'];
+  const values: unknown[] = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  // By index: the engine's proxy throws on reading an unknown element, which map() would do.
+  return Array.from({ length: values.length }, (_, i) =>
+    String(known(() => values[i]) ?? '(an ARN known after the update)'),
+  );
+}
+
+export const noManagedPolicyAttachments: ResourceValidationPolicy = {
+  name: 'iam-no-managed-policy-attachments',
+  description:
+    'No managed policy is attached to a role, user or group: every role here holds one inline least-privilege policy (aws.iam.RolePolicy).',
+  enforcementLevel: 'mandatory',
+  validateResource: (args, report) => {
+    // AWS managed policies (AWSLambdaBasicExecutionRole, …) grant on "*" and change without notice.
+    const advice = 'put the statements the role needs in its inline policy instead.';
+    const property = MANAGED_POLICY_ATTACHMENTS.get(args.type);
+    if (property !== undefined) {
+      const arns = attachedArns(() => args.props[property]);
+      // An exclusive attachment set that is empty detaches everything: that is fine.
+      if (arns.length > 0) report(`attaches managed policy ${arns.join(', ')}; ${advice}`);
+    }
+    if (args.type === TYPES.role) {
+      const arns = attachedArns(() => args.props.managedPolicyArns);
+      if (arns.length > 0) report(`managedPolicyArns attaches ${arns.join(', ')}; ${advice}`);
+    }
+  },
+};
+
+/** Resource policies: the types that carry one in `policy` (bucket, queue, topic, key). */
+const RESOURCE_POLICY_TYPES: ReadonlySet<string> = new Set([
+  TYPES.bucketPolicy,
+  TYPES.bucket,
+  TYPES.queuePolicy,
+  TYPES.queue,
+  TYPES.topicPolicy,
+  TYPES.topic,
+  TYPES.kmsKey,
+  TYPES.kmsKeyPolicy,
+]);
+
+export const resourcePoliciesScoped: ResourceValidationPolicy = {
+  name: 'resource-policy-scoped',
+  description:
+    'Bucket, queue, topic and key policies allow nothing to "*" without a condition on the caller, and nothing to a service principal without an aws:SourceArn or aws:SourceAccount condition.',
+  enforcementLevel: 'mandatory',
+  validateResource: (args, report) => {
+    if (!RESOURCE_POLICY_TYPES.has(args.type) || args.props.policy === undefined) return;
+    for (const problem of resourcePolicyProblems(readStatements(args.props.policy) ?? [])) report(problem);
+  },
+};
+
+/** Service principals are DNS-style names of AWS services, e.g. `events.amazonaws.com`. */
+const SERVICE_PRINCIPAL = /\.amazonaws\.com(\.cn)?$/;
+
+export const lambdaPermissionScoped = forType(
+  TYPES.lambdaPermission,
+  {
+    name: 'lambda-permission-scoped',
+    description:
+      'Lambda permissions for an AWS service name the invoking resource (sourceArn); none lets "*" invoke without a source account, ARN or organisation.',
+    enforcementLevel: 'mandatory',
+  },
+  (props, report) => {
+    // "If you grant permission to a service principal without specifying the source, other accounts could
+    // potentially configure resources in their account to invoke your Lambda function."
+    // https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-permission.html
+    // A source still unknown during preview (the ARN of a rule being created) is set all the same.
+    const set = (property: string) => readValue(() => props[property]) !== undefined;
+    const principal = props.principal;
+    if (typeof principal === 'string' && SERVICE_PRINCIPAL.test(principal) && !set('sourceArn')) {
+      report(
+        `principal ${principal} has no sourceArn: any ${principal} resource, in any account, may invoke.`,
+      );
+    }
+    if (principal === '*' && !set('sourceArn') && !set('sourceAccount') && !set('principalOrgId')) {
+      report('principal "*" with no sourceArn, sourceAccount or principalOrgId: anyone may invoke.');
+    }
+  },
+);
+
 export const lambdaRuntime = forType(
   TYPES.lambdaFunction,
   {
     name: 'lambda-node24-arm64',
     description: 'Functions run on nodejs24.x (the newest Lambda Node.js runtime) and arm64.',
-    enforcementLevel: 'advisory',
+    enforcementLevel: 'mandatory',
   },
   (props, report) => {
-    if (props.runtime !== undefined && props.runtime !== 'nodejs24.x')
-      report(`runtime ${String(props.runtime)} is not nodejs24.x.`);
+    if (props.runtime !== 'nodejs24.x') report(`runtime ${String(props.runtime)} is not nodejs24.x.`);
     if (!Array.isArray(props.architectures) || !props.architectures.includes('arm64'))
       report('architectures must be [arm64].');
   },
@@ -223,53 +340,10 @@ export const alarmNotifies = forType(
   },
 );
 
-/** The configuration resources of a bucket: those whose `bucket` input depends on it (or names it). */
-function bucketSettings(
-  bucket: PolicyResource,
-  resources: readonly PolicyResource[],
-  type: string,
-): PolicyResource[] {
-  return resources.filter(
-    (r) =>
-      r.type === type &&
-      ((r.propertyDependencies.bucket ?? []).some((d) => d.urn === bucket.urn) ||
-        (r.props.bucket !== undefined &&
-          (r.props.bucket === bucket.props.bucket || r.props.bucket === bucket.props.id))),
-  );
-}
-
-export const bucketsHardened: StackValidationPolicy = {
-  name: 's3-bucket-hardened',
-  description: 'Every bucket is SSE-KMS encrypted, versioned and blocks all public access.',
-  enforcementLevel: 'mandatory',
-  validateStack: (args, report) => {
-    for (const bucket of args.resources.filter((r) => r.type === TYPES.bucket)) {
-      const encryption = bucketSettings(bucket, args.resources, TYPES.bucketEncryption);
-      const kms = encryption.some((e) =>
-        (Array.isArray(e.props.rules) ? e.props.rules : []).some(
-          (rule: unknown) => obj(obj(rule).applyServerSideEncryptionByDefault).sseAlgorithm === 'aws:kms',
-        ),
-      );
-      if (!kms) report(`bucket ${bucket.name} has no SSE-KMS encryption configuration.`, bucket.urn);
-      const versioned = bucketSettings(bucket, args.resources, TYPES.bucketVersioning).some(
-        (v) => obj(v.props.versioningConfiguration).status === 'Enabled',
-      );
-      if (!versioned) report(`bucket ${bucket.name} is not versioned.`, bucket.urn);
-      const blocked = bucketSettings(bucket, args.resources, TYPES.bucketPublicAccessBlock).some(
-        (b) =>
-          b.props.blockPublicAcls === true &&
-          b.props.blockPublicPolicy === true &&
-          b.props.ignorePublicAcls === true &&
-          b.props.restrictPublicBuckets === true,
-      );
-      if (!blocked) report(`bucket ${bucket.name} does not block all public access.`, bucket.urn);
-    }
-  },
-};
-
 /** Every policy of the pack. */
-export const pipelinePolicies = [
+export const pipelinePolicies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
   kinesisEventSourceMappingOrdering,
+  streamReaderStartPosition,
   pipeToBusLimits,
   kinesisStreamEncrypted,
   tableEncryptedWithRecovery,
@@ -278,7 +352,12 @@ export const pipelinePolicies = [
   secretEncrypted,
   firehoseArchiveEncrypted,
   noWildcardIam,
+  noManagedPolicyAttachments,
+  resourcePoliciesScoped,
+  lambdaPermissionScoped,
   lambdaRuntime,
   alarmNotifies,
   bucketsHardened,
+  bucketsTlsOnly,
+  alarmTopicsSubscribed,
 ];

@@ -1,8 +1,0 @@
-/**
- * The policy pack: `pulumi preview --policy-pack policy` (or `pulumi up --policy-pack policy`).
- * The rules live in policies.ts so that tests can call them without starting the policy server.
- */
-import { PolicyPack } from '@pulumi/policy';
-import { pipelinePolicies } from './policies.js';
-
-new PolicyPack('ordered-event-pipeline', { policies: pipelinePolicies, enforcementLevel: 'mandatory' });
