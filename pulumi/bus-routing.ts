@@ -1,18 +1,16 @@
 /** How envelopes cross from the stream onto the bus, and the example rules on it: pure values. */
+import { envelopeInputTemplate, eventSource } from '../processors/bus-bridge/bridged-event.js';
+
+export { eventSource };
 
 /**
  * The pipe's input template: the bus event's `detail` is `{ "envelope": <the whole envelope> }`.
  * Pipes parse Kinesis record data as JSON, so `<$.data>` is the decoded envelope object.
  */
-export const ENVELOPE_INPUT_TEMPLATE = '{"envelope": <$.data>}';
+export const ENVELOPE_INPUT_TEMPLATE = envelopeInputTemplate('$.data');
 
 /** Dynamic path for the bus event's `detail-type`: the envelope's event type. */
 export const DETAIL_TYPE_PATH = '$.data.type';
-
-/** The bus event `source` of an aggregate type: `<prefix>.<aggregateType>`. */
-export function eventSource(sourcePrefix: string, aggregateType: string): string {
-  return `${sourcePrefix}.${aggregateType}`;
-}
 
 /**
  * The pipe's filter for one aggregate type. Records that are not JSON envelopes never match, so they

@@ -5,6 +5,7 @@
  * Pure: no `@pulumi/*` import, so the local stack can load it without the Pulumi runtime.
  */
 import { z } from 'zod';
+import { MAX_SOURCE_PREFIX_LENGTH } from '../processors/bus-bridge/bridged-event.js';
 import { PipelineConfigError } from './errors.js';
 
 /** The Pulumi project name; config keys in `Pulumi.<stack>.yaml` are namespaced with it. */
@@ -197,9 +198,13 @@ const busSchema = z
         'must not be "default" (the account bus has no archive of its own here)',
       )
       .optional(),
-    /** Events carry `source = <sourcePrefix>.<aggregateType>`. @default 'pipeline' */
+    /**
+     * Events carry `source = <sourcePrefix>.<aggregateType>`. At most 64 characters: the envelope size limit
+     * reserves that much of each PutEvents entry for it. @default 'pipeline'
+     */
     sourcePrefix: z
       .string()
+      .max(MAX_SOURCE_PREFIX_LENGTH)
       .regex(
         /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
         'must be dotted lower-case words',

@@ -247,4 +247,11 @@ describe('Function: chunkPutEventsEntries', () => {
     expect(chunkPutEventsEntries(big).map((c) => c.length)).toEqual([2, 2]);
     expect(chunkPutEventsEntries([item(300_000), item(10)]).map((c) => c.length)).toEqual([1, 1]);
   });
+
+  it('keeps each call strictly under 256 KiB, as PutEvents requires', () => {
+    // Each item counts 1 (Source) + 1 (DetailType) + its Detail bytes.
+    const pair = [item(131_070), item(131_070)];
+    expect(chunkPutEventsEntries(pair).map((c) => c.length)).toEqual([1, 1]);
+    expect(chunkPutEventsEntries([item(131_069), item(131_070)]).map((c) => c.length)).toEqual([2]);
+  });
 });
