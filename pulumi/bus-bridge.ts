@@ -1,6 +1,11 @@
 /**
- * The bus bridge: an event bus with an archive, one EventBridge Pipe per bridged aggregate type from the
- * stream to the bus (filter, input template, retries, DLQ), and an example rule → SQS consumer with its DLQ.
+ * The bus bridge: an event bus with an archive, one EventBridge Pipe from the stream to the bus for every
+ * bridged aggregate type (filter, enrichment Lambda, input template, retries, DLQ), and an example rule per
+ * type → SQS consumer with its DLQ.
+ *
+ * One Pipe, not one per type: each Pipe is another polling reader sharing a shard's 5 GetRecords/s and 2 MB/s
+ * with the processor and Firehose. A Pipe's `Source` can only be a constant or a whole JSON path, so the
+ * enrichment returns `source = <prefix>.<aggregateType>` per record (see processors/bus-bridge).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
@@ -8,12 +13,20 @@ import { checkIntRange, checkPattern } from './arg-checks.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
-  eventSource,
   exampleRules,
+  MAX_FILTER_PATTERN_LENGTH,
   pipeFilterPattern,
+  SOURCE_PATH,
 } from './bus-routing.js';
 import { ComponentArgsError } from './errors.js';
-import { assumeRolePolicy, pipePolicy, queueFromRulesPolicy } from './iam-policies.js';
+import type { BundledHandler } from './handler-bundle.js';
+import {
+  assumeRolePolicy,
+  busEnrichmentStatements,
+  pipePolicy,
+  queueFromRulesPolicy,
+} from './iam-policies.js';
+import { NodeFunction } from './node-function.js';
 
 /** Arguments of {@link BusBridge}. */
 export interface BusBridgeArgs {
@@ -23,8 +36,14 @@ export interface BusBridgeArgs {
   readonly busName: pulumi.Input<string>;
   /** Events carry `source = <sourcePrefix>.<aggregateType>`. Plain: it names resources. */
   readonly sourcePrefix: string;
-  /** One pipe each. Plain: it decides how many pipes exist. */
+  /** Bridged by the one Pipe's filter; an example rule each. Plain: it decides how many rules exist. */
   readonly aggregateTypes: readonly string[];
+  /** The enrichment Lambda (`processors/bus-bridge/handler.ts`, bundled). */
+  readonly enrichmentCode: BundledHandler;
+  /** Powertools log level of the enrichment. @default 'INFO' */
+  readonly logLevel?: pulumi.Input<string>;
+  /** @default 14 */
+  readonly logRetentionDays?: pulumi.Input<number>;
   /** 0 keeps events forever. @default 30 */
   readonly archiveRetentionDays?: pulumi.Input<number>;
   /** ≤ 10: an event bus target takes at most 10 entries per batch. @default 10 */
@@ -42,10 +61,11 @@ export interface BusBridgeArgs {
 /** Dead-letter queues keep messages the longest SQS allows: 14 days. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
 
-/** Event bus, pipes, example rule and consumer. */
+/** Event bus, the Pipe with its enrichment, example rules and consumer. */
 export class BusBridge extends pulumi.ComponentResource {
   readonly bus: aws.cloudwatch.EventBus;
-  readonly pipes: aws.pipes.Pipe[];
+  readonly enrichment: NodeFunction;
+  readonly pipe: aws.pipes.Pipe;
   readonly pipeDeadLetterQueue: aws.sqs.Queue;
   readonly deliveryDeadLetterQueue: aws.sqs.Queue;
   readonly consumerQueue: aws.sqs.Queue;
@@ -72,6 +92,14 @@ export class BusBridge extends pulumi.ComponentResource {
     if (args.aggregateTypes.length === 0) {
       throw new ComponentArgsError(c, 'aggregateTypes', 'must name at least one aggregate type');
     }
+    const filterPattern = pipeFilterPattern(args.aggregateTypes);
+    if (filterPattern.length > MAX_FILTER_PATTERN_LENGTH) {
+      throw new ComponentArgsError(
+        c,
+        'aggregateTypes',
+        `make a filter pattern of ${filterPattern.length} characters; a Pipe takes at most ${MAX_FILTER_PATTERN_LENGTH}`,
+      );
+    }
     const parent = { parent: this };
 
     this.bus = new aws.cloudwatch.EventBus(name, { name: args.busName }, parent);
@@ -91,6 +119,23 @@ export class BusBridge extends pulumi.ComponentResource {
       { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
       parent,
     );
+    this.enrichment = new NodeFunction(
+      `${name}-enrichment`,
+      {
+        description: 'Gives each bridged record its bus source (<prefix>.<aggregateType>) and detail-type',
+        code: args.enrichmentCode,
+        memoryMb: 256,
+        timeoutSeconds: 30,
+        logRetentionDays: args.logRetentionDays,
+        policyStatements: busEnrichmentStatements(),
+        environment: {
+          EVENT_SOURCE_PREFIX: args.sourcePrefix,
+          POWERTOOLS_SERVICE_NAME: 'bus-bridge',
+          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+        },
+      },
+      parent,
+    );
     const role = new aws.iam.Role(
       `${name}-pipe-role`,
       {
@@ -105,45 +150,48 @@ export class BusBridge extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([args.streamArn, args.streamKeyArn, this.bus.arn, this.pipeDeadLetterQueue.arn])
-          .apply(([streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn]) =>
-            JSON.stringify(pipePolicy({ streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn })),
+          .all([
+            args.streamArn,
+            args.streamKeyArn,
+            this.bus.arn,
+            this.pipeDeadLetterQueue.arn,
+            this.enrichment.functionArn,
+          ])
+          .apply(([streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn, enrichmentFunctionArn]) =>
+            JSON.stringify(
+              pipePolicy({ streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn, enrichmentFunctionArn }),
+            ),
           ),
       },
       parent,
     );
-    this.pipes = args.aggregateTypes.map(
-      (aggregateType) =>
-        new aws.pipes.Pipe(
-          `${name}-${aggregateType}`,
-          {
-            description: `Stream → bus for ${aggregateType} events`,
-            roleArn: role.arn,
-            source: args.streamArn,
-            target: this.bus.arn,
-            sourceParameters: {
-              filterCriteria: { filters: [{ pattern: pipeFilterPattern(aggregateType) }] },
-              kinesisStreamParameters: {
-                startingPosition: 'TRIM_HORIZON',
-                batchSize: args.batchSize ?? 10,
-                maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
-                maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
-                maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
-                onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-                deadLetterConfig: { arn: this.pipeDeadLetterQueue.arn },
-              },
-            },
-            targetParameters: {
-              inputTemplate: ENVELOPE_INPUT_TEMPLATE,
-              eventbridgeEventBusParameters: {
-                detailType: DETAIL_TYPE_PATH,
-                // A pipe's source may be a JSON path or a constant, not a mix: hence one pipe per aggregate type.
-                source: eventSource(args.sourcePrefix, aggregateType),
-              },
-            },
+    this.pipe = new aws.pipes.Pipe(
+      `${name}-pipe`,
+      {
+        description: `Stream → bus for ${args.aggregateTypes.join(', ')} events`,
+        roleArn: role.arn,
+        source: args.streamArn,
+        enrichment: this.enrichment.functionArn,
+        target: this.bus.arn,
+        sourceParameters: {
+          filterCriteria: { filters: [{ pattern: filterPattern }] },
+          kinesisStreamParameters: {
+            startingPosition: 'TRIM_HORIZON',
+            batchSize: args.batchSize ?? 10,
+            maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
+            maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
+            maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+            onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+            deadLetterConfig: { arn: this.pipeDeadLetterQueue.arn },
           },
-          { parent: this, dependsOn: [rolePolicy] },
-        ),
+        },
+        targetParameters: {
+          inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+          // Whole-value paths into what the enrichment returned for the record.
+          eventbridgeEventBusParameters: { detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
+        },
+      },
+      { parent: this, dependsOn: [rolePolicy] },
     );
 
     this.deliveryDeadLetterQueue = new aws.sqs.Queue(

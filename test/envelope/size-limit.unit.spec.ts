@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  compileEventBusTarget,
-  compileInputTemplate,
-  decodePipeRecord,
-  type PipeKinesisRecord,
-} from '../../local/pipe/index.js';
-import { MAX_SOURCE_PREFIX_LENGTH } from '../../processors/bus-bridge/bridged-event.js';
+import { compileEventBusTarget, compileInputTemplate } from '../../local/pipe/index.js';
+import { bridgedEvent, MAX_SOURCE_PREFIX_LENGTH } from '../../processors/bus-bridge/bridged-event.js';
 import {
   fitsPutEvents,
   PUT_EVENTS_SIZE_LIMIT_BYTES,
@@ -22,36 +17,24 @@ import {
   maxEnvelopeBytes,
   PoisonReason,
 } from '../../processors/envelope/index.js';
-import { DETAIL_TYPE_PATH, ENVELOPE_INPUT_TEMPLATE, eventSource } from '../../pulumi/bus-routing.js';
+import { DETAIL_TYPE_PATH, ENVELOPE_INPUT_TEMPLATE, SOURCE_PATH } from '../../pulumi/bus-routing.js';
 import { orderEvent } from '../support/order-events.js';
 
 /** The longest source prefix a stack may configure: the one the limit has to allow for. */
 const LONGEST_PREFIX = 'p'.repeat(MAX_SOURCE_PREFIX_LENGTH);
 
-const source = {
-  sourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/s',
-  region: 'us-east-1',
-  roleArn: 'r',
-};
-
 /**
- * The PutEvents entry the local Pipe builds for one stream record, through the same template and target
- * parameters the stack wires (`pulumi/bus-routing.ts`).
+ * The PutEvents entry the local Pipe's target stage builds for one envelope: the enrichment's output (through
+ * JSON, as a Lambda response travels), the stack's input template and dynamic target parameters
+ * (`pulumi/bus-routing.ts`).
  */
 function bridgedEntry(envelope: Envelope) {
-  const record: PipeKinesisRecord = {
-    data: Buffer.from(JSON.stringify(envelope)).toString('base64'),
-    partitionKey: envelope.aggregateId,
-    sequenceNumber: '1',
-    approximateArrivalTimestamp: 0,
-    shardId: 'shardId-000000000000',
-  };
-  const { event } = decodePipeRecord(record, source);
+  const event: unknown = JSON.parse(JSON.stringify(bridgedEvent(LONGEST_PREFIX, envelope)));
   const detail = compileInputTemplate(ENVELOPE_INPUT_TEMPLATE).render(event);
   const target = compileEventBusTarget({
     eventBusName: 'bus',
     detailType: DETAIL_TYPE_PATH,
-    source: eventSource(LONGEST_PREFIX, envelope.aggregateType),
+    source: SOURCE_PATH,
   });
   return target.toEntry(event, detail);
 }
