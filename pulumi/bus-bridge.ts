@@ -56,6 +56,56 @@ export interface BusBridgeArgs {
   readonly maximumRecordAgeSeconds?: pulumi.Input<number>;
   /** @default 5 */
   readonly consumerMaxReceiveCount?: pulumi.Input<number>;
+  /**
+   * Seconds to wait after the Pipe role's policy is created or changed before the Pipe is created or updated,
+   * for IAM to propagate (see {@link IamPropagationDelay}). 0 disables the wait. @default 60
+   */
+  readonly rolePropagationSeconds?: number;
+}
+
+/** Inputs of {@link IamPropagationDelay}: a change to any of them waits again. */
+interface IamPropagationDelayInputs {
+  readonly seconds: number;
+  /** The policy document whose propagation is waited for. */
+  readonly policy: string;
+  readonly role: string;
+}
+
+/**
+ * Waits on create (and on replacement, which any input change causes) and does nothing else. Runs in the
+ * Pulumi dynamic provider host, so it must not capture anything from this module: only globals.
+ * https://www.pulumi.com/docs/iac/concepts/providers/dynamic-providers/
+ */
+export const iamPropagationDelayProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: IamPropagationDelayInputs) {
+    await new Promise((resolve) => setTimeout(resolve, Number(inputs.seconds) * 1000));
+    return { id: `waited-${inputs.seconds}s-${Date.now()}`, outs: inputs };
+  },
+  async diff(_id: string, olds: IamPropagationDelayInputs, news: IamPropagationDelayInputs) {
+    const replaces = (['seconds', 'policy', 'role'] as const).filter(
+      (key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+    );
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+};
+
+/**
+ * A wait between an IAM policy and the service that uses it. CreatePipe checks the role's access to the
+ * source asynchronously and fails the Pipe (`CREATE_FAILED`: "Cannot access stream … Please ensure the
+ * customer role can perform actions on source stream") when IAM has not yet propagated a policy created a
+ * moment before; the AWS provider creates the Pipe once and waits for RUNNING, with no retry on that error
+ * (terraform-provider-aws internal/service/pipes/pipe.go: `CreatePipe`, then `waitPipeCreated` with
+ * Pending `CREATING`, Target `RUNNING`/`STOPPED`; hashicorp/terraform-provider-aws#40572, whose workaround is
+ * a `time_sleep`). A dynamic resource gives the same wait without another provider plugin.
+ */
+class IamPropagationDelay extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    inputs: { [K in keyof IamPropagationDelayInputs]: pulumi.Input<IamPropagationDelayInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(iamPropagationDelayProvider, name, inputs, opts);
+  }
 }
 
 /** Dead-letter queues keep messages the longest SQS allows: 14 days. */
@@ -66,6 +116,8 @@ export class BusBridge extends pulumi.ComponentResource {
   readonly bus: aws.cloudwatch.EventBus;
   readonly enrichment: NodeFunction;
   readonly pipe: aws.pipes.Pipe;
+  /** The wait between the Pipe role's policy and the Pipe. */
+  readonly rolePropagation: pulumi.dynamic.Resource;
   readonly pipeDeadLetterQueue: aws.sqs.Queue;
   readonly deliveryDeadLetterQueue: aws.sqs.Queue;
   readonly consumerQueue: aws.sqs.Queue;
@@ -82,6 +134,7 @@ export class BusBridge extends pulumi.ComponentResource {
     checkIntRange(c, 'batchingWindowSeconds', args.batchingWindowSeconds, 0, 300);
     checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
     checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
+    checkIntRange(c, 'rolePropagationSeconds', args.rolePropagationSeconds, 0, 600);
     checkPattern(
       c,
       'sourcePrefix',
@@ -165,6 +218,12 @@ export class BusBridge extends pulumi.ComponentResource {
       },
       parent,
     );
+    // Ordering alone (dependsOn the policy) is not enough: IAM is eventually consistent.
+    this.rolePropagation = new IamPropagationDelay(
+      `${name}-pipe-role-propagation`,
+      { seconds: args.rolePropagationSeconds ?? 60, policy: rolePolicy.policy, role: role.arn },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
     this.pipe = new aws.pipes.Pipe(
       `${name}-pipe`,
       {
@@ -191,7 +250,7 @@ export class BusBridge extends pulumi.ComponentResource {
           eventbridgeEventBusParameters: { detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
         },
       },
-      { parent: this, dependsOn: [rolePolicy] },
+      { parent: this, dependsOn: [rolePolicy, this.rolePropagation] },
     );
 
     this.deliveryDeadLetterQueue = new aws.sqs.Queue(
