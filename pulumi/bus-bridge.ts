@@ -9,7 +9,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { checkIntRange, checkPattern } from './arg-checks.js';
+import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
+import { checkIntRange } from './arg-checks.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
@@ -135,13 +136,9 @@ export class BusBridge extends pulumi.ComponentResource {
     checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
     checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
     checkIntRange(c, 'rolePropagationSeconds', args.rolePropagationSeconds, 0, 600);
-    checkPattern(
-      c,
-      'sourcePrefix',
-      args.sourcePrefix,
-      /^[a-z0-9][a-z0-9.-]*$/,
-      'must be dotted lower-case words',
-    );
+    // The envelope size limit reserves room for the longest prefix this accepts.
+    const prefixProblem = sourcePrefixProblem(args.sourcePrefix);
+    if (prefixProblem !== undefined) throw new ComponentArgsError(c, 'sourcePrefix', prefixProblem);
     if (args.aggregateTypes.length === 0) {
       throw new ComponentArgsError(c, 'aggregateTypes', 'must name at least one aggregate type');
     }

@@ -27,8 +27,8 @@ const longestTypes = (n: number) => Array.from({ length: n }, (_, i) => `${i}`.p
 let resources: RecordedResource[];
 let BusBridge: typeof import('../../pulumi/bus-bridge.js').BusBridge;
 
-function bridge(name: string, aggregateTypes: readonly string[]) {
-  return new BusBridge(name, {
+function bridgeArgs(name: string, aggregateTypes: readonly string[] = ['order']) {
+  return {
     streamArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/events',
     streamKeyArn: 'arn:aws:kms:us-east-1:123456789012:key/k',
     accountId: '123456789012',
@@ -36,7 +36,11 @@ function bridge(name: string, aggregateTypes: readonly string[]) {
     sourcePrefix: 'pipeline',
     aggregateTypes,
     enrichmentCode: stubBundler()({ entry: 'processors/bus-bridge/handler.ts' }),
-  });
+  };
+}
+
+function bridge(name: string, aggregateTypes: readonly string[]) {
+  return new BusBridge(name, bridgeArgs(name, aggregateTypes));
 }
 
 beforeAll(async () => {
@@ -69,6 +73,11 @@ describe('BusBridge', () => {
     expect(() =>
       parsePipelineConfig({ bus: { aggregateTypes: longestTypes(MAX_BRIDGED_AGGREGATE_TYPES + 1) } }),
     ).toThrow(/bus\.aggregateTypes/);
+  });
+
+  it('refuses a source prefix the envelope size limit has no room for', () => {
+    const args = { ...bridgeArgs('long'), sourcePrefix: 'p'.repeat(65) };
+    expect(() => new BusBridge('long', args)).toThrow(/at most 64/);
   });
 
   it('refuses aggregate types whose filter pattern a Pipe would not take', () => {
