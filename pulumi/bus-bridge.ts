@@ -1,19 +1,33 @@
 /**
- * The bus bridge: an event bus with an archive, one EventBridge Pipe per bridged aggregate type from the
- * stream to the bus (filter, input template, retries, DLQ), and an example rule → SQS consumer with its DLQ.
+ * The bus bridge: an event bus with an archive, one EventBridge Pipe from the stream to the bus for every
+ * bridged aggregate type (filter, enrichment Lambda, input template, retries, DLQ), and an example rule per
+ * type → SQS consumer with its DLQ.
+ *
+ * One Pipe, not one per type: each Pipe is another polling reader sharing a shard's 5 GetRecords/s and 2 MB/s
+ * with the processor and Firehose. A Pipe's `Source` can only be a constant or a whole JSON path, so the
+ * enrichment returns `source = <prefix>.<aggregateType>` per record (see processors/bus-bridge).
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { checkIntRange, checkPattern } from './arg-checks.js';
+import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
+import { checkIntRange } from './arg-checks.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
-  eventSource,
   exampleRules,
+  MAX_FILTER_PATTERN_LENGTH,
   pipeFilterPattern,
+  SOURCE_PATH,
 } from './bus-routing.js';
 import { ComponentArgsError } from './errors.js';
-import { assumeRolePolicy, pipePolicy, queueFromRulesPolicy } from './iam-policies.js';
+import type { BundledHandler } from './handler-bundle.js';
+import {
+  assumeRolePolicy,
+  busEnrichmentStatements,
+  pipePolicy,
+  queueFromRulesPolicy,
+} from './iam-policies.js';
+import { NodeFunction } from './node-function.js';
 
 /** Arguments of {@link BusBridge}. */
 export interface BusBridgeArgs {
@@ -23,8 +37,14 @@ export interface BusBridgeArgs {
   readonly busName: pulumi.Input<string>;
   /** Events carry `source = <sourcePrefix>.<aggregateType>`. Plain: it names resources. */
   readonly sourcePrefix: string;
-  /** One pipe each. Plain: it decides how many pipes exist. */
+  /** Bridged by the one Pipe's filter; an example rule each. Plain: it decides how many rules exist. */
   readonly aggregateTypes: readonly string[];
+  /** The enrichment Lambda (`processors/bus-bridge/handler.ts`, bundled). */
+  readonly enrichmentCode: BundledHandler;
+  /** Powertools log level of the enrichment. @default 'INFO' */
+  readonly logLevel?: pulumi.Input<string>;
+  /** @default 14 */
+  readonly logRetentionDays?: pulumi.Input<number>;
   /** 0 keeps events forever. @default 30 */
   readonly archiveRetentionDays?: pulumi.Input<number>;
   /** ≤ 10: an event bus target takes at most 10 entries per batch. @default 10 */
@@ -37,15 +57,68 @@ export interface BusBridgeArgs {
   readonly maximumRecordAgeSeconds?: pulumi.Input<number>;
   /** @default 5 */
   readonly consumerMaxReceiveCount?: pulumi.Input<number>;
+  /**
+   * Seconds to wait after the Pipe role's policy is created or changed before the Pipe is created or updated,
+   * for IAM to propagate (see {@link IamPropagationDelay}). 0 disables the wait. @default 60
+   */
+  readonly rolePropagationSeconds?: number;
+}
+
+/** Inputs of {@link IamPropagationDelay}: a change to any of them waits again. */
+interface IamPropagationDelayInputs {
+  readonly seconds: number;
+  /** The policy document whose propagation is waited for. */
+  readonly policy: string;
+  readonly role: string;
+}
+
+/**
+ * Waits on create (and on replacement, which any input change causes) and does nothing else. Runs in the
+ * Pulumi dynamic provider host, so it must not capture anything from this module: only globals.
+ * https://www.pulumi.com/docs/iac/concepts/providers/dynamic-providers/
+ */
+export const iamPropagationDelayProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs: IamPropagationDelayInputs) {
+    await new Promise((resolve) => setTimeout(resolve, Number(inputs.seconds) * 1000));
+    return { id: `waited-${inputs.seconds}s-${Date.now()}`, outs: inputs };
+  },
+  async diff(_id: string, olds: IamPropagationDelayInputs, news: IamPropagationDelayInputs) {
+    const replaces = (['seconds', 'policy', 'role'] as const).filter(
+      (key) => JSON.stringify(olds[key]) !== JSON.stringify(news[key]),
+    );
+    return { changes: replaces.length > 0, replaces, deleteBeforeReplace: false };
+  },
+};
+
+/**
+ * A wait between an IAM policy and the service that uses it. CreatePipe checks the role's access to the
+ * source asynchronously and fails the Pipe (`CREATE_FAILED`: "Cannot access stream … Please ensure the
+ * customer role can perform actions on source stream") when IAM has not yet propagated a policy created a
+ * moment before; the AWS provider creates the Pipe once and waits for RUNNING, with no retry on that error
+ * (terraform-provider-aws internal/service/pipes/pipe.go: `CreatePipe`, then `waitPipeCreated` with
+ * Pending `CREATING`, Target `RUNNING`/`STOPPED`; hashicorp/terraform-provider-aws#40572, whose workaround is
+ * a `time_sleep`). A dynamic resource gives the same wait without another provider plugin.
+ */
+class IamPropagationDelay extends pulumi.dynamic.Resource {
+  constructor(
+    name: string,
+    inputs: { [K in keyof IamPropagationDelayInputs]: pulumi.Input<IamPropagationDelayInputs[K]> },
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(iamPropagationDelayProvider, name, inputs, opts);
+  }
 }
 
 /** Dead-letter queues keep messages the longest SQS allows: 14 days. */
 const DLQ_RETENTION_SECONDS = 1_209_600;
 
-/** Event bus, pipes, example rule and consumer. */
+/** Event bus, the Pipe with its enrichment, example rules and consumer. */
 export class BusBridge extends pulumi.ComponentResource {
   readonly bus: aws.cloudwatch.EventBus;
-  readonly pipes: aws.pipes.Pipe[];
+  readonly enrichment: NodeFunction;
+  readonly pipe: aws.pipes.Pipe;
+  /** The wait between the Pipe role's policy and the Pipe. */
+  readonly rolePropagation: pulumi.dynamic.Resource;
   readonly pipeDeadLetterQueue: aws.sqs.Queue;
   readonly deliveryDeadLetterQueue: aws.sqs.Queue;
   readonly consumerQueue: aws.sqs.Queue;
@@ -62,15 +135,20 @@ export class BusBridge extends pulumi.ComponentResource {
     checkIntRange(c, 'batchingWindowSeconds', args.batchingWindowSeconds, 0, 300);
     checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
     checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
-    checkPattern(
-      c,
-      'sourcePrefix',
-      args.sourcePrefix,
-      /^[a-z0-9][a-z0-9.-]*$/,
-      'must be dotted lower-case words',
-    );
+    checkIntRange(c, 'rolePropagationSeconds', args.rolePropagationSeconds, 0, 600);
+    // The envelope size limit reserves room for the longest prefix this accepts.
+    const prefixProblem = sourcePrefixProblem(args.sourcePrefix);
+    if (prefixProblem !== undefined) throw new ComponentArgsError(c, 'sourcePrefix', prefixProblem);
     if (args.aggregateTypes.length === 0) {
       throw new ComponentArgsError(c, 'aggregateTypes', 'must name at least one aggregate type');
+    }
+    const filterPattern = pipeFilterPattern(args.aggregateTypes);
+    if (filterPattern.length > MAX_FILTER_PATTERN_LENGTH) {
+      throw new ComponentArgsError(
+        c,
+        'aggregateTypes',
+        `make a filter pattern of ${filterPattern.length} characters; a Pipe takes at most ${MAX_FILTER_PATTERN_LENGTH}`,
+      );
     }
     const parent = { parent: this };
 
@@ -91,6 +169,23 @@ export class BusBridge extends pulumi.ComponentResource {
       { sqsManagedSseEnabled: true, messageRetentionSeconds: DLQ_RETENTION_SECONDS },
       parent,
     );
+    this.enrichment = new NodeFunction(
+      `${name}-enrichment`,
+      {
+        description: 'Gives each bridged record its bus source (<prefix>.<aggregateType>) and detail-type',
+        code: args.enrichmentCode,
+        memoryMb: 256,
+        timeoutSeconds: 30,
+        logRetentionDays: args.logRetentionDays,
+        policyStatements: busEnrichmentStatements(),
+        environment: {
+          EVENT_SOURCE_PREFIX: args.sourcePrefix,
+          POWERTOOLS_SERVICE_NAME: 'bus-bridge',
+          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+        },
+      },
+      parent,
+    );
     const role = new aws.iam.Role(
       `${name}-pipe-role`,
       {
@@ -105,45 +200,54 @@ export class BusBridge extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([args.streamArn, args.streamKeyArn, this.bus.arn, this.pipeDeadLetterQueue.arn])
-          .apply(([streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn]) =>
-            JSON.stringify(pipePolicy({ streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn })),
+          .all([
+            args.streamArn,
+            args.streamKeyArn,
+            this.bus.arn,
+            this.pipeDeadLetterQueue.arn,
+            this.enrichment.functionArn,
+          ])
+          .apply(([streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn, enrichmentFunctionArn]) =>
+            JSON.stringify(
+              pipePolicy({ streamArn, streamKeyArn, eventBusArn, deadLetterQueueArn, enrichmentFunctionArn }),
+            ),
           ),
       },
       parent,
     );
-    this.pipes = args.aggregateTypes.map(
-      (aggregateType) =>
-        new aws.pipes.Pipe(
-          `${name}-${aggregateType}`,
-          {
-            description: `Stream → bus for ${aggregateType} events`,
-            roleArn: role.arn,
-            source: args.streamArn,
-            target: this.bus.arn,
-            sourceParameters: {
-              filterCriteria: { filters: [{ pattern: pipeFilterPattern(aggregateType) }] },
-              kinesisStreamParameters: {
-                startingPosition: 'TRIM_HORIZON',
-                batchSize: args.batchSize ?? 10,
-                maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
-                maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
-                maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
-                onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
-                deadLetterConfig: { arn: this.pipeDeadLetterQueue.arn },
-              },
-            },
-            targetParameters: {
-              inputTemplate: ENVELOPE_INPUT_TEMPLATE,
-              eventbridgeEventBusParameters: {
-                detailType: DETAIL_TYPE_PATH,
-                // A pipe's source may be a JSON path or a constant, not a mix: hence one pipe per aggregate type.
-                source: eventSource(args.sourcePrefix, aggregateType),
-              },
-            },
+    // Ordering alone (dependsOn the policy) is not enough: IAM is eventually consistent.
+    this.rolePropagation = new IamPropagationDelay(
+      `${name}-pipe-role-propagation`,
+      { seconds: args.rolePropagationSeconds ?? 60, policy: rolePolicy.policy, role: role.arn },
+      { parent: this, dependsOn: [rolePolicy] },
+    );
+    this.pipe = new aws.pipes.Pipe(
+      `${name}-pipe`,
+      {
+        description: `Stream → bus for ${args.aggregateTypes.join(', ')} events`,
+        roleArn: role.arn,
+        source: args.streamArn,
+        enrichment: this.enrichment.functionArn,
+        target: this.bus.arn,
+        sourceParameters: {
+          filterCriteria: { filters: [{ pattern: filterPattern }] },
+          kinesisStreamParameters: {
+            startingPosition: 'TRIM_HORIZON',
+            batchSize: args.batchSize ?? 10,
+            maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
+            maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
+            maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+            onPartialBatchItemFailure: 'AUTOMATIC_BISECT',
+            deadLetterConfig: { arn: this.pipeDeadLetterQueue.arn },
           },
-          { parent: this, dependsOn: [rolePolicy] },
-        ),
+        },
+        targetParameters: {
+          inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+          // Whole-value paths into what the enrichment returned for the record.
+          eventbridgeEventBusParameters: { detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
+        },
+      },
+      { parent: this, dependsOn: [rolePolicy, this.rolePropagation] },
     );
 
     this.deliveryDeadLetterQueue = new aws.sqs.Queue(

@@ -1,25 +1,26 @@
 /** How envelopes cross from the stream onto the bus, and the example rules on it: pure values. */
+import {
+  DETAIL_TYPE_PATH,
+  ENVELOPE_INPUT_TEMPLATE,
+  eventSource,
+  SOURCE_PATH,
+} from '../processors/bus-bridge/bridged-event.js';
 
 /**
- * The pipe's input template: the bus event's `detail` is `{ "envelope": <the whole envelope> }`.
- * Pipes parse Kinesis record data as JSON, so `<$.data>` is the decoded envelope object.
+ * The Pipe's target parameters: `source` and `detail-type` are dynamic paths into what the enrichment
+ * returns ({@link SOURCE_PATH}, {@link DETAIL_TYPE_PATH}); `detail` is `{"envelope": …}`.
  */
-export const ENVELOPE_INPUT_TEMPLATE = '{"envelope": <$.data>}';
+export { DETAIL_TYPE_PATH, ENVELOPE_INPUT_TEMPLATE, eventSource, SOURCE_PATH };
 
-/** Dynamic path for the bus event's `detail-type`: the envelope's event type. */
-export const DETAIL_TYPE_PATH = '$.data.type';
-
-/** The bus event `source` of an aggregate type: `<prefix>.<aggregateType>`. */
-export function eventSource(sourcePrefix: string, aggregateType: string): string {
-  return `${sourcePrefix}.${aggregateType}`;
-}
+/** A Pipe filter pattern may be at most this long. https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_Filter.html */
+export const MAX_FILTER_PATTERN_LENGTH = 4096;
 
 /**
- * The pipe's filter for one aggregate type. Records that are not JSON envelopes never match, so they
- * stay out of the bus (the processor quarantines them).
+ * The Pipe's filter: records whose JSON data is an envelope of a bridged aggregate type. Records that are
+ * not JSON never match, so they stay out of the bus (the processor quarantines them).
  */
-export function pipeFilterPattern(aggregateType: string): string {
-  return JSON.stringify({ data: { aggregateType: [aggregateType], eventId: [{ exists: true }] } });
+export function pipeFilterPattern(aggregateTypes: readonly string[]): string {
+  return JSON.stringify({ data: { aggregateType: [...aggregateTypes], eventId: [{ exists: true }] } });
 }
 
 /** An example rule: a name and its EventBridge event pattern. */

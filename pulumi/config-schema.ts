@@ -5,6 +5,7 @@
  * Pure: no `@pulumi/*` import, so the local stack can load it without the Pulumi runtime.
  */
 import { z } from 'zod';
+import { MAX_SOURCE_PREFIX_LENGTH, SOURCE_PREFIX_PATTERN } from '../processors/bus-bridge/bridged-event.js';
 import { PipelineConfigError } from './errors.js';
 
 /** The Pulumi project name; config keys in `Pulumi.<stack>.yaml` are namespaced with it. */
@@ -186,6 +187,12 @@ const archiveSchema = z
     }
   });
 
+/**
+ * Most aggregate types the bridge's filter can name: 50 of the longest (64 characters) keep the Pipe's filter
+ * pattern under its 4096-character limit (https://docs.aws.amazon.com/eventbridge/latest/pipes-reference/API_Filter.html).
+ */
+export const MAX_BRIDGED_AGGREGATE_TYPES = 50;
+
 const busSchema = z
   .strictObject({
     /** Event bus name; defaults to `ordered-events-<stack>`. */
@@ -197,23 +204,26 @@ const busSchema = z
         'must not be "default" (the account bus has no archive of its own here)',
       )
       .optional(),
-    /** Events carry `source = <sourcePrefix>.<aggregateType>`. @default 'pipeline' */
+    /**
+     * Events carry `source = <sourcePrefix>.<aggregateType>`. At most 64 characters: the envelope size limit
+     * reserves that much of each PutEvents entry for it. @default 'pipeline'
+     */
     sourcePrefix: z
       .string()
-      .regex(
-        /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
-        'must be dotted lower-case words',
-      )
+      .max(MAX_SOURCE_PREFIX_LENGTH)
+      .regex(SOURCE_PREFIX_PATTERN, 'must be dotted lower-case words')
       .refine((v) => !v.startsWith('aws'), 'must not start with "aws" (reserved by EventBridge)')
       .default('pipeline'),
     /**
-     * Aggregate types bridged onto the bus; one pipe per type, because a pipe's `source` can be a JSON path
-     * or a constant but not both. @default ['order']
+     * Aggregate types bridged onto the bus (the one Pipe's filter; an example rule each). One Pipe reads the
+     * stream for all of them, so the count costs no shard reads; it is bounded by the filter pattern's 4096
+     * characters. @default ['order']
      */
     aggregateTypes: z
       .array(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be an aggregate type ([A-Za-z0-9._-], ≤ 64)'))
       .min(1)
-      .max(5)
+      .max(MAX_BRIDGED_AGGREGATE_TYPES)
+      .refine((types) => new Set(types).size === types.length, 'must not repeat an aggregate type')
       .default(['order']),
     /** Bus archive retention; 0 keeps events forever. @default 30 */
     archiveRetentionDays: nonNegativeInt.default(30),

@@ -203,15 +203,35 @@ export function firehosePolicy(r: FirehoseResources): PolicyDocument {
 export interface PipeResources extends StreamReaderResources {
   readonly eventBusArn: string;
   readonly deadLetterQueueArn: string;
+  /** The enrichment Lambda the Pipe invokes for each batch. */
+  readonly enrichmentFunctionArn: string;
 }
 
-/** Pipe: read the stream, put events on the bus, send failure records to its DLQ. */
+/**
+ * Pipe: read the stream, invoke its enrichment, put events on the bus, send failure records to its DLQ.
+ * The execution role needs `lambda:InvokeFunction` on a Lambda enrichment
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html).
+ */
 export function pipePolicy(r: PipeResources): PolicyDocument {
   return policyDocument(
     ...streamReadStatements({ streamArn: r.streamArn, streamKeyArn: r.streamKeyArn }),
+    {
+      Sid: 'InvokeEnrichment',
+      Effect: 'Allow',
+      Action: ['lambda:InvokeFunction'],
+      Resource: [r.enrichmentFunctionArn],
+    },
     { Sid: 'PutEvents', Effect: 'Allow', Action: ['events:PutEvents'], Resource: [r.eventBusArn] },
     { Sid: 'DeadLetter', Effect: 'Allow', Action: ['sqs:SendMessage'], Resource: [r.deadLetterQueueArn] },
   );
+}
+
+/**
+ * The bridge's enrichment Lambda calls no AWS API (it decodes records and returns the bus event's parts):
+ * nothing beyond writing its own logs, which `NodeFunction` adds.
+ */
+export function busEnrichmentStatements(): PolicyStatement[] {
+  return [];
 }
 
 /** ARNs the ingest function touches. */

@@ -21,6 +21,7 @@ export const HANDLER_ENTRIES = {
   ingest: 'processors/ingest/handler.ts',
   replay: 'processors/replay/lambda-handler.ts',
   stalledCheck: 'processors/operator/stalled-check-handler.ts',
+  busEnrichment: 'processors/bus-bridge/handler.ts',
 } as const;
 
 /** Powertools service name of the stream processor: the `service` dimension its alarms select. */
@@ -135,6 +136,9 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     busName: b.name ?? `ordered-events-${stack}`,
     sourcePrefix: b.sourcePrefix,
     aggregateTypes: b.aggregateTypes,
+    enrichmentCode: bundle({ entry: HANDLER_ENTRIES.busEnrichment }),
+    logLevel: p.logLevel,
+    logRetentionDays,
     archiveRetentionDays: b.archiveRetentionDays,
     batchSize: b.pipeBatchSize,
     batchingWindowSeconds: b.pipeBatchingWindowSeconds,

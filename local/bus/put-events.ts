@@ -1,12 +1,22 @@
+import {
+  fitsPutEvents,
+  PUT_EVENTS_SIZE_LIMIT_BYTES,
+  putEventsEntrySize,
+} from '../../processors/bus-bridge/put-events-entry-size.js';
 import { PutEventsValidationError } from './errors.js';
 import { isPlainObject } from './pattern-operators.js';
+
+export { putEventsEntrySize };
 
 /** EventBridge's limits on one `PutEvents` call. */
 export const PUT_EVENTS_LIMITS = {
   /** Entries per call. */
   maxEntries: 10,
-  /** Total entry size of a call, computed as AWS documents it (UTF-8 bytes of the entry fields). */
-  maxRequestBytes: 256 * 1024,
+  /**
+   * The entries' total size, counted by `putEventsEntrySize`, must stay **under** this
+   * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
+   */
+  maxRequestBytes: PUT_EVENTS_SIZE_LIMIT_BYTES,
 } as const;
 
 /** One `PutEvents` entry, shaped like the SDK's `PutEventsRequestEntry`. */
@@ -62,19 +72,13 @@ export type EntryOutcome =
   | { readonly ok: true; readonly event: EventBridgeEvent }
   | { readonly ok: false; readonly errorCode: string; readonly errorMessage: string };
 
-const utf8 = new TextEncoder();
-
-/** An entry's size as AWS computes it ("Calculating PutEvents event entry size"). */
-export function putEventsEntrySize(entry: PutEventsRequestEntry): number {
-  let size = entry.Time !== undefined ? 14 : 0;
-  size += utf8.encode(entry.Source ?? '').byteLength;
-  size += utf8.encode(entry.DetailType ?? '').byteLength;
-  size += utf8.encode(entry.Detail ?? '').byteLength;
-  for (const resource of entry.Resources ?? []) size += utf8.encode(resource).byteLength;
-  return size;
-}
-
-/** Throws `PutEventsValidationError` for a call AWS rejects as a whole: 0 or > 10 entries, or > 256 KiB. */
+/**
+ * Throws `PutEventsValidationError` for a call AWS rejects as a whole: 0 or > 10 entries, or entries totalling
+ * 256 KiB or more. Size is a request-level error, not a per-entry code: PutEventsResultEntry lists no size
+ * code (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html) and AWS
+ * answers `ValidationException: Total size of the entries in the request is over the limit.` — so an
+ * over-size entry fails its whole call, and senders put it in a call of its own.
+ */
 export function validatePutEventsRequest(entries: readonly PutEventsRequestEntry[]): void {
   if (!Array.isArray(entries) || entries.length === 0) {
     throw new PutEventsValidationError('Entries must contain at least 1 entry.');
@@ -86,9 +90,9 @@ export function validatePutEventsRequest(entries: readonly PutEventsRequestEntry
     );
   }
   const total = entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
-  if (total > PUT_EVENTS_LIMITS.maxRequestBytes) {
+  if (!fitsPutEvents(total)) {
     throw new PutEventsValidationError(
-      `Total size of the entries in the request is over the limit (${total} > ${PUT_EVENTS_LIMITS.maxRequestBytes} bytes).`,
+      `Total size of the entries in the request is over the limit (${total} bytes; it must be under ${PUT_EVENTS_LIMITS.maxRequestBytes}).`,
     );
   }
 }

@@ -1,8 +1,8 @@
 import { PUT_EVENTS_LIMITS, type PutEventsRequestEntry, putEventsEntrySize } from '../bus/index.js';
 
 /**
- * Splits entries, in order, into `PutEvents` calls of ≤ `maxEntries` entries and ≤ 256 KiB in total (AWS
- * counts both). An entry too big on its own travels alone, so only it fails.
+ * Splits entries, in order, into `PutEvents` calls of ≤ `maxEntries` entries totalling under `maxBytes` (AWS
+ * counts both, `putEventsEntrySize`). An entry too big on its own travels alone, so only it fails.
  */
 export function chunkPutEventsEntries<T extends { readonly entry: PutEventsRequestEntry }>(
   items: readonly T[],
@@ -14,7 +14,7 @@ export function chunkPutEventsEntries<T extends { readonly entry: PutEventsReque
   let bytes = 0;
   for (const item of items) {
     const size = putEventsEntrySize(item.entry);
-    if (current.length > 0 && (current.length >= maxEntries || bytes + size > maxBytes)) {
+    if (current.length > 0 && (current.length >= maxEntries || bytes + size >= maxBytes)) {
       chunks.push(current);
       current = [];
       bytes = 0;

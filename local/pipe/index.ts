@@ -1,5 +1,10 @@
 export { chunkPutEventsEntries } from './batching.js';
 export {
+  ENRICHMENT_RESPONSE_LIMIT_BYTES,
+  EVENT_BUS_TARGET_MAX_BATCH,
+  enrichedEvents,
+} from './enrichment-response.js';
+export {
   InvalidInputTemplateError,
   InvalidJsonPathError,
   InvalidPipeConfigError,
@@ -22,12 +27,14 @@ export {
   type PipeSourceContext,
   type PipeSourceEvent,
   POLLER_FIELDS,
+  pipeSourceEvent,
 } from './kinesis-record.js';
 export {
   createPipe,
   LocalPipe,
   type PipeBatchResult,
   type PipeDeadLetter,
+  type PipeEnrichment,
   type PipeOptions,
   type PipeRetryPolicy,
 } from './pipe.js';

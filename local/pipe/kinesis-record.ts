@@ -55,33 +55,39 @@ export const POLLER_FIELDS = [
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
+/**
+ * The event Pipes builds from a record with `data` still base64: what an enrichment receives when no
+ * enrichment input template shapes it (the Kinesis source's example event,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-kinesis.html).
+ */
+export function pipeSourceEvent(record: PipeKinesisRecord, source: PipeSourceContext): PipeSourceEvent {
+  return {
+    kinesisSchemaVersion: '1.0',
+    partitionKey: record.partitionKey,
+    sequenceNumber: record.sequenceNumber,
+    data: record.data,
+    approximateArrivalTimestamp: record.approximateArrivalTimestamp,
+    eventSource: 'aws:kinesis',
+    eventVersion: '1.0',
+    eventID: `${record.shardId}:${record.sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    invokeIdentityArn: source.roleArn,
+    awsRegion: source.region,
+    eventSourceARN: source.sourceArn,
+  };
+}
+
 /** Builds the Pipes view of a record: base64 → UTF-8 → JSON when possible (pure). */
 export function decodePipeRecord(record: PipeKinesisRecord, source: PipeSourceContext): DecodedPipeRecord {
-  let data: unknown = record.data;
-  let dataIsJson = false;
+  const event = pipeSourceEvent(record, source);
   try {
-    data = JSON.parse(utf8.decode(Buffer.from(record.data, 'base64')));
-    dataIsJson = true;
+    return {
+      dataIsJson: true,
+      event: { ...event, data: JSON.parse(utf8.decode(Buffer.from(record.data, 'base64'))) },
+    };
   } catch {
-    data = record.data;
+    return { dataIsJson: false, event };
   }
-  return {
-    dataIsJson,
-    event: {
-      kinesisSchemaVersion: '1.0',
-      partitionKey: record.partitionKey,
-      sequenceNumber: record.sequenceNumber,
-      data,
-      approximateArrivalTimestamp: record.approximateArrivalTimestamp,
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${record.shardId}:${record.sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn: source.roleArn,
-      awsRegion: source.region,
-      eventSourceARN: source.sourceArn,
-    },
-  };
 }
 
 /** The event without poller fields: what filter patterns are matched against. */

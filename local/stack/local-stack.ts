@@ -9,6 +9,7 @@ import {
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { createBridgeEnrichment } from '../../processors/bus-bridge/index.js';
 import { createIngestHandler } from '../../processors/ingest/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
 import { aggregateTableDefinition } from '../../processors/store/index.js';
@@ -16,9 +17,9 @@ import type { BatchSummary } from '../../processors/stream-processor/batch-summa
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
-  eventSource,
   exampleRules,
   pipeFilterPattern,
+  SOURCE_PATH,
 } from '../../pulumi/bus-routing.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import { type LocalEventBus, NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
@@ -115,7 +116,7 @@ let running = false;
 /**
  * Starts the whole pipeline in this process: kinesalite, dynalite and s3rver with state under `dataDir`,
  * the real stream-processor handler behind an emulated Lambda event source mapping, an emulated Firehose
- * to the archive bucket, one Pipe per aggregate type onto the local bus with its rules and queues, and the
+ * to the archive bucket, one Pipe (with the bridge's enrichment) onto the local bus with its rules and queues, and the
  * local ingest API; then writes `<dataDir>/endpoints.json`. Values come from `Pulumi.<stack>.yaml`.
  *
  * One stack per process: the processor handler is the Lambda module itself, configured by environment
@@ -243,7 +244,15 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
     // Tools that publish to the bus (replay --target bus) use the AWS SDK against this, as they would on AWS.
     const eventbridge = await startEventBridgeEndpoint({ bus, port: ports.eventbridge ?? 0 });
     closers.push(() => eventbridge.close());
-    const pipeSources = await openPipes(settings, bus, reader, streamArn, dataDir, report);
+    const pipeSources = await openPipes(
+      settings,
+      bus,
+      reader,
+      streamArn,
+      dataDir,
+      report,
+      options.logLevel ?? 'WARN',
+    );
 
     const esm = new KinesisEventSourceMapping({
       client: reader,
@@ -472,6 +481,13 @@ async function bindHandler(
   return handlerModule;
 }
 
+/** The bridge's name: its checkpoint consumer is `pipe-bridge`, its DLQ `pipes/bridge.dlq.ndjson`. */
+const BRIDGE_PIPE_NAME = 'bridge';
+
+/**
+ * The bus bridge as `pulumi/bus-bridge.ts` declares it: one Pipe for every bridged aggregate type (one reader
+ * per shard), whose enrichment is the bridge Lambda's own code (`processors/bus-bridge`), called in-process.
+ */
 async function openPipes(
   settings: LocalStackSettings,
   bus: LocalEventBus,
@@ -479,40 +495,37 @@ async function openPipes(
   streamArn: string,
   dataDir: string,
   report: (error: unknown, where: string) => void,
+  logLevel: LocalLogLevel,
 ) {
-  const pipes = [];
-  for (const aggregateType of settings.bus.aggregateTypes) {
-    const name = `bridge-${aggregateType}`;
-    const dlqPath = join(dataDir, 'pipes', `${name}.dlq.ndjson`);
-    const pipe = createPipe({
-      name,
-      region: settings.region,
-      sourceArn: streamArn,
-      filters: { Filters: [{ Pattern: pipeFilterPattern(aggregateType) }] },
-      inputTemplate: ENVELOPE_INPUT_TEMPLATE,
-      target: {
-        eventBusName: settings.names.bus,
-        detailType: DETAIL_TYPE_PATH,
-        source: eventSource(settings.bus.sourcePrefix, aggregateType),
-      },
-      batchSize: settings.bus.pipeBatchSize,
-      bus,
-      retry: {
-        maximumRetryAttempts: settings.bus.pipeMaximumRetryAttempts,
-        maximumRecordAgeMs: settings.bus.pipeMaximumRecordAgeSeconds * 1000,
-      },
-      dlq: await NdjsonQueue.open<PipeDeadLetter>(dlqPath),
-    });
-    const source = new PipeStreamSource({
-      pipe,
-      client,
-      streamName: settings.names.stream,
-      dataDir,
-      onError: (error, shardId) => report(error, `pipe ${name} ${shardId ?? ''}`.trim()),
-    });
-    pipes.push({ name, pipe, source, dlqPath });
-  }
-  return pipes;
+  const name = BRIDGE_PIPE_NAME;
+  const dlqPath = join(dataDir, 'pipes', `${name}.dlq.ndjson`);
+  const pipe = createPipe({
+    name,
+    region: settings.region,
+    sourceArn: streamArn,
+    filters: { Filters: [{ Pattern: pipeFilterPattern(settings.bus.aggregateTypes) }] },
+    enrichment: createBridgeEnrichment({
+      sourcePrefix: settings.bus.sourcePrefix,
+      logger: new Logger({ serviceName: 'bus-bridge', logLevel }),
+    }),
+    inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+    target: { eventBusName: settings.names.bus, detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
+    batchSize: settings.bus.pipeBatchSize,
+    bus,
+    retry: {
+      maximumRetryAttempts: settings.bus.pipeMaximumRetryAttempts,
+      maximumRecordAgeMs: settings.bus.pipeMaximumRecordAgeSeconds * 1000,
+    },
+    dlq: await NdjsonQueue.open<PipeDeadLetter>(dlqPath),
+  });
+  const source = new PipeStreamSource({
+    pipe,
+    client,
+    streamName: settings.names.stream,
+    dataDir,
+    onError: (error, shardId) => report(error, `pipe ${name} ${shardId ?? ''}`.trim()),
+  });
+  return [{ name, pipe, source, dlqPath }];
 }
 
 /**

@@ -1,7 +1,8 @@
 import type { z } from 'zod';
 import { isValidEnvelope } from './compiled-check.js';
 import { EnvelopeError, type EnvelopeIssue, PoisonReason } from './errors.js';
-import { type Envelope, envelopeSchema, MAX_ENVELOPE_BYTES } from './schema.js';
+import { type Envelope, envelopeSchema } from './schema.js';
+import { MIN_ENVELOPE_LIMIT_BYTES, maxEnvelopeBytes } from './size-limit.js';
 
 /** Padded base64 is whole 4-character groups of the alphabet, with up to two `=` at the very end. */
 const BASE64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
@@ -36,13 +37,27 @@ export function parseEnvelope(value: unknown): Envelope {
   return result.data;
 }
 
-/** Decodes UTF-8 JSON bytes into an envelope, enforcing the 256 KiB limit. */
-export function decodeEnvelopeBytes(bytes: Uint8Array): Envelope {
-  if (bytes.byteLength > MAX_ENVELOPE_BYTES) {
+/**
+ * Re-encoding parsed JSON grows it only through numbers (`1e20` becomes 21 digits), never beyond 5.25×: a
+ * record this many times under the smallest limit fits whatever its envelope re-encodes to.
+ */
+const REENCODING_GROWTH_BOUND = 6;
+
+/** Throws `Oversize` unless the envelope, `encodedBytes` long as `JSON.stringify` writes it, can cross the bus bridge. */
+function checkEnvelopeSize(envelope: Envelope, encodedBytes: number): void {
+  const limit = maxEnvelopeBytes(envelope.aggregateType, envelope.type);
+  if (encodedBytes > limit) {
     throw new EnvelopeError(PoisonReason.Oversize, [
-      { path: '', message: `record is ${bytes.byteLength} bytes; the limit is ${MAX_ENVELOPE_BYTES}` },
+      {
+        path: '',
+        message: `envelope is ${encodedBytes} bytes; the limit for aggregateType ${JSON.stringify(envelope.aggregateType)} and type ${JSON.stringify(envelope.type)} is ${limit} (one PutEvents entry on the bus)`,
+      },
     ]);
   }
+}
+
+/** Decodes UTF-8 JSON bytes into an envelope, enforcing the envelope size limit (`size-limit.ts`). */
+export function decodeEnvelopeBytes(bytes: Uint8Array): Envelope {
   let text: string;
   try {
     text = utf8Decoder.decode(bytes);
@@ -61,7 +76,12 @@ export function decodeEnvelopeBytes(bytes: Uint8Array): Envelope {
       { cause },
     );
   }
-  return parseEnvelope(value);
+  const envelope = parseEnvelope(value);
+  // The bus carries the envelope re-encoded (JSON.stringify), not the record's own bytes.
+  if (bytes.byteLength * REENCODING_GROWTH_BOUND > MIN_ENVELOPE_LIMIT_BYTES) {
+    checkEnvelopeSize(envelope, Buffer.byteLength(JSON.stringify(envelope), 'utf8'));
+  }
+  return envelope;
 }
 
 /** Decodes a Kinesis record's base64 `data` into an envelope (base64 → JSON → envelope). */
@@ -74,14 +94,10 @@ export function decodeKinesisData(base64: string): Envelope {
   return decodeEnvelopeBytes(Buffer.from(base64, 'base64'));
 }
 
-/** Encodes an envelope as UTF-8 JSON bytes, rejecting anything over 256 KiB. */
+/** Encodes an envelope as UTF-8 JSON bytes, rejecting one over the envelope size limit (`size-limit.ts`). */
 export function encodeEnvelope(envelope: Envelope): Buffer {
   const bytes = Buffer.from(JSON.stringify(envelope), 'utf8');
-  if (bytes.byteLength > MAX_ENVELOPE_BYTES) {
-    throw new EnvelopeError(PoisonReason.Oversize, [
-      { path: '', message: `envelope is ${bytes.byteLength} bytes; the limit is ${MAX_ENVELOPE_BYTES}` },
-    ]);
-  }
+  checkEnvelopeSize(envelope, bytes.byteLength);
   return bytes;
 }
 

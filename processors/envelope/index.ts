@@ -8,4 +8,10 @@ export {
   toEnvelopeIssues,
 } from './codec.js';
 export { EnvelopeError, type EnvelopeIssue, formatIssue, PoisonReason } from './errors.js';
-export { type Envelope, envelopeSchema, MAX_ENVELOPE_BYTES, type TypedEnvelope } from './schema.js';
+export { type Envelope, envelopeSchema, type TypedEnvelope } from './schema.js';
+export {
+  envelopeFitsBridge,
+  MAX_ENVELOPE_BYTES,
+  MIN_ENVELOPE_LIMIT_BYTES,
+  maxEnvelopeBytes,
+} from './size-limit.js';

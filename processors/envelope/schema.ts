@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
-/** Largest encoded envelope, in bytes: EventBridge's entry limit, so every event can cross the Pipe. */
-export const MAX_ENVELOPE_BYTES = 256 * 1024;
+/** Upper bound of an encoded envelope; the exact rule, per aggregate type and type, is in `size-limit.ts`. */
+export { MAX_ENVELOPE_BYTES } from './size-limit.js';
 
 const AGGREGATE_TYPE_PATTERN = /^[A-Za-z0-9._-]+$/;
 

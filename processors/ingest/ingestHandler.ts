@@ -8,6 +8,7 @@ import {
   EnvelopeError,
   encodeEnvelope,
   MAX_ENVELOPE_BYTES,
+  maxEnvelopeBytes,
   parseEnvelope,
 } from '../envelope/index.js';
 import type { OrderedProducer } from '../producer/index.js';
@@ -82,6 +83,15 @@ function header(event: APIGatewayProxyEventV2, name: string): string | undefined
   if (direct !== undefined) return direct;
   for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
   return undefined;
+}
+
+/** The envelope size limit of a not yet validated item: exact when its `aggregateType` and `type` are strings. */
+function envelopeLimitOf(item: unknown): number {
+  if (typeof item !== 'object' || item === null) return MAX_ENVELOPE_BYTES;
+  const { aggregateType, type } = item as { aggregateType?: unknown; type?: unknown };
+  return typeof aggregateType === 'string' && typeof type === 'string'
+    ? maxEnvelopeBytes(aggregateType, type)
+    : MAX_ENVELOPE_BYTES;
 }
 
 function correlationIdOf(value: unknown): string | undefined {
@@ -179,11 +189,12 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     const oversize: ItemError[] = [];
     for (const [index, item] of items.entries()) {
       const size = Buffer.byteLength(JSON.stringify(item) ?? '', 'utf8');
-      if (size > MAX_ENVELOPE_BYTES) {
+      const limit = envelopeLimitOf(item);
+      if (size > limit) {
         oversize.push({
           index,
           path: '',
-          message: `envelope is ${size} bytes; the limit is ${MAX_ENVELOPE_BYTES}`,
+          message: `envelope is ${size} bytes; the limit is ${limit} (it must fit one PutEvents entry on the bus)`,
         });
       }
     }

@@ -87,6 +87,16 @@ describe('Function: validatePutEventsRequest', () => {
     expect(() => validatePutEventsRequest([big, big])).toThrow(/over the limit/);
   });
 
+  it('needs the total strictly under 256 KiB ("must be less than 256KB"), Time counted as 14 bytes', () => {
+    const sized = (total: number) => {
+      const around = putEventsEntrySize({ ...entry, Detail: '{"p":""}', Time: new Date() });
+      return { ...entry, Time: new Date(), Detail: `{"p":"${'x'.repeat(total - around)}"}` };
+    };
+    expect(putEventsEntrySize(sized(262_143))).toBe(262_143);
+    expect(() => validatePutEventsRequest([sized(262_143)])).not.toThrow();
+    expect(() => validatePutEventsRequest([sized(262_144)])).toThrow(PutEventsValidationError);
+  });
+
   it('computes entry size: 14 bytes for Time, UTF-8 bytes of the rest', () => {
     expect(
       putEventsEntrySize({ Source: 'é', DetailType: 'a', Detail: '{}', Resources: ['rr'], Time: new Date() }),

@@ -7,6 +7,7 @@ import {
   encodeKinesisData,
   isPaddedBase64,
   MAX_ENVELOPE_BYTES,
+  maxEnvelopeBytes,
   PoisonReason,
 } from '../../processors/envelope/index.js';
 import { orderEvent } from '../support/order-events.js';
@@ -62,21 +63,23 @@ describe('envelope codec', () => {
     expect(error.issues[0]?.path).toBe('occurredAt');
   });
 
-  it('enforces the 256 KiB limit on decode and on encode', () => {
+  it('enforces the envelope size limit on decode and on encode', () => {
     const big = orderEvent('o-1', 1, {
       data: { customerId: 'x'.repeat(MAX_ENVELOPE_BYTES), currency: 'EUR' },
     });
-    expect(() => encodeEnvelope(big)).toThrow(/limit is 262144/);
+    const limit = maxEnvelopeBytes('order', 'OrderPlaced');
+    expect(() => encodeEnvelope(big)).toThrow(`is ${limit} (one PutEvents entry on the bus)`);
     expect(decodeError(Buffer.from(JSON.stringify(big)).toString('base64')).reason).toBe(
       PoisonReason.Oversize,
     );
   });
 
-  it('accepts an envelope of exactly 256 KiB', () => {
+  it('accepts an envelope of exactly its limit', () => {
     const base = orderEvent('o-1', 1, { data: { customerId: '', currency: 'EUR' } });
-    const padding = MAX_ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify(base));
+    const limit = maxEnvelopeBytes('order', 'OrderPlaced');
+    const padding = limit - Buffer.byteLength(JSON.stringify(base));
     const exact = orderEvent('o-1', 1, { data: { customerId: 'x'.repeat(padding), currency: 'EUR' } });
-    expect(encodeEnvelope(exact).byteLength).toBe(MAX_ENVELOPE_BYTES);
+    expect(encodeEnvelope(exact).byteLength).toBe(limit);
     expect(decodeKinesisData(encodeKinesisData(exact)).eventId).toBe(exact.eventId);
   });
 });

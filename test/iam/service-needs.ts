@@ -14,6 +14,7 @@ export const SERVICE_DOCS = {
   pipesKinesis: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html',
   pipesDlq: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-error-troubleshooting.html',
   pipesTarget: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html',
+  pipesEnrichment: 'https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-permissions.html',
   sfnLambda: 'https://docs.aws.amazon.com/step-functions/latest/dg/connect-lambda.html',
   sfnDistributedMap: 'https://docs.aws.amazon.com/step-functions/latest/dg/iam-policies-eg-dist-map.html',
   sfnRedriveMapRun: 'https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html',
@@ -157,6 +158,11 @@ export function pipeNeeds(deployed: DeployedStack): Need[] {
       `the pipe's event bus target (${SERVICE_DOCS.pipesTarget})`,
     ),
     need('sqs:SendMessage', dlq, `the pipe's dead-letter queue (${SERVICE_DOCS.pipesKinesis})`),
+    need(
+      'lambda:InvokeFunction',
+      String(pipe.inputs.enrichment),
+      `the pipe's Lambda enrichment (${SERVICE_DOCS.pipesEnrichment})`,
+    ),
   ];
 }
 

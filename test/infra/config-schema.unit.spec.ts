@@ -52,6 +52,11 @@ describe('Function: parsePipelineConfig', () => {
     [{ alarms: { notificationEmail: 'not-an-address' } }, 'ordered-event-pipeline:alarms.notificationEmail'],
     [{ bus: { pipeBatchSize: 11 } }, 'ordered-event-pipeline:bus.pipeBatchSize'],
     [{ bus: { sourcePrefix: 'aws.orders' } }, 'ordered-event-pipeline:bus.sourcePrefix'],
+    // The envelope size limit reserves 64 bytes of each bus entry for the prefix.
+    [
+      { bus: { sourcePrefix: `${'a'.repeat(32)}.${'b'.repeat(32)}` } },
+      'ordered-event-pipeline:bus.sourcePrefix',
+    ],
     [{ archive: { bufferSizeMiB: 129 } }, 'ordered-event-pipeline:archive.bufferSizeMiB'],
     [{ archive: { glacierAfterDays: 45 } }, 'ordered-event-pipeline:archive.glacierAfterDays'],
     [{ processor: { batchsize: 10 } }, 'ordered-event-pipeline:processor.batchsize'],

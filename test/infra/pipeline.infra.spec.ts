@@ -62,13 +62,14 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     await waitForRegistrations();
   });
 
-  it('bundles exactly the four handlers', () => {
+  it('bundles exactly the five handlers', () => {
     expect(bundler.entries.map((e) => e.entry).sort()).toEqual(
       [
         HANDLER_ENTRIES.ingest,
         HANDLER_ENTRIES.streamProcessor,
         HANDLER_ENTRIES.replay,
         HANDLER_ENTRIES.stalledCheck,
+        HANDLER_ENTRIES.busEnrichment,
       ].sort(),
     );
   });
@@ -108,7 +109,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
 
   it('runs every function on Node.js 24, arm64, with the processor environment the handler reads', () => {
     const fns = ofType(resources, T.fn);
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
     for (const fn of fns) {
       expect(fn.inputs.runtime).toBe('nodejs24.x');
       expect(fn.inputs.architectures).toEqual(['arm64']);
@@ -175,36 +176,45 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     });
   });
 
-  it('pipes the stream to the bus with filter, envelope template, dynamic detail-type, retries and DLQ', () => {
-    const pipes = ofType(resources, T.pipe);
-    expect(pipes).toHaveLength(config.bus.aggregateTypes.length);
+  it('pipes the stream to the bus through one Pipe for every aggregate type, with filter, enrichment, template, retries and DLQ', () => {
+    // One reader per shard whatever the number of bridged types (each Pipe polls every shard).
+    const [pipe, ...others] = ofType(resources, T.pipe);
+    expect(others).toHaveLength(0);
     const bus = ofType(resources, T.bus)[0];
     expect(bus?.inputs.name).toBe(config.bus.name ?? `ordered-events-${stack}`);
-    for (const pipe of pipes) {
-      expect(pipe.inputs.source).toBe(output(named(resources, T.stream, 'events'), 'arn'));
-      expect(pipe.inputs.target).toBe(`arn:aws:events:us-east-1:${ACCOUNT_ID}:event-bus/${bus?.inputs.name}`);
-      const source = pipe.inputs.sourceParameters as {
-        kinesisStreamParameters: Record<string, unknown>;
-        filterCriteria: { filters: { pattern: string }[] };
-      };
-      expect(source.kinesisStreamParameters.batchSize as number).toBeLessThanOrEqual(10);
-      expect(source.kinesisStreamParameters.maximumRetryAttempts).toBe(config.bus.pipeMaximumRetryAttempts);
-      expect(source.kinesisStreamParameters.deadLetterConfig).toMatchObject({
-        arn: expect.stringMatching(/^arn:aws:sqs:/),
-      });
-      expect(JSON.parse(source.filterCriteria.filters[0]?.pattern ?? '{}')).toMatchObject({
-        data: { aggregateType: [expect.any(String)] },
-      });
-      const target = pipe.inputs.targetParameters as {
-        inputTemplate: string;
-        eventbridgeEventBusParameters: { detailType: string; source: string };
-      };
-      expect(target.inputTemplate).toBe('{"envelope": <$.data>}');
-      expect(target.eventbridgeEventBusParameters.detailType).toBe('$.data.type');
-      expect(config.bus.aggregateTypes.map((t) => `${config.bus.sourcePrefix}.${t}`)).toContain(
-        target.eventbridgeEventBusParameters.source,
-      );
-    }
+    const inputs = pipe?.inputs ?? {};
+    expect(inputs.source).toBe(output(named(resources, T.stream, 'events'), 'arn'));
+    expect(inputs.target).toBe(`arn:aws:events:us-east-1:${ACCOUNT_ID}:event-bus/${bus?.inputs.name}`);
+    const enrichment = named(resources, T.fn, 'bus-enrichment');
+    expect(inputs.enrichment).toBe(output(enrichment, 'arn'));
+    expect((enrichment.inputs.environment as { variables: Record<string, string> }).variables).toMatchObject({
+      EVENT_SOURCE_PREFIX: config.bus.sourcePrefix,
+    });
+    const source = inputs.sourceParameters as {
+      kinesisStreamParameters: Record<string, unknown>;
+      filterCriteria: { filters: { pattern: string }[] };
+    };
+    expect(source.kinesisStreamParameters.batchSize as number).toBeLessThanOrEqual(10);
+    expect(source.kinesisStreamParameters.maximumRetryAttempts).toBe(config.bus.pipeMaximumRetryAttempts);
+    expect(source.kinesisStreamParameters.onPartialBatchItemFailure).toBe('AUTOMATIC_BISECT');
+    expect(source.kinesisStreamParameters.deadLetterConfig).toMatchObject({
+      arn: expect.stringMatching(/^arn:aws:sqs:/),
+    });
+    expect(JSON.parse(source.filterCriteria.filters[0]?.pattern ?? '{}')).toEqual({
+      data: { aggregateType: [...config.bus.aggregateTypes], eventId: [{ exists: true }] },
+    });
+    // Whole-value dynamic paths into the enrichment's output; the detail stays {"envelope": …}.
+    expect(inputs.targetParameters).toEqual({
+      inputTemplate: '{"envelope": <$.envelope>}',
+      eventbridgeEventBusParameters: { detailType: '$.detailType', source: '$.source' },
+    });
+    const statements = parsePolicy(named(resources, T.rolePolicy, 'bus-pipe-policy').inputs.policy).Statement;
+    expect(statements).toContainEqual(
+      expect.objectContaining({ Action: ['lambda:InvokeFunction'], Resource: [inputs.enrichment] }),
+    );
+    // The enrichment calls no AWS API: its own policy only writes its logs.
+    const own = parsePolicy(named(resources, T.rolePolicy, 'bus-enrichment-policy').inputs.policy).Statement;
+    expect(own.flatMap((st) => st.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(ofType(resources, T.archive)[0]?.inputs.retentionDays).toBe(config.bus.archiveRetentionDays);
   });
 
@@ -317,9 +327,10 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
 
   it('grants no wildcard action and no wildcard resource in any role policy', () => {
     const policies = ofType(resources, T.rolePolicy);
-    // processor, ingest, firehose, pipe, replay function, backfill state machine, stalled check: one role each
-    expect(policies).toHaveLength(7);
-    expect(ofType(resources, T.role)).toHaveLength(7);
+    // processor, ingest, firehose, pipe, bus enrichment, replay function, backfill state machine, stalled
+    // check: one role each
+    expect(policies).toHaveLength(8);
+    expect(ofType(resources, T.role)).toHaveLength(8);
     for (const policy of policies) {
       for (const statement of parsePolicy(policy.inputs.policy).Statement) {
         for (const action of statement.Action) expect(action, policy.name).not.toMatch(/\*/);

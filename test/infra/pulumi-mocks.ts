@@ -239,6 +239,8 @@ const BUCKET_PARTS = [
   'aws:s3/bucketPolicy:BucketPolicy',
 ];
 for (const type of BUCKET_PARTS) STATE_RULES[type] = (_n, i) => ({ id: str(i.bucket) });
+// A Pulumi dynamic resource (the IAM propagation wait): its provider picks the id; it has no ARN.
+STATE_RULES['pulumi-nodejs:dynamic:Resource'] = (n, _i, t) => ({ id: hexOf(t, n, 32) });
 
 /** Custom resource types the mocks model; a new type in the program must be added here with its real formats. */
 export const MODELLED_TYPES: readonly string[] = Object.keys(STATE_RULES);

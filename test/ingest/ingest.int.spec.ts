@@ -6,7 +6,7 @@ import { type RunningEmulator, startKinesalite } from '../../local/emulators/ind
 import { type RunningLocalIngest, startLocalIngest } from '../../local/ingest/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
-import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
+import { decodeEnvelopeBytes, maxEnvelopeBytes } from '../../processors/envelope/index.js';
 import { createIngestHandler } from '../../processors/ingest/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
 import { orderEnvelope, quietTelemetry } from './envelopeFactory.js';
@@ -162,7 +162,7 @@ describe('POST /events through local/ingest against kinesalite', () => {
     expect(await written(envelope.aggregateId)).toEqual([]);
   });
 
-  it('413: a body over 5 MiB, and an envelope over 256 KiB; nothing written', async () => {
+  it('413: a body over 5 MiB, and an envelope over its limit; nothing written', async () => {
     const prefix = `big-${randomUUID()}`;
     const big = orderEnvelope(`${prefix}-a`, 1, {
       data: { customerId: 'x'.repeat(300 * 1024), currency: 'EUR' },
@@ -170,7 +170,11 @@ describe('POST /events through local/ingest against kinesalite', () => {
     const oversizeEnvelope = await post(JSON.stringify([orderEnvelope(`${prefix}-b`, 1), big]));
     expect(oversizeEnvelope.status).toBe(413);
     expect(oversizeEnvelope.json.errors).toEqual([
-      { index: 1, path: '', message: expect.stringContaining('262144') },
+      {
+        index: 1,
+        path: '',
+        message: expect.stringContaining(`the limit is ${maxEnvelopeBytes('order', 'OrderPlaced')}`),
+      },
     ]);
     const hugeBody = Buffer.alloc(5 * 1024 * 1024 + 10, 0x20);
     const tooLarge = await post(hugeBody);

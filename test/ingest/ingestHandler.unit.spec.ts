@@ -3,7 +3,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
-import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
+import { decodeEnvelopeBytes, maxEnvelopeBytes } from '../../processors/envelope/index.js';
 import {
   createIngestHandler,
   IngestConfigError,
@@ -99,6 +99,28 @@ describe('Function: createIngestHandler', () => {
     const result = await handler(httpEvent({ body: ' '.repeat(5 * 1024 * 1024 + 1) }));
     expect(result.statusCode).toBe(413);
     expect(producer.written).toEqual([]);
+  });
+
+  it('answers 413 for an envelope under 256 KiB that cannot fit one PutEvents entry on the bus', async () => {
+    const { producer, handler } = setup();
+    const base = orderEnvelope('near-limit', 1);
+    const limit = maxEnvelopeBytes(base.aggregateType, base.type);
+    const grow = (bytes: number) => ({
+      ...base,
+      data: { ...base.data, customerId: 'x'.repeat(bytes - Buffer.byteLength(JSON.stringify(base)) + 3) },
+    });
+    const over = grow(limit + 1);
+    expect(Buffer.byteLength(JSON.stringify(over))).toBe(limit + 1);
+    expect(Buffer.byteLength(JSON.stringify(over))).toBeLessThan(256 * 1024);
+    const refused = await handler(httpEvent({ body: JSON.stringify([orderEnvelope('ok', 1), over]) }));
+    expect(refused.statusCode).toBe(413);
+    expect(JSON.parse(refused.body ?? '{}')).toMatchObject({
+      reason: 'envelope-too-large',
+      errors: [{ index: 1, path: '', message: expect.stringContaining(`the limit is ${limit}`) }],
+    });
+    expect(producer.written).toEqual([]);
+    const atLimit = grow(limit);
+    expect((await handler(httpEvent({ body: JSON.stringify(atLimit) }))).statusCode).toBe(202);
   });
 
   it('answers 503 when the token cannot be read, and writes nothing', async () => {

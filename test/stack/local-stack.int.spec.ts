@@ -56,6 +56,8 @@ describe('endpoints.json', () => {
     const config = loadStackConfigFile('dev');
     expect(parsed.bus).toBe(config.bus.name ?? 'ordered-events-dev');
     expect(Object.keys(parsed.queues)).toEqual(config.bus.aggregateTypes.map((t) => `${t}-events`));
+    // One Pipe bridges every aggregate type.
+    expect(Object.keys(stack.endpoints.deadLetters.pipes)).toEqual(['bridge']);
     expect(parsed.ingestToken.length).toBeGreaterThanOrEqual(16);
     expect(stack.settings.processor.batchSize).toBe(config.processor.batchSize);
     const stackFile = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8'));
@@ -116,9 +118,17 @@ describe('end to end', () => {
     expect(archivedIds).toEqual(sentIds);
     for (const o of archive) expect(o.key).toMatch(/^events\/\d{4}\/\d{2}\/\d{2}\/\d{2}\/archive-dev-1-/);
 
-    // Bus: the rule's queue holds every record the Pipe bridged, each with the envelope as detail.
+    // Bus: the rule's queue holds every record the one Pipe bridged (through its enrichment), each once, with
+    // source <prefix>.<aggregateType>, the envelope's type as detail-type and the envelope as detail.
     const queued = await outputs.queue('order-events');
     expect(queued.map((e) => e.detail.envelope.eventId).sort()).toEqual(sentIds);
+    const prefix = stack.settings.bus.sourcePrefix;
+    for (const e of queued) {
+      expect([e.source, e['detail-type']]).toEqual([
+        `${prefix}.${e.detail.envelope.aggregateType}`,
+        e.detail.envelope.type,
+      ]);
+    }
     expect(new Set(queued.map((e) => e.detail.envelope.eventId))).toEqual(new Set(archivedIds));
     expect(stats.failed).toBe(0);
   });
