@@ -21,6 +21,7 @@ export {
   type PipeKinesisSourceRecord,
 } from './enrichment.js';
 export { BusBridgeConfigError, BusBridgeError, NotABatchError } from './errors.js';
+export { PUT_EVENTS_MAX_ENTRIES, putEventsBatches } from './put-events-batches.js';
 export {
   fitsPutEvents,
   PUT_EVENTS_SIZE_LIMIT_BYTES,

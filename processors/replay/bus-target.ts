@@ -1,7 +1,7 @@
 import type { EventBusPort } from '../../local/bus/event-bus-port.js';
 import type { PutEventsRequestEntry } from '../../local/bus/put-events.js';
+import { fitsPutEvents, putEventsBatches, putEventsEntrySize } from '../bus-bridge/index.js';
 import type { Envelope } from '../envelope/schema.js';
-import { MAX_ENVELOPE_BYTES } from '../envelope/schema.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import type { DeliveryOutcome, ReplayTarget } from './replay-target.js';
 
@@ -26,9 +26,6 @@ export interface BusTargetOptions {
   /** @default 100 */
   readonly baseDelayMs?: number;
 }
-
-/** PutEvents takes at most 10 entries per call. */
-export const PUT_EVENTS_BATCH = 10;
 
 /** The bus entry of a replayed event: the Pipe's shape (`detail = { envelope }`) plus `detail.replay`. */
 export function replayBusEntry(
@@ -56,16 +53,19 @@ export function busTarget(options: BusTargetOptions): ReplayTarget {
     description: options.description,
     async send(events: readonly Envelope[]): Promise<DeliveryOutcome[]> {
       const outcomes: DeliveryOutcome[] = new Array(events.length);
+      const entries = events.map((envelope) => replayBusEntry(envelope, options));
       const indexes: number[] = [];
-      events.forEach((envelope, index) => {
-        const entry = replayBusEntry(envelope, options);
-        if (Buffer.byteLength(entry.Detail ?? '') > MAX_ENVELOPE_BYTES) {
-          outcomes[index] = { status: 'failed', message: 'detail with the replay marker exceeds 256 KiB' };
-        } else indexes.push(index);
+      entries.forEach((entry, index) => {
+        // The replay marker makes the entry larger than the live one: AWS would refuse it, so it is not sent.
+        const size = putEventsEntrySize(entry);
+        if (fitsPutEvents(size)) indexes.push(index);
+        else
+          outcomes[index] = {
+            status: 'failed',
+            message: `the bus entry with the replay marker is ${size} bytes; PutEvents takes under 262,144`,
+          };
       });
-      const batches: number[][] = [];
-      for (let i = 0; i < indexes.length; i += PUT_EVENTS_BATCH)
-        batches.push(indexes.slice(i, i + PUT_EVENTS_BATCH));
+      const batches = putEventsBatches(indexes, (i) => entries[i] as PutEventsRequestEntry);
       await mapWithConcurrency(batches, concurrency, async (batch) => {
         let pending = batch;
         let lastError = '';
@@ -73,7 +73,7 @@ export function busTarget(options: BusTargetOptions): ReplayTarget {
           if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
           try {
             const result = await options.bus.putEvents(
-              pending.map((i) => replayBusEntry(events[i] as Envelope, options)),
+              pending.map((i) => entries[i] as PutEventsRequestEntry),
             );
             const retry: number[] = [];
             pending.forEach((i, n) => {

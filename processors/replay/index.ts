@@ -22,7 +22,6 @@ export type { ArchiveObject, ArchiveSource } from './archive-source.js';
 export {
   type BusTargetOptions,
   busTarget,
-  PUT_EVENTS_BATCH,
   type ReplayMarker,
   replayBusEntry,
 } from './bus-target.js';
