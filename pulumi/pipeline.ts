@@ -120,6 +120,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     code: bundle({ entry: HANDLER_ENTRIES.stalledCheck }),
     tableName: processor.tableName,
     tableArn: processor.tableArn,
+    gapIndexArn: processor.gapIndexArn,
     dataKeyArn: dataKey.keyArn,
     maxGapAgeSeconds: p.maxGapAgeSeconds,
     serviceName: PROCESSOR_SERVICE_NAME,

@@ -4,6 +4,7 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
 import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -65,6 +66,8 @@ export class StreamProcessor extends pulumi.ComponentResource {
   readonly eventSourceMapping: aws.lambda.EventSourceMapping;
   readonly tableName: pulumi.Output<string>;
   readonly tableArn: pulumi.Output<string>;
+  /** The sparse gap index's ARN (`<tableArn>/index/gaps`), scanned by the stalled check. */
+  readonly gapIndexArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly deadLetterBucketName: pulumi.Output<string>;
   readonly quarantinePrefix: pulumi.Output<string>;
@@ -95,7 +98,10 @@ export class StreamProcessor extends pulumi.ComponentResource {
         attributes: [
           { name: 'pk', type: 'S' },
           { name: 'sk', type: 'S' },
+          { name: 'gapSince', type: 'S' },
         ],
+        // Sparse: only snapshots with buffered events carry gapSince (processors/store/table-definition.ts).
+        globalSecondaryIndexes: [{ name: GAP_INDEX_NAME, hashKey: 'gapSince', projectionType: 'KEYS_ONLY' }],
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: args.dataKeyArn },
         deletionProtectionEnabled: !args.disposable,
@@ -175,6 +181,7 @@ export class StreamProcessor extends pulumi.ComponentResource {
     );
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;
+    this.gapIndexArn = pulumi.interpolate`${this.table.arn}/index/${GAP_INDEX_NAME}`;
     this.functionName = this.fn.functionName;
     this.deadLetterBucketName = this.deadLetters.bucketName;
     this.quarantinePrefix = quarantinePrefix;
