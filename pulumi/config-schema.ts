@@ -127,31 +127,37 @@ const logsSchema = z
   })
   .prefault({});
 
+/** A key that no longer exists: named with what replaced it, rather than "not a known config key". */
+function removedKey(replacement: string) {
+  return z
+    .unknown()
+    .refine((v) => v === undefined, `was removed: ${replacement}`)
+    .optional();
+}
+
+/**
+ * Alarm thresholds. How each alarm is evaluated (statistic, period, M of N, missing data) follows what its metric is
+ * (pulumi/alarm-specs.ts), not config: a shared period and datapoint count cannot suit a per-minute error count, a
+ * lag and a metric published every 5 minutes at once.
+ */
 const alarmsSchema = z
   .strictObject({
-    /** Alarm when the processor's iterator age exceeds this. @default 60000 */
+    /** Alarm when the processor's (or a polling reader's) iterator age exceeds this. @default 60000 */
     iteratorAgeMs: int(1_000).default(60_000),
     /** Alarm when any dead-letter queue holds more messages than this. @default 0 */
     dlqDepth: nonNegativeInt.default(0),
-    /** Lambda errors per period above which to alarm. @default 0 */
+    /** Lambda errors in a minute above which to alarm. @default 0 */
     errors: nonNegativeInt.default(0),
-    /** Lambda throttles per period above which to alarm. @default 0 */
+    /** Lambda throttles in a minute above which to alarm. @default 0 */
     throttles: nonNegativeInt.default(0),
-    /** Quarantine writes per period above which to alarm. @default 0 */
+    /** Quarantine writes in a minute above which to alarm. @default 0 */
     quarantineWrites: nonNegativeInt.default(0),
-    /** Newly stalled aggregates per period above which to alarm. @default 0 */
+    /** Stalled aggregates (as the scheduled check counts them) above which to alarm. @default 0 */
     stalled: nonNegativeInt.default(0),
     /** Alarm when the archive's oldest undelivered record is older than this. @default 900 */
     firehoseFreshnessSeconds: int(60, 86_400).default(900),
-    /** @default 300 */
-    periodSeconds: z
-      .preprocess(
-        fromConfigString,
-        z.int().refine((v) => [60, 300, 900, 3600].includes(v), 'must be one of 60, 300, 900, 3600'),
-      )
-      .default(300),
-    /** @default 1 */
-    evaluationPeriods: int(1, 10).default(1),
+    periodSeconds: removedKey('each alarm’s period follows its metric (README, Alarms)'),
+    evaluationPeriods: removedKey('each alarm’s datapoints to alarm follow its metric (README, Alarms)'),
     /** Subscribed to the alarm topic when set (the address must confirm the subscription). */
     notificationEmail: z.email().optional(),
   })
@@ -297,7 +303,7 @@ export interface PipelineConfig {
   readonly stream: StreamConfig;
   readonly processor: Readonly<ParsedConfig['processor']>;
   readonly logs: Readonly<ParsedConfig['logs']>;
-  readonly alarms: Readonly<ParsedConfig['alarms']>;
+  readonly alarms: Readonly<Omit<ParsedConfig['alarms'], 'periodSeconds' | 'evaluationPeriods'>>;
   readonly archive: Readonly<ParsedConfig['archive']>;
   readonly bus: Readonly<Omit<ParsedConfig['bus'], 'aggregateTypes'>> & {
     readonly aggregateTypes: readonly string[];

@@ -116,7 +116,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     noncurrentVersionExpirationDays: config.archive.noncurrentVersionExpirationDays,
     disposable,
   });
-  new StalledCheck('stalled-check', {
+  const stalledCheck = new StalledCheck('stalled-check', {
     code: bundle({ entry: HANDLER_ENTRIES.stalledCheck }),
     tableName: processor.tableName,
     tableArn: processor.tableArn,
@@ -179,7 +179,9 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
   const observability = new Observability('observability', {
     targets: {
       processorFunctionName: processor.functionName,
+      eventSourceMappingUuid: processor.eventSourceMapping.uuid,
       ingestFunctionName: ingest.functionName,
+      stalledCheckFunctionName: stalledCheck.fn.functionName,
       streamName: stream.streamName,
       deliveryStreamName: archive.deliveryStreamName,
       deadLetterQueueNames: {
@@ -193,9 +195,20 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     apiId: ingest.apiId,
     tableName: processor.tableName,
     region,
-    thresholds: a,
-    periodSeconds: a.periodSeconds,
-    evaluationPeriods: a.evaluationPeriods,
+    // Only the thresholds: the alarms block also holds notificationEmail, which is no threshold.
+    thresholds: {
+      iteratorAgeMs: a.iteratorAgeMs,
+      dlqDepth: a.dlqDepth,
+      errors: a.errors,
+      throttles: a.throttles,
+      quarantineWrites: a.quarantineWrites,
+      stalled: a.stalled,
+      firehoseFreshnessSeconds: a.firehoseFreshnessSeconds,
+    },
+    cadence: {
+      processorTimeoutSeconds: p.timeoutSeconds,
+      stalledCheckEveryMinutes: stalledCheck.everyMinutes,
+    },
     ...(a.notificationEmail === undefined ? {} : { notificationEmail: a.notificationEmail }),
     topicKeyArn: dataKey.keyArn,
   });

@@ -176,6 +176,10 @@ export class StreamProcessor extends pulumi.ComponentResource {
         maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
         // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.
         destinationConfig: { onFailure: { destinationArn: this.deadLetters.bucketArn } },
+        // Records discarded to the destination (or dropped) are neither Lambda Errors nor visible otherwise: the
+        // mapping publishes OnFailureDestinationDeliveredEventCount and DroppedEventCount only with EventCount on.
+        // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
+        metricsConfig: { metrics: ['EventCount'] },
       },
       { parent: this, dependsOn: [this.fn.rolePolicy] },
     );

@@ -258,8 +258,11 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       'stream-iterator-age': ['GetRecords.IteratorAgeMilliseconds', a.iteratorAgeMs],
       'processor-errors': ['Errors', a.errors],
       'processor-throttles': ['Throttles', a.throttles],
+      'processor-discarded-records': ['OnFailureDestinationDeliveredEventCount', 0],
+      'processor-dropped-records': ['DroppedEventCount', 0],
       'ingest-errors': ['Errors', a.errors],
       'ingest-throttles': ['Throttles', a.throttles],
+      'stalled-check-errors': ['Errors', 0],
       'quarantine-writes': ['QuarantineWrites', a.quarantineWrites],
       'stalled-aggregates': ['Stalled', a.stalled],
       'archive-freshness': ['DeliveryToS3.DataFreshness', a.firehoseFreshnessSeconds],
@@ -271,13 +274,22 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const topic = ofType(resources, T.topic)[0];
     for (const [id, [metricName, threshold]] of Object.entries(expected)) {
       const alarm = alarms.get(id);
-      expect(alarm, id).toMatchObject({ metricName, threshold, period: a.periodSeconds });
+      expect(alarm, id).toMatchObject({ metricName, threshold, treatMissingData: 'notBreaching' });
+      expect(alarm?.datapointsToAlarm as number, id).toBeLessThanOrEqual(alarm?.evaluationPeriods as number);
       expect(alarm?.alarmActions).toEqual([expect.stringContaining(topic?.name ?? '?')]);
     }
     expect(alarms.get('quarantine-writes')).toMatchObject({
       namespace: config.processor.metricsNamespace,
       dimensions: { service: 'stream-processor' },
     });
+    // The mapping's own metrics are selected by its UUID, and exist only with EventCount metrics on.
+    expect(alarms.get('processor-discarded-records')).toMatchObject({
+      namespace: 'AWS/Lambda',
+      dimensions: { EventSourceMappingUUID: 'processor-source-uuid' },
+    });
+    expect(ofType(resources, T.esm)[0]?.inputs.metricsConfig).toEqual({ metrics: ['EventCount'] });
+    // The stalled check publishes every 5 minutes: its alarm's period must hold one run.
+    expect(alarms.get('stalled-aggregates')?.period as number).toBeGreaterThanOrEqual(300);
     expect(ofType(resources, T.subscription)).toHaveLength(a.notificationEmail === undefined ? 0 : 1);
   });
 
