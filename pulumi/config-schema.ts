@@ -84,8 +84,29 @@ const processorSchema = z
     maximumRecordAgeSeconds: recordAgeSeconds.default(86_400),
     /** A gap older than this marks the aggregate stalled. @default 300 */
     maxGapAgeSeconds: int(1, 604_800).default(300),
-    /** Read through a dedicated enhanced fan-out consumer (2 MB/s per shard of its own). @default false */
+    /**
+     * Read through a dedicated enhanced fan-out consumer (2 MB/s per shard of its own). Toggling it replaces the
+     * event source mapping (delete, then create) at `startingPosition`. @default false
+     */
     enhancedFanOut: bool().default(false),
+    /**
+     * Where a new (or replaced) event source mapping starts reading. `TRIM_HORIZON` re-reads the stream's whole
+     * retention: safe (applied events are skipped as duplicates) but costly on a long retention. `AT_TIMESTAMP`
+     * starts at `startingPositionTimestamp` (docs/deploy.md, Replacing the event source mapping). `LATEST` is not
+     * offered: records written while the mapping is replaced would never be applied. @default 'TRIM_HORIZON'
+     */
+    startingPosition: z
+      .enum(['TRIM_HORIZON', 'AT_TIMESTAMP'], {
+        error: (issue) =>
+          issue.input === 'LATEST'
+            ? 'LATEST is not allowed: records written while the mapping is created or replaced would be skipped; use AT_TIMESTAMP'
+            : 'must be TRIM_HORIZON or AT_TIMESTAMP',
+      })
+      .default('TRIM_HORIZON'),
+    /** With `AT_TIMESTAMP` only: an ISO-8601 UTC instant (…Z) in the past. */
+    startingPositionTimestamp: z.iso
+      .datetime({ offset: false, message: 'must be an ISO-8601 UTC timestamp (…Z)' })
+      .optional(),
     /** @default 16 */
     writeConcurrency: int(1, 64).default(16),
     /** @default 5 */
@@ -108,7 +129,23 @@ const processorSchema = z
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, 'must be a relative S3 prefix ending in /')
       .default('quarantine/'),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((p, ctx) => {
+    if (p.startingPosition === 'AT_TIMESTAMP' && p.startingPositionTimestamp === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startingPositionTimestamp'],
+        message: 'is required when processor.startingPosition is AT_TIMESTAMP',
+      });
+    }
+    if (p.startingPosition !== 'AT_TIMESTAMP' && p.startingPositionTimestamp !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startingPositionTimestamp'],
+        message: 'must not be set unless processor.startingPosition is AT_TIMESTAMP',
+      });
+    }
+  });
 
 const logsSchema = z
   .strictObject({

@@ -96,6 +96,10 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     ...(stream.consumerArn === undefined ? {} : { consumerArn: stream.consumerArn }),
+    startingPosition: p.startingPosition,
+    ...(p.startingPositionTimestamp === undefined
+      ? {}
+      : { startingPositionTimestamp: p.startingPositionTimestamp }),
     code: bundle({ entry: HANDLER_ENTRIES.streamProcessor }),
     dataKeyArn: dataKey.keyArn,
     batchSize: p.batchSize,

@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
 import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
+import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { streamProcessorStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
@@ -18,6 +19,13 @@ export interface StreamProcessorArgs {
   readonly streamKeyArn: pulumi.Input<string>;
   /** Read through this enhanced fan-out consumer instead of polling the shared shard throughput. */
   readonly consumerArn?: pulumi.Input<string>;
+  /**
+   * Where a new or replaced mapping starts. A replacement (a changed source ARN, e.g. a fan-out toggle) deletes the
+   * old mapping first, so the new one starts here. @default 'TRIM_HORIZON'
+   */
+  readonly startingPosition?: 'TRIM_HORIZON' | 'AT_TIMESTAMP';
+  /** RFC 3339 instant, with `AT_TIMESTAMP` only. */
+  readonly startingPositionTimestamp?: string;
   /** The bundled `processors/stream-processor/handler.ts`. */
   readonly code: BundledHandler;
   /** KMS key of the table and the dead-letter bucket. */
@@ -80,6 +88,14 @@ export class StreamProcessor extends pulumi.ComponentResource {
     checkIntRange(c, 'parallelizationFactor', args.parallelizationFactor, 1, 10);
     checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
     checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
+    const startingPosition = args.startingPosition ?? 'TRIM_HORIZON';
+    if ((startingPosition === 'AT_TIMESTAMP') !== (args.startingPositionTimestamp !== undefined)) {
+      throw new ComponentArgsError(
+        c,
+        'startingPositionTimestamp',
+        'is required with AT_TIMESTAMP, and only then',
+      );
+    }
     checkPattern(
       c,
       'quarantinePrefix',
@@ -165,8 +181,12 @@ export class StreamProcessor extends pulumi.ComponentResource {
       {
         eventSourceArn: args.consumerArn ?? args.streamArn,
         functionName: this.fn.functionArn,
-        // From the oldest record: a new stack processes everything already on the stream.
-        startingPosition: 'TRIM_HORIZON',
+        // TRIM_HORIZON: a new stack processes everything already on the stream; a replacement re-reads the
+        // retention and skips what it applied (processors/engine/decide.ts). AT_TIMESTAMP: docs/deploy.md.
+        startingPosition,
+        ...(args.startingPositionTimestamp === undefined
+          ? {}
+          : { startingPositionTimestamp: args.startingPositionTimestamp }),
         batchSize: args.batchSize ?? 100,
         maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
         parallelizationFactor: args.parallelizationFactor ?? 1,
@@ -181,7 +201,14 @@ export class StreamProcessor extends pulumi.ComponentResource {
         // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
         metricsConfig: { metrics: ['EventCount'] },
       },
-      { parent: this, dependsOn: [this.fn.rolePolicy] },
+      {
+        parent: this,
+        dependsOn: [this.fn.rolePolicy],
+        // A changed source ARN (enhanced fan-out on or off) or starting position replaces the mapping. Pulumi's
+        // default creates the new one first: two mappings would feed the same keys to the processor at once.
+        // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
+        deleteBeforeReplace: true,
+      },
     );
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;
