@@ -91,6 +91,13 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     logRetentionDays,
     forceDestroy: config.archive.forceDestroy,
   });
+  // Firehose reads its source stream from LATEST when it is created
+  // (https://docs.aws.amazon.com/firehose/latest/dev/writing-with-kinesis-streams.html): whatever is written to the
+  // stream before the delivery stream exists never reaches the archive. The writers this program deploys get the
+  // stream's name only once the delivery stream is created, so on a new stack they cannot write before it.
+  const streamNameForWriters = pulumi
+    .all([stream.streamName, archive.deliveryStream.arn])
+    .apply(([streamName]) => streamName);
   const p = config.processor;
   const processor = new StreamProcessor('processor', {
     streamArn: stream.streamArn,
@@ -148,7 +155,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     consumerMaxReceiveCount: b.consumerMaxReceiveCount,
   });
   const ingest = new IngestApi('ingest', {
-    streamName: stream.streamName,
+    streamName: streamNameForWriters,
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     dataKeyArn: dataKey.keyArn,
@@ -167,7 +174,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     bucketArn: archive.bucketArn,
     archivePrefix: ARCHIVE_EVENTS_ROOT,
     dataKeyArn: dataKey.keyArn,
-    streamName: stream.streamName,
+    streamName: streamNameForWriters,
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     tableName: processor.tableName,
