@@ -54,8 +54,8 @@ describe('Writers to the stream wait for the archive', () => {
         ['backfill-replay', 'REPLAY_STREAM_NAME'],
       ] as const) {
         const fn = functions.find((f) => f.name === name);
-        expect(fn, name).toBeDefined();
-        const variables = (fn?.props.environment as { variables: Record<string, unknown> }).variables;
+        if (fn === undefined) throw new Error(`no function ${name}`);
+        const variables = (fn.props.environment as { variables: Record<string, unknown> }).variables;
         const deps = await dependenciesOf(variables[variable]);
         expect(deps.has(deliveryStream?.resource as pulumi.Resource), name).toBe(true);
       }
