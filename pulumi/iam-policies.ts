@@ -251,7 +251,7 @@ export interface StalledCheckResources {
 /**
  * Stalled check: scan the sparse gap index (only aggregates with a gap), then read those snapshots. No Scan on the
  * table itself: an index is its own resource in IAM.
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-specific-table-indexes.html
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
  */
 export function stalledCheckStatements(r: StalledCheckResources): PolicyStatement[] {
   return [
