@@ -1,6 +1,11 @@
 /** Where things live in the pipeline's buckets, and how long they stay: pure values shared with tests. */
 
-/** Firehose key prefix of archived events: `events/YYYY/MM/DD/HH/` (UTC, by arrival in Firehose). */
+/**
+ * Firehose key prefix of archived events: `events/YYYY/MM/DD/HH/` (UTC) of the approximate arrival of the **oldest**
+ * record in each object, so an object can hold records that arrived up to one buffer interval later
+ * (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html#timestamp-namespace; replay widens its listing
+ * for that, processors/replay/time-range.ts).
+ */
 export const ARCHIVE_EVENTS_PREFIX = 'events/!{timestamp:yyyy/MM/dd/HH}/';
 
 /** The archive's top-level folder of events, as replay lists it. */

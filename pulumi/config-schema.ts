@@ -85,8 +85,29 @@ const processorSchema = z
     maximumRecordAgeSeconds: recordAgeSeconds.default(86_400),
     /** A gap older than this marks the aggregate stalled. @default 300 */
     maxGapAgeSeconds: int(1, 604_800).default(300),
-    /** Read through a dedicated enhanced fan-out consumer (2 MB/s per shard of its own). @default false */
+    /**
+     * Read through a dedicated enhanced fan-out consumer (2 MB/s per shard of its own). Toggling it replaces the
+     * event source mapping (delete, then create) at `startingPosition`. @default false
+     */
     enhancedFanOut: bool().default(false),
+    /**
+     * Where a new (or replaced) event source mapping starts reading. `TRIM_HORIZON` re-reads the stream's whole
+     * retention: safe (applied events are skipped as duplicates) but costly on a long retention. `AT_TIMESTAMP`
+     * starts at `startingPositionTimestamp` (docs/deploy.md, Replacing the event source mapping). `LATEST` is not
+     * offered: records written while the mapping is replaced would never be applied. @default 'TRIM_HORIZON'
+     */
+    startingPosition: z
+      .enum(['TRIM_HORIZON', 'AT_TIMESTAMP'], {
+        error: (issue) =>
+          issue.input === 'LATEST'
+            ? 'LATEST is not allowed: records written while the mapping is created or replaced would be skipped; use AT_TIMESTAMP'
+            : 'must be TRIM_HORIZON or AT_TIMESTAMP',
+      })
+      .default('TRIM_HORIZON'),
+    /** With `AT_TIMESTAMP` only: an ISO-8601 UTC instant (…Z) in the past. */
+    startingPositionTimestamp: z.iso
+      .datetime({ offset: false, message: 'must be an ISO-8601 UTC timestamp (…Z)' })
+      .optional(),
     /** @default 16 */
     writeConcurrency: int(1, 64).default(16),
     /** @default 5 */
@@ -109,7 +130,23 @@ const processorSchema = z
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, 'must be a relative S3 prefix ending in /')
       .default('quarantine/'),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((p, ctx) => {
+    if (p.startingPosition === 'AT_TIMESTAMP' && p.startingPositionTimestamp === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startingPositionTimestamp'],
+        message: 'is required when processor.startingPosition is AT_TIMESTAMP',
+      });
+    }
+    if (p.startingPosition !== 'AT_TIMESTAMP' && p.startingPositionTimestamp !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['startingPositionTimestamp'],
+        message: 'must not be set unless processor.startingPosition is AT_TIMESTAMP',
+      });
+    }
+  });
 
 const logsSchema = z
   .strictObject({
@@ -128,31 +165,37 @@ const logsSchema = z
   })
   .prefault({});
 
+/** A key that no longer exists: named with what replaced it, rather than "not a known config key". */
+function removedKey(replacement: string) {
+  return z
+    .unknown()
+    .refine((v) => v === undefined, `was removed: ${replacement}`)
+    .optional();
+}
+
+/**
+ * Alarm thresholds. How each alarm is evaluated (statistic, period, M of N, missing data) follows what its metric is
+ * (pulumi/alarm-specs.ts), not config: a shared period and datapoint count cannot suit a per-minute error count, a
+ * lag and a metric published every 5 minutes at once.
+ */
 const alarmsSchema = z
   .strictObject({
-    /** Alarm when the processor's iterator age exceeds this. @default 60000 */
+    /** Alarm when the processor's (or a polling reader's) iterator age exceeds this. @default 60000 */
     iteratorAgeMs: int(1_000).default(60_000),
     /** Alarm when any dead-letter queue holds more messages than this. @default 0 */
     dlqDepth: nonNegativeInt.default(0),
-    /** Lambda errors per period above which to alarm. @default 0 */
+    /** Lambda errors in a minute above which to alarm. @default 0 */
     errors: nonNegativeInt.default(0),
-    /** Lambda throttles per period above which to alarm. @default 0 */
+    /** Lambda throttles in a minute above which to alarm. @default 0 */
     throttles: nonNegativeInt.default(0),
-    /** Quarantine writes per period above which to alarm. @default 0 */
+    /** Quarantine writes in a minute above which to alarm. @default 0 */
     quarantineWrites: nonNegativeInt.default(0),
-    /** Newly stalled aggregates per period above which to alarm. @default 0 */
+    /** Stalled aggregates (as the scheduled check counts them) above which to alarm. @default 0 */
     stalled: nonNegativeInt.default(0),
     /** Alarm when the archive's oldest undelivered record is older than this. @default 900 */
     firehoseFreshnessSeconds: int(60, 86_400).default(900),
-    /** @default 300 */
-    periodSeconds: z
-      .preprocess(
-        fromConfigString,
-        z.int().refine((v) => [60, 300, 900, 3600].includes(v), 'must be one of 60, 300, 900, 3600'),
-      )
-      .default(300),
-    /** @default 1 */
-    evaluationPeriods: int(1, 10).default(1),
+    periodSeconds: removedKey('each alarm’s period follows its metric (README, Alarms)'),
+    evaluationPeriods: removedKey('each alarm’s datapoints to alarm follow its metric (README, Alarms)'),
     /** Subscribed to the alarm topic when set (the address must confirm the subscription). */
     notificationEmail: z.email().optional(),
   })
@@ -333,7 +376,7 @@ export interface PipelineConfig {
   readonly stream: StreamConfig;
   readonly processor: Readonly<ParsedConfig['processor']>;
   readonly logs: Readonly<ParsedConfig['logs']>;
-  readonly alarms: Readonly<ParsedConfig['alarms']>;
+  readonly alarms: Readonly<Omit<ParsedConfig['alarms'], 'periodSeconds' | 'evaluationPeriods'>>;
   readonly archive: Readonly<ParsedConfig['archive']>;
   readonly bus: Readonly<Omit<ParsedConfig['bus'], 'aggregateTypes'>> & {
     readonly aggregateTypes: readonly string[];

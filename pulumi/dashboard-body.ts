@@ -1,5 +1,5 @@
 /** The CloudWatch dashboard's body as a pure function of resolved names. */
-import { type AlarmTargets, PROCESSOR_METRICS } from './alarm-specs.js';
+import { type AlarmTargets, EVENT_SOURCE_MAPPING_METRICS, PROCESSOR_METRICS } from './alarm-specs.js';
 
 /** Names the dashboard shows, besides the alarm targets. */
 export interface DashboardTargets extends AlarmTargets<string> {
@@ -77,11 +77,25 @@ export function dashboardBody(t: DashboardTargets): { widgets: Widget[] } {
       widget(t.region, 'Batch duration (ms)', [outcome(PROCESSOR_METRICS.BatchDurationMs)], 'p99'),
       widget(
         t.region,
+        'Processor records not applied (event source mapping)',
+        [
+          EVENT_SOURCE_MAPPING_METRICS.OnFailureDestinationDelivered,
+          EVENT_SOURCE_MAPPING_METRICS.Dropped,
+          'FailedInvokeEventCount',
+        ].map(
+          (metric): MetricRow => ['AWS/Lambda', metric, 'EventSourceMappingUUID', t.eventSourceMappingUuid],
+        ),
+        'Sum',
+      ),
+      widget(
+        t.region,
         'Lambda errors and throttles',
-        [t.processorFunctionName, t.ingestFunctionName].flatMap((fn): MetricRow[] => [
-          ['AWS/Lambda', 'Errors', 'FunctionName', fn],
-          ['AWS/Lambda', 'Throttles', 'FunctionName', fn],
-        ]),
+        [t.processorFunctionName, t.ingestFunctionName, t.stalledCheckFunctionName].flatMap(
+          (fn): MetricRow[] => [
+            ['AWS/Lambda', 'Errors', 'FunctionName', fn],
+            ['AWS/Lambda', 'Throttles', 'FunctionName', fn],
+          ],
+        ),
         'Sum',
       ),
       widget(

@@ -304,14 +304,26 @@ export function denyInsecureTransportPolicy(bucketArn: string): PolicyDocument {
 /** ARNs the scheduled stalled check touches. */
 export interface StalledCheckResources {
   readonly tableArn: string;
+  /** The table's sparse gap index, `<tableArn>/index/<name>`. */
+  readonly gapIndexArn: string;
   readonly dataKeyArn: string;
 }
 
-/** Stalled check: read the aggregate table for gaps older than the limit. */
+/**
+ * Stalled check: scan the sparse gap index (only aggregates with a gap), then read those snapshots. No Scan on the
+ * table itself: an index is its own resource in IAM.
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazondynamodb.html
+ */
 export function stalledCheckStatements(r: StalledCheckResources): PolicyStatement[] {
   return [
-    { Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [r.tableArn] },
-    { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.dataKeyArn] },
+    { Sid: 'ScanGapIndex', Effect: 'Allow', Action: ['dynamodb:Scan'], Resource: [r.gapIndexArn] },
+    {
+      Sid: 'ReadGappedSnapshots',
+      Effect: 'Allow',
+      Action: ['dynamodb:BatchGetItem'],
+      Resource: [r.tableArn],
+    },
+    { Sid: 'DecryptTable', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [r.dataKeyArn] },
   ];
 }
 

@@ -1,8 +1,7 @@
 /** Observability: the alarm topic (optional e-mail subscription), the pipeline's alarms and its dashboard. */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { type AlarmTargets, type AlarmThresholds, alarmSpecs } from './alarm-specs.js';
-import { checkIntRange } from './arg-checks.js';
+import { type AlarmTargets, type AlarmThresholds, alarmSpecs, type ReportingCadence } from './alarm-specs.js';
 import { type DashboardTargets, dashboardBody } from './dashboard-body.js';
 import { ComponentArgsError } from './errors.js';
 
@@ -15,10 +14,8 @@ export interface ObservabilityArgs {
   readonly region: pulumi.Input<string>;
   /** Plain: thresholds are checked here and written into alarm descriptions. */
   readonly thresholds: AlarmThresholds;
-  /** 60, 300, 900 or 3600. @default 300 */
-  readonly periodSeconds?: number;
-  /** @default 1 */
-  readonly evaluationPeriods?: pulumi.Input<number>;
+  /** Plain: how often the processor and the stalled check report, which sets their alarms' periods. */
+  readonly cadence: ReportingCadence;
   /** Subscribed to the topic when set. */
   readonly notificationEmail?: pulumi.Input<string>;
   /** KMS key of the topic (its key policy must let CloudWatch use it). */
@@ -36,11 +33,7 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     super('pipeline:observability:Observability', name, {}, opts);
-    const period = args.periodSeconds ?? 300;
-    if (![60, 300, 900, 3600].includes(period)) {
-      throw new ComponentArgsError('Observability', 'periodSeconds', 'must be one of 60, 300, 900, 3600');
-    }
-    checkIntRange('Observability', 'evaluationPeriods', args.evaluationPeriods, 1, 10);
+    checkCadence(args.cadence);
     for (const [key, value] of Object.entries(args.thresholds)) {
       if (!Number.isFinite(value) || value < 0) {
         throw new ComponentArgsError('Observability', `thresholds.${key}`, 'must be a non-negative number');
@@ -56,7 +49,8 @@ export class Observability extends pulumi.ComponentResource {
         parent,
       );
     }
-    this.alarms = alarmSpecs(args.targets, args.thresholds).map(
+    // Each alarm's statistic, period, M of N and missing-data treatment follow its metric (alarm-specs.ts).
+    this.alarms = alarmSpecs(args.targets, args.thresholds, args.cadence).map(
       (spec) =>
         new aws.cloudwatch.MetricAlarm(
           `${name}-${spec.id}`,
@@ -65,13 +59,13 @@ export class Observability extends pulumi.ComponentResource {
             namespace: spec.namespace,
             metricName: spec.metricName,
             dimensions: spec.dimensions,
-            statistic: spec.statistic,
-            period,
-            evaluationPeriods: args.evaluationPeriods ?? 1,
+            statistic: spec.evaluation.statistic,
+            period: spec.evaluation.periodSeconds,
+            evaluationPeriods: spec.evaluation.evaluationPeriods,
+            datapointsToAlarm: spec.evaluation.datapointsToAlarm,
             threshold: spec.threshold,
-            comparisonOperator: 'GreaterThanThreshold',
-            // No data means no traffic (or no failures): not an alarm.
-            treatMissingData: 'notBreaching',
+            comparisonOperator: spec.evaluation.comparisonOperator,
+            treatMissingData: spec.evaluation.treatMissingData,
             alarmActions: [this.topic.arn],
             okActions: [this.topic.arn],
           },
@@ -95,18 +89,22 @@ export class Observability extends pulumi.ComponentResource {
             ]),
             pulumi.all([t.streamName, t.deliveryStreamName, t.metricsNamespace, t.serviceName]),
             pulumi.all(t.deadLetterQueueNames),
+            pulumi.all([t.eventSourceMappingUuid, t.stalledCheckFunctionName]),
           ])
           .apply(
             ([
               [region, apiId, tableName, processorFunctionName, ingestFunctionName],
               [streamName, deliveryStreamName, metricsNamespace, serviceName],
               deadLetterQueueNames,
+              [eventSourceMappingUuid, stalledCheckFunctionName],
             ]) => {
               const targets: DashboardTargets = {
                 region,
                 apiId,
                 tableName,
                 processorFunctionName,
+                eventSourceMappingUuid,
+                stalledCheckFunctionName,
                 ingestFunctionName,
                 streamName,
                 deliveryStreamName,
@@ -124,5 +122,13 @@ export class Observability extends pulumi.ComponentResource {
     this.dashboardName = this.dashboard.dashboardName;
     this.dashboardUrl = pulumi.interpolate`https://${args.region}.console.aws.amazon.com/cloudwatch/home?region=${args.region}#dashboards/dashboard/${this.dashboard.dashboardName}`;
     this.registerOutputs({ topicArn: this.topicArn, dashboardUrl: this.dashboardUrl });
+  }
+}
+
+function checkCadence(cadence: ReportingCadence): void {
+  for (const [key, value] of Object.entries(cadence)) {
+    if (!Number.isInteger(value) || value < 1) {
+      throw new ComponentArgsError('Observability', `cadence.${key}`, 'must be a positive integer');
+    }
   }
 }

@@ -92,11 +92,22 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     logRetentionDays,
     forceDestroy: config.archive.forceDestroy,
   });
+  // Firehose reads its source stream from LATEST when it is created
+  // (https://docs.aws.amazon.com/firehose/latest/dev/writing-with-kinesis-streams.html): whatever is written to the
+  // stream before the delivery stream exists never reaches the archive. The writers this program deploys get the
+  // stream's name only once the delivery stream is created, so on a new stack they cannot write before it.
+  const streamNameForWriters = pulumi
+    .all([stream.streamName, archive.deliveryStream.arn])
+    .apply(([streamName]) => streamName);
   const p = config.processor;
   const processor = new StreamProcessor('processor', {
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     ...(stream.consumerArn === undefined ? {} : { consumerArn: stream.consumerArn }),
+    startingPosition: p.startingPosition,
+    ...(p.startingPositionTimestamp === undefined
+      ? {}
+      : { startingPositionTimestamp: p.startingPositionTimestamp }),
     code: bundle({ entry: HANDLER_ENTRIES.streamProcessor }),
     dataKeyArn: dataKey.keyArn,
     batchSize: p.batchSize,
@@ -117,10 +128,11 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     noncurrentVersionExpirationDays: config.archive.noncurrentVersionExpirationDays,
     disposable,
   });
-  new StalledCheck('stalled-check', {
+  const stalledCheck = new StalledCheck('stalled-check', {
     code: bundle({ entry: HANDLER_ENTRIES.stalledCheck }),
     tableName: processor.tableName,
     tableArn: processor.tableArn,
+    gapIndexArn: processor.gapIndexArn,
     dataKeyArn: dataKey.keyArn,
     maxGapAgeSeconds: p.maxGapAgeSeconds,
     serviceName: PROCESSOR_SERVICE_NAME,
@@ -147,7 +159,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     consumerMaxReceiveCount: b.consumerMaxReceiveCount,
   });
   const ingest = new IngestApi('ingest', {
-    streamName: stream.streamName,
+    streamName: streamNameForWriters,
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     dataKeyArn: dataKey.keyArn,
@@ -167,7 +179,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     bucketArn: archive.bucketArn,
     archivePrefix: ARCHIVE_EVENTS_ROOT,
     dataKeyArn: dataKey.keyArn,
-    streamName: stream.streamName,
+    streamName: streamNameForWriters,
     streamArn: stream.streamArn,
     streamKeyArn: stream.keyArn,
     tableName: processor.tableName,
@@ -190,7 +202,9 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
   const observability = new Observability('observability', {
     targets: {
       processorFunctionName: processor.functionName,
+      eventSourceMappingUuid: processor.eventSourceMapping.uuid,
       ingestFunctionName: ingest.functionName,
+      stalledCheckFunctionName: stalledCheck.fn.functionName,
       streamName: stream.streamName,
       deliveryStreamName: archive.deliveryStreamName,
       deadLetterQueueNames: {
@@ -204,9 +218,20 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     apiId: ingest.apiId,
     tableName: processor.tableName,
     region,
-    thresholds: a,
-    periodSeconds: a.periodSeconds,
-    evaluationPeriods: a.evaluationPeriods,
+    // Only the thresholds: the alarms block also holds notificationEmail, which is no threshold.
+    thresholds: {
+      iteratorAgeMs: a.iteratorAgeMs,
+      dlqDepth: a.dlqDepth,
+      errors: a.errors,
+      throttles: a.throttles,
+      quarantineWrites: a.quarantineWrites,
+      stalled: a.stalled,
+      firehoseFreshnessSeconds: a.firehoseFreshnessSeconds,
+    },
+    cadence: {
+      processorTimeoutSeconds: p.timeoutSeconds,
+      stalledCheckEveryMinutes: stalledCheck.everyMinutes,
+    },
     ...(a.notificationEmail === undefined ? {} : { notificationEmail: a.notificationEmail }),
     topicKeyArn: dataKey.keyArn,
   });

@@ -11,6 +11,8 @@ export interface StalledCheckArgs {
   readonly code: BundledHandler;
   readonly tableName: pulumi.Input<string>;
   readonly tableArn: pulumi.Input<string>;
+  /** The table's sparse gap index ARN, `<tableArn>/index/gaps`: the only thing the check scans. */
+  readonly gapIndexArn: pulumi.Input<string>;
   /** The KMS key the table is encrypted with. */
   readonly dataKeyArn: pulumi.Input<string>;
   readonly maxGapAgeSeconds: number;
@@ -23,16 +25,19 @@ export interface StalledCheckArgs {
   readonly logRetentionDays?: pulumi.Input<number>;
 }
 
-/** A Lambda on a schedule that scans the aggregate table for gaps older than the max gap age. */
+/** A Lambda on a schedule that scans the table's sparse gap index for gaps older than the max gap age. */
 export class StalledCheck extends pulumi.ComponentResource {
   readonly fn: NodeFunction;
   readonly schedule: aws.cloudwatch.EventRule;
+  /** Minutes between checks: the `Stalled` metric arrives this often, so its alarm's period follows it. */
+  readonly everyMinutes: number;
 
   constructor(name: string, args: StalledCheckArgs, opts?: pulumi.ComponentResourceOptions) {
     super('pipeline:processor:StalledCheck', name, {}, opts);
     checkIntRange('StalledCheck', 'everyMinutes', args.everyMinutes, 1, 1440);
     checkIntRange('StalledCheck', 'maxGapAgeSeconds', args.maxGapAgeSeconds, 1, 31_536_000);
     const every = args.everyMinutes ?? 5;
+    this.everyMinutes = every;
     const parent = { parent: this };
     this.fn = new NodeFunction(
       name,
@@ -43,8 +48,10 @@ export class StalledCheck extends pulumi.ComponentResource {
         timeoutSeconds: 300,
         logRetentionDays: args.logRetentionDays,
         policyStatements: pulumi
-          .all([args.tableArn, args.dataKeyArn])
-          .apply(([tableArn, dataKeyArn]) => stalledCheckStatements({ tableArn, dataKeyArn })),
+          .all([args.tableArn, args.gapIndexArn, args.dataKeyArn])
+          .apply(([tableArn, gapIndexArn, dataKeyArn]) =>
+            stalledCheckStatements({ tableArn, gapIndexArn, dataKeyArn }),
+          ),
         environment: {
           TABLE_NAME: args.tableName,
           MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),

@@ -4,8 +4,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
 import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
+import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { streamProcessorStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
@@ -17,6 +19,13 @@ export interface StreamProcessorArgs {
   readonly streamKeyArn: pulumi.Input<string>;
   /** Read through this enhanced fan-out consumer instead of polling the shared shard throughput. */
   readonly consumerArn?: pulumi.Input<string>;
+  /**
+   * Where a new or replaced mapping starts. A replacement (a changed source ARN, e.g. a fan-out toggle) deletes the
+   * old mapping first, so the new one starts here. @default 'TRIM_HORIZON'
+   */
+  readonly startingPosition?: 'TRIM_HORIZON' | 'AT_TIMESTAMP';
+  /** RFC 3339 instant, with `AT_TIMESTAMP` only. */
+  readonly startingPositionTimestamp?: string;
   /** The bundled `processors/stream-processor/handler.ts`. */
   readonly code: BundledHandler;
   /** KMS key of the table and the dead-letter bucket. */
@@ -65,6 +74,8 @@ export class StreamProcessor extends pulumi.ComponentResource {
   readonly eventSourceMapping: aws.lambda.EventSourceMapping;
   readonly tableName: pulumi.Output<string>;
   readonly tableArn: pulumi.Output<string>;
+  /** The sparse gap index's ARN (`<tableArn>/index/gaps`), scanned by the stalled check. */
+  readonly gapIndexArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly deadLetterBucketName: pulumi.Output<string>;
   readonly quarantinePrefix: pulumi.Output<string>;
@@ -77,6 +88,14 @@ export class StreamProcessor extends pulumi.ComponentResource {
     checkIntRange(c, 'parallelizationFactor', args.parallelizationFactor, 1, 10);
     checkIntRange(c, 'maximumRetryAttempts', args.maximumRetryAttempts, -1, 10_000);
     checkIntRange(c, 'maximumRecordAgeSeconds', args.maximumRecordAgeSeconds, -1, 604_800);
+    const startingPosition = args.startingPosition ?? 'TRIM_HORIZON';
+    if ((startingPosition === 'AT_TIMESTAMP') !== (args.startingPositionTimestamp !== undefined)) {
+      throw new ComponentArgsError(
+        c,
+        'startingPositionTimestamp',
+        'is required with AT_TIMESTAMP, and only then',
+      );
+    }
     checkPattern(
       c,
       'quarantinePrefix',
@@ -95,7 +114,10 @@ export class StreamProcessor extends pulumi.ComponentResource {
         attributes: [
           { name: 'pk', type: 'S' },
           { name: 'sk', type: 'S' },
+          { name: 'gapSince', type: 'S' },
         ],
+        // Sparse: only snapshots with buffered events carry gapSince (processors/store/table-definition.ts).
+        globalSecondaryIndexes: [{ name: GAP_INDEX_NAME, hashKey: 'gapSince', projectionType: 'KEYS_ONLY' }],
         pointInTimeRecovery: { enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: args.dataKeyArn },
         deletionProtectionEnabled: !args.disposable,
@@ -159,8 +181,12 @@ export class StreamProcessor extends pulumi.ComponentResource {
       {
         eventSourceArn: args.consumerArn ?? args.streamArn,
         functionName: this.fn.functionArn,
-        // From the oldest record: a new stack processes everything already on the stream.
-        startingPosition: 'TRIM_HORIZON',
+        // TRIM_HORIZON: a new stack processes everything already on the stream; a replacement re-reads the
+        // retention and skips what it applied (processors/engine/decide.ts). AT_TIMESTAMP: docs/deploy.md.
+        startingPosition,
+        ...(args.startingPositionTimestamp === undefined
+          ? {}
+          : { startingPositionTimestamp: args.startingPositionTimestamp }),
         batchSize: args.batchSize ?? 100,
         maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
         parallelizationFactor: args.parallelizationFactor ?? 1,
@@ -170,11 +196,23 @@ export class StreamProcessor extends pulumi.ComponentResource {
         maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
         // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.
         destinationConfig: { onFailure: { destinationArn: this.deadLetters.bucketArn } },
+        // Records discarded to the destination (or dropped) are neither Lambda Errors nor visible otherwise: the
+        // mapping publishes OnFailureDestinationDeliveredEventCount and DroppedEventCount only with EventCount on.
+        // https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html#event-source-mapping-metrics
+        metricsConfig: { metrics: ['EventCount'] },
       },
-      { parent: this, dependsOn: [this.fn.rolePolicy] },
+      {
+        parent: this,
+        dependsOn: [this.fn.rolePolicy],
+        // A changed source ARN (enhanced fan-out on or off) or starting position replaces the mapping. Pulumi's
+        // default creates the new one first: two mappings would feed the same keys to the processor at once.
+        // https://www.pulumi.com/docs/iac/concepts/options/deletebeforereplace/
+        deleteBeforeReplace: true,
+      },
     );
     this.tableName = this.table.name;
     this.tableArn = this.table.arn;
+    this.gapIndexArn = pulumi.interpolate`${this.table.arn}/index/${GAP_INDEX_NAME}`;
     this.functionName = this.fn.functionName;
     this.deadLetterBucketName = this.deadLetters.bucketName;
     this.quarantinePrefix = quarantinePrefix;

@@ -9,6 +9,7 @@ import type { ShardLag } from '../kinesis/shard-reader.js';
 import { StartingPosition } from '../kinesis/starting-position.js';
 import { KinesisStreamPoller, type ShardLease } from '../kinesis/stream-poller.js';
 import { type BufferedBatch, DeliveryBuffer, newlineDelimited } from './delivery-buffer.js';
+import { resolveDeliveryStart } from './delivery-start.js';
 import { FirehoseDeliveryError, InvalidFirehoseOptionsError } from './errors.js';
 import { firehoseObjectKey } from './object-key.js';
 
@@ -33,12 +34,17 @@ export interface FirehoseDeliveryStreamOptions {
   /** Delivery stream version in keys. @default 1 */
   readonly version?: number;
   /**
-   * Time the hour folder and suffix are built from: the delivery time, or the approximate arrival of the
-   * oldest record in the object (what Firehose documents for `!{timestamp:…}` custom prefixes). @default 'delivery'
+   * Time the hour folder and suffix are built from: the approximate arrival of the oldest record in the object, as
+   * Firehose evaluates `!{timestamp:…}` (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html), or the
+   * delivery time. @default 'oldestRecordArrival'
    */
   readonly keyTimestamp?: 'delivery' | 'oldestRecordArrival';
-  /** @default 'TRIM_HORIZON' (Firehose reads a source stream from its start) */
-  readonly startingPosition?: StartingPosition;
+  /**
+   * Where a new delivery stream starts reading. `LATEST`, as Firehose with a Kinesis source: from its creation, which
+   * locally is its first start on the data directory (see delivery-start.ts). `TRIM_HORIZON`: from the oldest record.
+   * @default 'LATEST'
+   */
+  readonly startingPosition?: Exclude<StartingPosition, 'AT_TIMESTAMP'>;
   /** Checkpoint consumer name. @default `firehose-<name>` */
   readonly consumerName?: string;
   readonly checkpoints?: CheckpointStore;
@@ -78,8 +84,8 @@ export interface FirehoseStats {
 
 /**
  * Emulated Firehose delivery stream with a Kinesis source and an S3 destination: reads the stream from its
- * own checkpoint, buffers by size and interval, and writes one GZIP object of newline-delimited records per
- * flush under Firehose's key layout. S3 failures are retried with back-off; a shard's checkpoint advances
+ * own checkpoint (from its creation on, like Firehose), buffers by size and interval, and writes one GZIP object of
+ * newline-delimited records per flush under Firehose's key layout, dated by the oldest record's arrival. S3 failures are retried with back-off; a shard's checkpoint advances
  * only after the object holding its records is written, so a crash re-delivers (at least once), never loses.
  * @example
  * const firehose = new FirehoseDeliveryStream({ name: 'archive', kinesis, streamName: 'events', s3,
@@ -91,7 +97,9 @@ export class FirehoseDeliveryStream {
     Omit<FirehoseDeliveryStreamOptions, 'checkpoints' | 'bufferSizeMiB' | 'bufferIntervalSeconds'>
   > & { readonly bufferBytes: number; readonly intervalMs: number };
   private readonly checkpoints: CheckpointStore;
-  private readonly poller: KinesisStreamPoller;
+  private poller: KinesisStreamPoller | undefined;
+  /** Records that arrived before this (ms) predate the delivery stream and are not archived; unset with TRIM_HORIZON. */
+  private deliveryStart: number | undefined;
   private readonly buffer = new DeliveryBuffer();
   private inFlight: BufferedBatch | undefined;
   private controller = new AbortController();
@@ -114,6 +122,11 @@ export class FirehoseDeliveryStream {
       throw new InvalidFirehoseOptionsError(`bufferSizeMiB must be in (0, 128], got ${sizeMiB}`);
     if (!(intervalSeconds >= 0 && intervalSeconds <= 900))
       throw new InvalidFirehoseOptionsError(`bufferIntervalSeconds must be 0-900, got ${intervalSeconds}`);
+    const position = options.startingPosition ?? StartingPosition.LATEST;
+    if (position !== StartingPosition.LATEST && position !== StartingPosition.TRIM_HORIZON)
+      throw new InvalidFirehoseOptionsError(
+        `startingPosition must be LATEST or TRIM_HORIZON, got ${position}`,
+      );
     this.o = {
       name: options.name,
       kinesis: options.kinesis,
@@ -125,8 +138,8 @@ export class FirehoseDeliveryStream {
       bufferBytes: Math.floor(sizeMiB * 1024 * 1024),
       intervalMs: intervalSeconds * 1000,
       version: options.version ?? 1,
-      keyTimestamp: options.keyTimestamp ?? 'delivery',
-      startingPosition: options.startingPosition ?? StartingPosition.TRIM_HORIZON,
+      keyTimestamp: options.keyTimestamp ?? 'oldestRecordArrival',
+      startingPosition: options.startingPosition ?? StartingPosition.LATEST,
       consumerName: options.consumerName ?? `firehose-${options.name}`,
       readLimit: options.readLimit ?? 1000,
       pollIntervalMs: options.pollIntervalMs ?? 250,
@@ -144,24 +157,43 @@ export class FirehoseDeliveryStream {
         consumer: this.o.consumerName,
         streamName: this.o.streamName,
       });
-    this.poller = new KinesisStreamPoller({
+  }
+
+  /** Starts reading every shard (from checkpoints, else from the delivery stream's creation) and the flush timer. */
+  async start(): Promise<void> {
+    this.controller = new AbortController();
+    this.failed = undefined;
+    this.poller ??= await this.createPoller();
+    await this.poller.start();
+    this.flushing = this.flushLoop();
+  }
+
+  private async createPoller(): Promise<KinesisStreamPoller> {
+    if (this.o.startingPosition === StartingPosition.LATEST) {
+      await this.checkpoints.load();
+      this.deliveryStart = (
+        await resolveDeliveryStart({
+          dataDir: this.o.dataDir,
+          deliveryStreamName: this.o.name,
+          streamName: this.o.streamName,
+          neverRan: this.checkpoints.isEmpty(),
+          // The emulator's wall clock, which stamps arrivals; `now` only dates object keys in tests.
+          now: () => new Date(),
+        })
+      ).getTime();
+    }
+    // "From creation" is read from the oldest record and filtered by arrival, not opened AT_TIMESTAMP: kinesalite
+    // answers an AT_TIMESTAMP iterator only once a record at or after the timestamp exists.
+    return new KinesisStreamPoller({
       client: this.o.kinesis,
       streamName: this.o.streamName,
       checkpoints: this.checkpoints,
-      startingPosition: this.o.startingPosition,
+      startingPosition: StartingPosition.TRIM_HORIZON,
       shardDiscoveryIntervalMs: this.o.shardDiscoveryIntervalMs,
       errorBackoffMs: this.o.retryDelayMs,
       onError: (error) => this.o.onError(error),
       consumeShard: (lease) => this.consumeShard(lease),
     });
-  }
-
-  /** Starts reading every shard and the flush timer. */
-  async start(): Promise<void> {
-    this.controller = new AbortController();
-    this.failed = undefined;
-    await this.poller.start();
-    this.flushing = this.flushLoop();
   }
 
   /**
@@ -172,7 +204,7 @@ export class FirehoseDeliveryStream {
   async stop(): Promise<void> {
     this.controller.abort();
     this.wakeController.abort();
-    await this.poller.stop();
+    await this.poller?.stop();
     await this.flushing;
     this.flushing = undefined;
     if (this.failed === undefined) {
@@ -193,7 +225,7 @@ export class FirehoseDeliveryStream {
 
   /** Per-shard lag for the status line. */
   lag(): ShardLag[] {
-    return this.poller.lag();
+    return this.poller?.lag() ?? [];
   }
 
   private async consumeShard(lease: ShardLease): Promise<void> {
@@ -205,7 +237,11 @@ export class FirehoseDeliveryStream {
         await lease.sleep(10);
         continue;
       }
-      const records = await lease.reader.read(this.o.readLimit);
+      const read = await lease.reader.read(this.o.readLimit);
+      const start = this.deliveryStart;
+      const records =
+        start === undefined ? read : read.filter((r) => r.approximateArrivalTimestamp.getTime() >= start);
+      if (read.length > 0 && records.length === 0) continue;
       if (records.length > 0) {
         this.buffer.add(records, Date.now());
         if (this.buffer.size >= this.o.bufferBytes) this.wake();

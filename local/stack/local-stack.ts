@@ -280,6 +280,10 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       dataDir,
       bufferSizeMiB: settings.archive.bufferSizeMiB,
       bufferIntervalSeconds: settings.archive.bufferIntervalSeconds,
+      // As on AWS: from the delivery stream's creation (its first start here, before ingest accepts anything),
+      // objects filed under the oldest record's arrival.
+      startingPosition: 'LATEST',
+      keyTimestamp: 'oldestRecordArrival',
       onError: (error) => report(error, 'firehose'),
     });
     await startReaders(dataDir, [esm, firehose, ...pipeSources.map((p) => p.source)], closers);

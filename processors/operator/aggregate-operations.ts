@@ -23,13 +23,17 @@ export interface GapListing extends AggregateKey {
   readonly stalled: boolean;
 }
 
-/** Lists aggregates whose gap is older than `maxGapAgeMs` (or every gap when `all`). */
+/**
+ * Lists aggregates whose gap is older than `maxGapAgeMs` (or every gap when `all`). The store reads only aggregates
+ * with a gap (the table's sparse gap index on DynamoDB), and only those past the threshold unless `all`.
+ */
 export async function listGaps(
   store: AggregateStore,
   options: { readonly now: Date; readonly maxGapAgeMs: number; readonly all?: boolean },
 ): Promise<GapListing[]> {
   const listings: GapListing[] = [];
-  for await (const snapshot of store.listWithGaps()) {
+  const olderThan = new Date(options.now.getTime() - options.maxGapAgeMs);
+  for await (const snapshot of store.listWithGaps(options.all ? {} : { olderThan })) {
     // No threshold: every gap's figures; `stalled` then compares against the real one.
     const gap = stalledGap(snapshot, options.now, Number.NEGATIVE_INFINITY) as StalledGap;
     const stalled = gap.ageMs > options.maxGapAgeMs;

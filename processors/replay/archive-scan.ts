@@ -11,7 +11,7 @@ import { compileEventFilter, type EventFilter } from './event-filter.js';
 import { type ArchivedEvent, archivedEvent, compareEvents, type ReplayCursor } from './event-order.js';
 import { ExternalEventSorter } from './external-sorter.js';
 import { lineBatches } from './line-batches.js';
-import { hourPrefixes, type TimeRange } from './time-range.js';
+import { archiveHourPrefixes, type TimeRange } from './time-range.js';
 
 /** What to do with a corrupt object or a bad line. */
 export type BadInputPolicy = 'skip' | 'fail';
@@ -58,15 +58,22 @@ export interface ScanProgress {
 /** Options of {@link listArchiveObjects}. */
 export interface ListArchiveOptions {
   readonly source: ArchiveSource;
+  /** Records that arrived in this range are replayed (with whatever else their objects hold). */
   readonly range: TimeRange;
   /** @default 'events/' */
   readonly prefix?: string;
+  /** How much later than its object's hour folder a record may have arrived. @default DEFAULT_ARRIVAL_SLACK_MS */
+  readonly arrivalSlackMs?: number;
 }
 
-/** Lists the objects of every hour prefix of the range, paginated, in key order; keys outside an hour folder are ignored. */
+/**
+ * Lists, paginated and in key order, the objects of every hour folder that can hold records that arrived in the range
+ * ({@link archiveHourPrefixes}); keys outside an hour folder are ignored.
+ */
 export async function listArchiveObjects(options: ListArchiveOptions): Promise<ArchiveObject[]> {
   const objects: ArchiveObject[] = [];
-  for (const prefix of hourPrefixes(options.prefix ?? 'events/', options.range)) {
+  const prefixes = archiveHourPrefixes(options.prefix ?? 'events/', options.range, options.arrivalSlackMs);
+  for (const prefix of prefixes) {
     for await (const object of options.source.list(prefix)) {
       if (parseArchiveKey(object.key) !== undefined) objects.push(object);
     }

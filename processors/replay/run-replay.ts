@@ -80,6 +80,8 @@ export interface ReplayRunOptions {
   readonly range: TimeRange;
   /** @default 'events/' */
   readonly prefix?: string;
+  /** How much later than its object's hour folder a record may have arrived (archive-scan). @default 15 minutes */
+  readonly arrivalSlackMs?: number;
   readonly filter?: EventFilter;
   /** Required unless `dryRun`. */
   readonly target?: ReplayTarget;
@@ -154,7 +156,12 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   const objects =
     previous?.objects ??
     options.objects ??
-    (await listArchiveObjects({ source: options.source, range: options.range, prefix }));
+    (await listArchiveObjects({
+      source: options.source,
+      range: options.range,
+      prefix,
+      ...(options.arrivalSlackMs === undefined ? {} : { arrivalSlackMs: options.arrivalSlackMs }),
+    }));
   const finished = new Set(previous?.finishedObjects ?? []);
   const toRead = objects.filter((o) => !finished.has(o.key));
   const resumeCursor = previous?.cursor ?? null;

@@ -49,8 +49,19 @@ export function hourPrefix(prefix: string, at: Date): string {
 }
 
 /**
- * Every hour prefix that can hold objects of the range: from the hour of `from` to the hour of the last instant
- * before `to`. Firehose names an object by the hour it was delivered, so a range is widened to whole hours.
+ * How much later than its object's hour folder a record may have arrived. Firehose names an object's hour folder
+ * after the approximate arrival of the **oldest** record in it
+ * (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html#timestamp-namespace), and an object holds what
+ * arrived while its buffer was open: up to the buffer interval, at most 900 s
+ * (https://docs.aws.amazon.com/firehose/latest/APIReference/API_BufferingHints.html). A record that arrived at 10:01
+ * can therefore sit in folder `…/09/`. A Firehose that lags behind the stream (its iterator age) widens this further;
+ * pass a larger slack for ranges around such a time.
+ */
+export const DEFAULT_ARRIVAL_SLACK_MS = 900_000;
+
+/**
+ * Every hour prefix from the hour of `from` to the hour of the last instant before `to`, literally (no widening):
+ * what a listing of those folders returns. Replay lists {@link archiveHourPrefixes} instead.
  */
 export function hourPrefixes(prefix: string, range: TimeRange, maxHours = 24 * 366 * 5): string[] {
   const start = Math.floor(range.from.getTime() / HOUR_MS) * HOUR_MS;
@@ -63,4 +74,38 @@ export function hourPrefixes(prefix: string, range: TimeRange, maxHours = 24 * 3
     prefixes.push(hourPrefix(prefix, new Date(t)));
   }
   return prefixes;
+}
+
+/**
+ * The hour folders that can hold records that arrived in `[from, to)`: from the hour of `from − slack` (an object
+ * keyed earlier can hold records that arrived up to `slack` after its folder's hour) to the hour of the last instant
+ * before `to` (an object keyed at or after `to` holds only records that arrived at or after `to`).
+ */
+export function archiveHourPrefixes(
+  prefix: string,
+  range: TimeRange,
+  arrivalSlackMs: number = DEFAULT_ARRIVAL_SLACK_MS,
+): string[] {
+  return hourPrefixes(prefix, listingRange(range, arrivalSlackMs));
+}
+
+/**
+ * True when an object in the hour folder starting at `hour` can hold records that arrived in the range: the same
+ * rule as {@link archiveHourPrefixes}, for listings that cover more than the range (a backfill's common prefix).
+ */
+export function hourMayHoldArrivals(
+  hour: Date,
+  range: TimeRange,
+  arrivalSlackMs: number = DEFAULT_ARRIVAL_SLACK_MS,
+): boolean {
+  const listed = listingRange(range, arrivalSlackMs);
+  const firstHour = Math.floor(listed.from.getTime() / HOUR_MS) * HOUR_MS;
+  return hour.getTime() >= firstHour && hour.getTime() < listed.to.getTime();
+}
+
+function listingRange(range: TimeRange, arrivalSlackMs: number): TimeRange {
+  if (!Number.isFinite(arrivalSlackMs) || arrivalSlackMs < 0) {
+    throw new ReplayOptionsError(`the arrival slack must be a duration ≥ 0, got ${arrivalSlackMs} ms`);
+  }
+  return { from: new Date(range.from.getTime() - arrivalSlackMs), to: range.to };
 }

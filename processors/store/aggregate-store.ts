@@ -11,6 +11,12 @@ export interface AggregateWrite {
   readonly pendingToDelete: readonly number[];
 }
 
+/** Options of {@link AggregateStore.listWithGaps}. */
+export interface ListWithGapsOptions {
+  /** Only gaps that began before this instant (the stalled threshold). */
+  readonly olderThan?: Date;
+}
+
 /** The outcome of loading one aggregate. */
 export type LoadResult =
   | { readonly ok: true; readonly aggregate: LoadedAggregate | undefined }
@@ -27,6 +33,9 @@ export interface AggregateStore {
    * (or a buffered slot is held by another event), `StoreUnavailableError` when the store could not be reached.
    */
   write(write: AggregateWrite): Promise<void>;
-  /** Every aggregate with buffered events (for the stalled listing). */
-  listWithGaps(): AsyncIterable<AggregateSnapshot>;
+  /**
+   * Aggregates with buffered events (for the stalled listing and check). With `olderThan`, those whose gap began
+   * before it; a store may yield more (callers check each snapshot's own gap), never fewer.
+   */
+  listWithGaps(options?: ListWithGapsOptions): AsyncIterable<AggregateSnapshot>;
 }

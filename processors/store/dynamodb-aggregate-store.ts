@@ -1,9 +1,15 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { BatchGetCommand, BatchWriteCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  BatchWriteCommand,
+  PutCommand,
+  ScanCommand,
+  type ScanCommandOutput,
+} from '@aws-sdk/lib-dynamodb';
 import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine/snapshot.js';
 import { aggregatePk } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
-import type { AggregateStore, AggregateWrite, LoadResult } from './aggregate-store.js';
+import type { AggregateStore, AggregateWrite, ListWithGapsOptions, LoadResult } from './aggregate-store.js';
 import { ConcurrentWriteError, CorruptItemError, StoreUnavailableError } from './errors.js';
 import {
   fromPendingItem,
@@ -15,6 +21,7 @@ import {
   toSnapshotItem,
 } from './item-layout.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
+import { GAP_INDEX_NAME } from './table-definition.js';
 
 /** Options of the DynamoDB aggregate store. */
 export interface DynamoDbAggregateStoreOptions {
@@ -158,14 +165,60 @@ export class DynamoDbAggregateStore implements AggregateStore {
     }
   }
 
-  async *listWithGaps(): AsyncIterable<AggregateSnapshot> {
+  /**
+   * Scans the sparse gap index (keys only: it holds just the snapshots that carry `gapSince`), then reads those
+   * snapshots consistently, so a gap filled since the index was updated is not reported. A table without the index
+   * (a local data directory from before it existed) is scanned whole instead.
+   */
+  async *listWithGaps(options: ListWithGapsOptions = {}): AsyncIterable<AggregateSnapshot> {
+    const cutoff = options.olderThan?.toISOString();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      let page: ScanCommandOutput;
+      try {
+        page = await this.#client.send(
+          new ScanCommand({
+            TableName: this.#table,
+            IndexName: GAP_INDEX_NAME,
+            ...(cutoff === undefined
+              ? {}
+              : { FilterExpression: 'gapSince < :cutoff', ExpressionAttributeValues: { ':cutoff': cutoff } }),
+            ExclusiveStartKey: startKey,
+          }),
+        );
+      } catch (error) {
+        if (startKey === undefined && isMissingIndex(error)) {
+          yield* this.#scanTableForGaps(cutoff);
+          return;
+        }
+        throw error;
+      }
+      const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
+      const { items, failures } = await this.#batchGet(keys);
+      const [failure] = failures.values();
+      if (failure !== undefined) throw failure;
+      for (const key of keys) {
+        const item = items.get(`${key.pk}\u0000${key.sk}`);
+        if (item === undefined || item.gapSince === undefined) continue;
+        const snapshot = fromSnapshotItem(item);
+        if (typeof snapshot !== 'string') yield snapshot;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+  }
+
+  /** The whole-table scan the gap index replaced (reads every item). */
+  async *#scanTableForGaps(cutoff: string | undefined): AsyncIterable<AggregateSnapshot> {
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.#client.send(
         new ScanCommand({
           TableName: this.#table,
-          FilterExpression: 'sk = :state AND attribute_exists(gapSince)',
-          ExpressionAttributeValues: { ':state': SNAPSHOT_SK },
+          FilterExpression: `sk = :state AND attribute_exists(gapSince)${cutoff === undefined ? '' : ' AND gapSince < :cutoff'}`,
+          ExpressionAttributeValues: {
+            ':state': SNAPSHOT_SK,
+            ...(cutoff === undefined ? {} : { ':cutoff': cutoff }),
+          },
           ExclusiveStartKey: startKey,
           ConsistentRead: true,
         }),
@@ -271,4 +324,12 @@ function backoff(baseMs: number, attempt: number): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** DynamoDB's answer to a read through an index the table does not have. */
+function isMissingIndex(error: unknown): boolean {
+  return (
+    (error as Error).name === 'ValidationException' &&
+    /does not have the specified index/i.test((error as Error).message)
+  );
 }

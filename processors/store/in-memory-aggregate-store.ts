@@ -1,7 +1,7 @@
 import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine/snapshot.js';
-import { aggregatePk } from '../engine/snapshot.js';
+import { aggregatePk, gapSince } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
-import type { AggregateStore, AggregateWrite, LoadResult } from './aggregate-store.js';
+import type { AggregateStore, AggregateWrite, ListWithGapsOptions, LoadResult } from './aggregate-store.js';
 import { ConcurrentWriteError } from './errors.js';
 
 /** An in-memory adapter of the aggregate store with the same conditional semantics as the DynamoDB one. */
@@ -59,8 +59,12 @@ export class InMemoryAggregateStore implements AggregateStore {
     this.writes++;
   }
 
-  async *listWithGaps(): AsyncIterable<AggregateSnapshot> {
-    for (const snapshot of this.#snapshots.values()) if (snapshot.pending.length > 0) yield snapshot;
+  async *listWithGaps(options: ListWithGapsOptions = {}): AsyncIterable<AggregateSnapshot> {
+    const cutoff = options.olderThan?.toISOString();
+    for (const snapshot of this.#snapshots.values()) {
+      const since = gapSince(snapshot);
+      if (since !== undefined && (cutoff === undefined || since < cutoff)) yield snapshot;
+    }
   }
 
   /** Every stored snapshot (test and rebuild inspection). */

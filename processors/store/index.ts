@@ -20,4 +20,4 @@ export {
   toSnapshotItem,
 } from './item-layout.js';
 export { mapWithConcurrency } from './map-with-concurrency.js';
-export { aggregateTableDefinition } from './table-definition.js';
+export { aggregateTableDefinition, GAP_INDEX_NAME } from './table-definition.js';

@@ -21,7 +21,16 @@ let s3: S3Client;
 const dataDirs: string[] = [];
 const running: FirehoseDeliveryStream[] = [];
 let bucketCounter = 0;
-const BUCKETS = ['archive-1', 'archive-2', 'archive-3', 'archive-4', 'archive-5', 'archive-6'];
+const BUCKETS = [
+  'archive-1',
+  'archive-2',
+  'archive-3',
+  'archive-4',
+  'archive-5',
+  'archive-6',
+  'archive-7',
+  'archive-8',
+];
 
 beforeAll(async () => {
   kinesalite = await startKinesalite();
@@ -55,6 +64,8 @@ async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
     retryDelayMs: 5,
     maxRetryDelayMs: 20,
     shardDiscoveryIntervalMs: 200,
+    // These tests write before starting; the tests of the starting position set it themselves.
+    startingPosition: 'TRIM_HORIZON',
     ...options,
   });
   running.push(firehose);
@@ -198,5 +209,59 @@ describe('Class: FirehoseDeliveryStream', () => {
     await waitUntil(() => again.stats().recordsArchived === 4, 'the re-delivery');
     await again.stop();
     expect((await objects(bucket)).flatMap((object) => object.lines)).toEqual(sent);
+  });
+
+  it('dates the hour folder and name by the oldest record’s arrival, not by the delivery time', async () => {
+    // The delivery clock says 2031; the records arrive now.
+    const { firehose, streamName, bucket } = await setup({
+      bufferIntervalSeconds: 0.05,
+      now: () => new Date('2031-05-06T07:08:09Z'),
+    });
+    const before = new Date();
+    await putPayloads(kinesis, streamName, payloads(3, 5));
+    const after = new Date();
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsArchived === 3, 'the archive');
+    await firehose.stop();
+    const [object] = await objects(bucket);
+    const folder = (d: Date) =>
+      `events/${d.toISOString().slice(0, 4)}/${d.toISOString().slice(5, 7)}/${d.toISOString().slice(8, 10)}/${d.toISOString().slice(11, 13)}/`;
+    expect([folder(before), folder(after)]).toContain(object?.key.slice(0, 'events/yyyy/mm/dd/hh/'.length));
+    expect(object?.key).not.toContain('2031');
+  });
+
+  it('reads from its creation like Firehose: not what was written before its first start, all that came after', async () => {
+    const { firehose, streamName, bucket, dataDir } = await setup({
+      startingPosition: 'LATEST',
+      bufferIntervalSeconds: 0.05,
+    });
+    await putPayloads(kinesis, streamName, ['before-creation']);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await firehose.start();
+    // Written right after the start: read from the creation instant, not from a LATEST iterator taken later.
+    await putPayloads(kinesis, streamName, ['after-creation']);
+    await waitUntil(() => firehose.stats().recordsArchived === 1, 'the first record');
+    await firehose.stop();
+    await putPayloads(kinesis, streamName, ['while-stopped']);
+    const again = new FirehoseDeliveryStream({
+      name: 'archive',
+      kinesis,
+      streamName,
+      s3,
+      bucket,
+      dataDir,
+      bufferIntervalSeconds: 0.05,
+      pollIntervalMs: 20,
+    });
+    running.push(again);
+    await again.start();
+    await waitUntil(() => again.stats().recordsArchived === 1, 'the record written while stopped');
+    await again.stop();
+    const lines = (await objects(bucket)).flatMap((object) => object.lines).sort();
+    expect(lines).toEqual(['after-creation', 'while-stopped']);
+    const start = JSON.parse(
+      await readFile(join(dataDir, 'firehose', 'archive.delivery-start.json'), 'utf8'),
+    );
+    expect(Date.parse(start.deliveryStartTimestamp)).toBeGreaterThan(0);
   });
 });

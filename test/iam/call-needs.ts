@@ -92,10 +92,13 @@ export function needsOfCall(call: RecordedCall, deployed: DeployedStack): Need[]
           deployed.all(TYPES.table).find((t) => t.state.name === tableName),
           `table ${tableName}`,
         );
-        const because = describe(call, `table ${tableName}`);
-        const needs: Need[] = [
-          { action, resource: String(table.state.arn), because: `${because} (${DOCS.dynamodbActions})` },
-        ];
+        // A Query or Scan of an index is authorised on the index's own ARN (`<table ARN>/index/<name>`).
+        const index = typeof call.input.IndexName === 'string' ? call.input.IndexName : undefined;
+        const target = index === undefined ? `table ${tableName}` : `index ${index} of table ${tableName}`;
+        const because = describe(call, target);
+        const resource =
+          index === undefined ? String(table.state.arn) : `${String(table.state.arn)}/index/${index}`;
+        const needs: Need[] = [{ action, resource, because: `${because} (${DOCS.dynamodbActions})` }];
         const sse = table.inputs.serverSideEncryption as
           | { enabled?: boolean; kmsKeyArn?: string }
           | undefined;

@@ -71,9 +71,13 @@ afterAll(async () => {
 });
 
 describe('stalled check: recorded calls', () => {
-  it('scanned the table and found the stalled aggregate', () => {
+  it('scanned the gap index, read the gapped snapshot and found the stalled aggregate', () => {
     expect(stalled).toHaveLength(1);
-    expect([...new Set(calls.map((c) => `${c.service}.${c.operation}`))]).toEqual(['DynamoDB.Scan']);
+    expect([...new Set(calls.map((c) => `${c.service}.${c.operation}`))]).toEqual([
+      'DynamoDB.Scan',
+      'DynamoDB.BatchGetItem',
+    ]);
+    expect(calls.filter((c) => c.operation === 'Scan').map((c) => c.input.IndexName)).toEqual(['gaps']);
   });
 });
 

@@ -272,8 +272,11 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       'stream-iterator-age': ['GetRecords.IteratorAgeMilliseconds', a.iteratorAgeMs],
       'processor-errors': ['Errors', a.errors],
       'processor-throttles': ['Throttles', a.throttles],
+      'processor-discarded-records': ['OnFailureDestinationDeliveredEventCount', 0],
+      'processor-dropped-records': ['DroppedEventCount', 0],
       'ingest-errors': ['Errors', a.errors],
       'ingest-throttles': ['Throttles', a.throttles],
+      'stalled-check-errors': ['Errors', 0],
       'quarantine-writes': ['QuarantineWrites', a.quarantineWrites],
       'stalled-aggregates': ['Stalled', a.stalled],
       'archive-freshness': ['DeliveryToS3.DataFreshness', a.firehoseFreshnessSeconds],
@@ -285,13 +288,22 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     const topic = ofType(resources, T.topic)[0];
     for (const [id, [metricName, threshold]] of Object.entries(expected)) {
       const alarm = alarms.get(id);
-      expect(alarm, id).toMatchObject({ metricName, threshold, period: a.periodSeconds });
+      expect(alarm, id).toMatchObject({ metricName, threshold, treatMissingData: 'notBreaching' });
+      expect(alarm?.datapointsToAlarm as number, id).toBeLessThanOrEqual(alarm?.evaluationPeriods as number);
       expect(alarm?.alarmActions).toEqual([expect.stringContaining(topic?.name ?? '?')]);
     }
     expect(alarms.get('quarantine-writes')).toMatchObject({
       namespace: config.processor.metricsNamespace,
       dimensions: { service: 'stream-processor' },
     });
+    // The mapping's own metrics are selected by its UUID, and exist only with EventCount metrics on.
+    expect(alarms.get('processor-discarded-records')).toMatchObject({
+      namespace: 'AWS/Lambda',
+      dimensions: { EventSourceMappingUUID: output(named(resources, T.esm, 'processor-source'), 'uuid') },
+    });
+    expect(ofType(resources, T.esm)[0]?.inputs.metricsConfig).toEqual({ metrics: ['EventCount'] });
+    // The stalled check publishes every 5 minutes: its alarm's period must hold one run.
+    expect(alarms.get('stalled-aggregates')?.period as number).toBeGreaterThanOrEqual(300);
     expect(ofType(resources, T.subscription)).toHaveLength(a.notificationEmail === undefined ? 0 : 1);
   });
 
@@ -304,7 +316,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(ofType(resources, T.route)[0]?.inputs.routeKey).toBe('POST /events');
   });
 
-  it('checks for stalled aggregates on a schedule, with only Scan on the table', () => {
+  it('checks for stalled aggregates on a schedule, scanning only the sparse gap index', () => {
     const fn = named(resources, T.fn, 'stalled-check');
     const env = (fn.inputs.environment as { variables: Record<string, string> }).variables;
     expect(env.MAX_GAP_AGE_SECONDS).toBe(String(config.processor.maxGapAgeSeconds));
@@ -314,15 +326,22 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       'rate(5 minutes)',
     );
     expect(ofType(resources, T.eventTarget).some((t) => t.name === 'stalled-check-target')).toBe(true);
+    const table = ofType(resources, T.table)[0];
+    expect(table?.inputs.globalSecondaryIndexes).toEqual([
+      { name: 'gaps', hashKey: 'gapSince', projectionType: 'KEYS_ONLY' },
+    ]);
+    expect(table?.inputs.attributes).toContainEqual({ name: 'gapSince', type: 'S' });
+    const tableArn = table === undefined ? 'no table' : output(table, 'arn');
     const statements = parsePolicy(
       named(resources, T.rolePolicy, 'stalled-check-policy').inputs.policy,
     ).Statement;
-    expect(statements.flatMap((st) => st.Action).sort()).toEqual(
-      expect.arrayContaining(['dynamodb:Scan', 'kms:Decrypt']),
-    );
-    expect(statements.flatMap((st) => st.Action).filter((a) => a.startsWith('dynamodb:'))).toEqual([
-      'dynamodb:Scan',
+    const dynamo = statements.filter((st) => st.Action.some((a) => a.startsWith('dynamodb:')));
+    // Scan only on the index (an index is its own IAM resource); the table itself is only read by key.
+    expect(dynamo).toEqual([
+      expect.objectContaining({ Action: ['dynamodb:Scan'], Resource: [`${tableArn}/index/gaps`] }),
+      expect.objectContaining({ Action: ['dynamodb:BatchGetItem'], Resource: [tableArn] }),
     ]);
+    expect(statements.flatMap((st) => st.Action)).toContain('kms:Decrypt');
   });
 
   it('grants no wildcard action and no wildcard resource in any role policy', () => {
