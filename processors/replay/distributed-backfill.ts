@@ -11,7 +11,7 @@ import { ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
 import type { ReplayEnvironment } from './replay-environment.js';
 import type { TimeRange } from './time-range.js';
-import { hourPrefix } from './time-range.js';
+import { DEFAULT_ARRIVAL_SLACK_MS, hourPrefix } from './time-range.js';
 
 /** What a distributed backfill is asked to do (the state machine's execution input). */
 export interface BackfillRequest {
@@ -29,7 +29,8 @@ export function backfillExecutionInput(
   archivePrefix: string,
   request: BackfillRequest,
 ): Record<string, unknown> {
-  const first = hourPrefix(archivePrefix, request.range.from);
+  // An object keyed up to the arrival slack before `from` can hold records that arrived in the range.
+  const first = hourPrefix(archivePrefix, new Date(request.range.from.getTime() - DEFAULT_ARRIVAL_SLACK_MS));
   const last = hourPrefix(archivePrefix, new Date(request.range.to.getTime() - 1));
   let common = 0;
   while (common < first.length && first[common] === last[common]) common++;

@@ -93,7 +93,16 @@ export {
 export { S3ArchiveSource, type S3ArchiveSourceOptions } from './s3-archive-source.js';
 export { decodeSpillRecord, encodeSpillRecord } from './spill-record.js';
 export { streamTarget } from './stream-target.js';
-export { checkTimeRange, hourPrefix, hourPrefixes, parseInstant, type TimeRange } from './time-range.js';
+export {
+  archiveHourPrefixes,
+  checkTimeRange,
+  DEFAULT_ARRIVAL_SLACK_MS,
+  hourMayHoldArrivals,
+  hourPrefix,
+  hourPrefixes,
+  parseInstant,
+  type TimeRange,
+} from './time-range.js';
 export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export {
   type ArchiveVerification,

@@ -36,7 +36,7 @@ import type { EventFilter } from './event-filter.js';
 import type { ReplayEnvironment } from './replay-environment.js';
 import type { ReplayTarget } from './replay-target.js';
 import { runReplay } from './run-replay.js';
-import { checkTimeRange } from './time-range.js';
+import { checkTimeRange, hourMayHoldArrivals } from './time-range.js';
 
 /** One item of the S3 ItemReader (ListObjectsV2). */
 export interface BackfillItem {
@@ -172,11 +172,11 @@ export function createBackfillHandler(deps: BackfillHandlerDependencies) {
       );
     }
     const range = checkTimeRange({ from: new Date(input.from), to: new Date(input.to) });
-    const fromHour = Math.floor(range.from.getTime() / 3_600_000) * 3_600_000;
-    // The ItemReader lists a whole prefix; keep the objects whose hour folder is inside the range.
+    // The ItemReader lists a whole prefix; keep the objects whose hour folder can hold arrivals in the range (folders are
+    // named after an object's oldest record, so the one before `from` can hold later arrivals too).
     const objects: ArchiveObject[] = event.Items.filter((item) => {
-      const hour = parseArchiveKey(item.Key)?.hour.getTime();
-      return hour !== undefined && hour >= fromHour && hour < range.to.getTime();
+      const hour = parseArchiveKey(item.Key)?.hour;
+      return hour !== undefined && hourMayHoldArrivals(hour, range);
     }).map((item) => ({
       key: item.Key,
       size: item.Size ?? 0,

@@ -111,6 +111,20 @@ describe('replay Lambda of distributed backfills', () => {
     expect(fake.sent).toHaveLength(events.length);
   });
 
+  it('keeps objects of the hour before the range, which can hold arrivals after its start, and drops older ones', async () => {
+    const archive = new MemoryArchive();
+    // Folder 23:00 of the day before: opened at 23:58, it holds records that arrived after midnight.
+    archive.put(new Date(Date.UTC(2025, 11, 31, 23, 58)), events.slice(0, 5));
+    archive.put(new Date(Date.UTC(2025, 11, 31, 22, 30)), events.slice(5, 10));
+    archive.put(new Date(Date.UTC(2026, 0, 1, 0, 10)), events.slice(10, 20));
+    const fake = recordingTarget();
+    const result = await handlerWith(archive, fake)(batchOf(archive), plenty);
+    expect(result.objects).toBe(2);
+    expect(fake.sent.map((e) => e.eventId).sort()).toEqual(
+      [...events.slice(0, 5), ...events.slice(10, 20)].map((e) => e.eventId).sort(),
+    );
+  });
+
   it('fails the item batch with a typed error when any delivery failed, so ToleratedFailurePercentage 0 sees it', async () => {
     const archive = archiveOf(events);
     const victim = (events[0] as Envelope).aggregateId;

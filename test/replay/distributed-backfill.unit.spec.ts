@@ -110,7 +110,8 @@ describe('startDistributedBackfill', () => {
     expect(start.name).toBe('StartExecutionCommand');
     expect(start.input.stateMachineArn).toBe(env.backfillStateMachineArn);
     expect(JSON.parse(start.input.input)).toMatchObject({
-      prefix: 'events/2026/11/01/',
+      // The range starts at midnight: the folder of 31 Oct 23:00 can hold its first arrivals.
+      prefix: 'events/2026/',
       target: 'projection',
       table: 'orders-rebuild',
     });

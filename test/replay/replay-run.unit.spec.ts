@@ -253,9 +253,19 @@ describe('distributed backfill input', () => {
       table: 'rebuild',
     });
     const oneHour = backfillExecutionInput('events/', {
-      range: { from: new Date('2026-01-01T22:10:00Z'), to: new Date('2026-01-01T22:50:00Z') },
+      range: { from: new Date('2026-01-01T22:20:00Z'), to: new Date('2026-01-01T22:50:00Z') },
       target: 'bus',
     });
     expect(oneHour.prefix).toBe('events/2026/01/01/22/');
+  });
+
+  it('lists the hour before a range that starts within the arrival slack of the hour (folders are named after the oldest record)', async () => {
+    const { backfillExecutionInput } = await import('../../processors/replay/index.js');
+    const input = backfillExecutionInput('events/', {
+      range: { from: new Date('2026-01-01T22:05:00Z'), to: new Date('2026-01-01T22:50:00Z') },
+      target: 'bus',
+    });
+    // An object in …/21/ opened at 21:58 can hold records that arrived at 22:05.
+    expect(input.prefix).toBe('events/2026/01/01/');
   });
 });
