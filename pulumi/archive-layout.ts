@@ -14,6 +14,12 @@ export const ARCHIVE_EVENTS_ROOT = 'events/';
 /** Firehose key prefix of records it could not deliver, by error type and hour. */
 export const ARCHIVE_ERRORS_PREFIX = 'errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/';
 
+/** Where in the archive bucket a distributed backfill's ResultWriter exports child results (never replayed). */
+export const BACKFILL_RESULTS_PREFIX = 'backfill-results/';
+
+/** How long backfill results stay: they report a run, they are not data. */
+export const BACKFILL_RESULTS_EXPIRATION_DAYS = 30;
+
 /** Where the Lambda event source mapping's S3 on-failure destination writes discarded batches. */
 export const FAILED_BATCHES_ROOT = 'aws/lambda/';
 
@@ -50,6 +56,12 @@ export function archiveLifecycleRules(o: ArchiveLifecycleOptions): LifecycleRule
         { days: o.infrequentAccessAfterDays, storageClass: 'STANDARD_IA' },
         { days: o.glacierAfterDays, storageClass: 'GLACIER_IR' },
       ],
+    },
+    {
+      id: 'backfill-results-expiry',
+      status: 'Enabled',
+      filter: { prefix: BACKFILL_RESULTS_PREFIX },
+      expiration: { days: BACKFILL_RESULTS_EXPIRATION_DAYS },
     },
     {
       id: 'errors-expiry',

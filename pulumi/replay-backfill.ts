@@ -13,6 +13,7 @@ import {
   planBackfillBatches,
   STEP_FUNCTIONS_PAYLOAD_BYTES,
 } from '../processors/replay/backfill-sizing.js';
+import { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
 import { CONFIG_NAMESPACE } from './config-schema.js';
 import { PipelineConfigError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -31,7 +32,7 @@ import { NodeFunction } from './node-function.js';
 export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
 
 /** Where in the archive bucket the Map's ResultWriter exports child results (outside `events/`, never replayed). */
-export const BACKFILL_RESULTS_PREFIX = 'backfill-results/';
+export { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
 
 /** Uncompressed bytes per listed GZIP byte the Lambda assumes before reading (synthetic order events gzip 6.8×). */
 export const ASSUMED_COMPRESSION_RATIO = 8;

@@ -1,6 +1,7 @@
 import type { ResourceValidationArgs } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePolicies } from '../../policy/policies.js';
+import { BACKFILL_RESULTS_PREFIX } from '../../pulumi/archive-layout.js';
 import type { PipelineConfig } from '../../pulumi/config-schema.js';
 import { HANDLER_ENTRIES, type PipelineOutputs } from '../../pulumi/pipeline.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
@@ -260,6 +261,19 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     for (const topic of ofType(resources, T.topic))
       expect(topic.inputs.kmsMasterKeyId).toMatch(/^arn:aws:kms:/);
     for (const secret of ofType(resources, T.secret)) expect(secret.inputs.kmsKeyId).toMatch(/^arn:aws:kms:/);
+  });
+
+  it('expires what the archive bucket holds besides events: delivery errors and backfill results', () => {
+    const bucket = named(resources, T.bucket, 'archive-bucket');
+    const rules = ofType(resources, T.lifecycle).find((r) => r.inputs.bucket === bucket.id)?.inputs.rules as {
+      filter: { prefix: string };
+      expiration?: { days: number };
+    }[];
+    const expiring = rules.filter((r) => r.expiration !== undefined).map((r) => r.filter.prefix);
+    expect(expiring).toEqual(expect.arrayContaining(['errors/', BACKFILL_RESULTS_PREFIX]));
+    // The prefix the state machine's ResultWriter writes to is the one that expires.
+    const machine = ofType(resources, 'aws:sfn/stateMachine:StateMachine')[0];
+    expect(String(machine?.inputs.definition)).toContain(`"Prefix":"${BACKFILL_RESULTS_PREFIX}"`);
   });
 
   it('creates the alarms with the configured thresholds, all notifying the topic', () => {
