@@ -10,7 +10,12 @@ import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine
 import { aggregatePk } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
 import type { AggregateStore, AggregateWrite, ListWithGapsOptions, LoadResult } from './aggregate-store.js';
-import { ConcurrentWriteError, CorruptItemError, StoreUnavailableError } from './errors.js';
+import {
+  ConcurrentWriteError,
+  CorruptItemError,
+  GapIndexNotReadyError,
+  StoreUnavailableError,
+} from './errors.js';
 import {
   fromPendingItem,
   fromSnapshotItem,
@@ -191,6 +196,13 @@ export class DynamoDbAggregateStore implements AggregateStore {
           yield* this.#scanTableForGaps(cutoff);
           return;
         }
+        if (isBackfillingIndex(error)) {
+          throw new GapIndexNotReadyError(
+            `index ${GAP_INDEX_NAME} of table ${this.#table} is still being built; try again when it is ACTIVE`,
+            undefined,
+            { cause: error },
+          );
+        }
         throw error;
       }
       const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
@@ -327,6 +339,14 @@ function sleep(ms: number): Promise<void> {
 }
 
 /** DynamoDB's answer to a read through an index the table does not have. */
+/** DynamoDB refuses reads of a global secondary index while it backfills an existing table's items. */
+function isBackfillingIndex(error: unknown): boolean {
+  return (
+    (error as Error).name === 'ValidationException' &&
+    /backfilling global secondary index/i.test((error as Error).message)
+  );
+}
+
 function isMissingIndex(error: unknown): boolean {
   return (
     (error as Error).name === 'ValidationException' &&

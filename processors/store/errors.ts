@@ -26,3 +26,11 @@ export class StoreUnavailableError extends AggregateStoreError {
 export class CorruptItemError extends AggregateStoreError {
   override readonly name = 'CorruptItemError';
 }
+
+/**
+ * The gap index exists but DynamoDB is still building it (an index added to a table that already holds items):
+ * it cannot be read until its backfill ends. https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html
+ */
+export class GapIndexNotReadyError extends AggregateStoreError {
+  override readonly name = 'GapIndexNotReadyError';
+}

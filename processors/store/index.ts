@@ -4,6 +4,7 @@ export {
   AggregateStoreError,
   ConcurrentWriteError,
   CorruptItemError,
+  GapIndexNotReadyError,
   StoreUnavailableError,
 } from './errors.js';
 export { InMemoryAggregateStore } from './in-memory-aggregate-store.js';

@@ -5,7 +5,7 @@ import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/i
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { createStalledCheck } from '../../processors/operator/index.js';
-import { InMemoryAggregateStore } from '../../processors/store/index.js';
+import { DynamoDbAggregateStore, InMemoryAggregateStore } from '../../processors/store/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { envelopeRecord, kinesisEvent } from '../support/kinesis-events.js';
 import { MemoryQuarantine } from '../support/memory-quarantine.js';
@@ -50,5 +50,24 @@ describe('scheduled stalled check', () => {
       expect.objectContaining({ aggregate: stalled[0] }),
     );
     expect(emf.Stalled).toBe(1);
+  });
+
+  it('skips a run, without failing, while DynamoDB still builds the gap index of a populated table', async () => {
+    // What DynamoDB answers a Scan of a global secondary index that is backfilling.
+    const backfilling = Object.assign(
+      new Error('Cannot read from backfilling global secondary index: gaps'),
+      { name: 'ValidationException' },
+    );
+    const client = { send: vi.fn(async () => Promise.reject(backfilling)) };
+    const store = new DynamoDbAggregateStore({ client: client as never, tableName: 'aggregates' });
+    const logger = new Logger({ logLevel: 'SILENT' });
+    const warn = vi.spyOn(logger, 'warn');
+    const metrics = new Metrics({ namespace: 'test', serviceName: 'stream-processor' });
+    const check = createStalledCheck({ store, maxGapAgeMs: 3600_000, logger, metrics });
+    await expect(check()).resolves.toEqual({ stalled: [], skipped: 'gap index not ready' });
+    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/still being built/), expect.any(Object));
+    // Any other store failure still fails the run (and its Errors alarm).
+    client.send.mockRejectedValue(Object.assign(new Error('boom'), { name: 'InternalServerError' }));
+    await expect(check()).rejects.toThrow('boom');
   });
 });
