@@ -337,14 +337,20 @@ export class ReplayBackfill extends pulumi.ComponentResource {
       parent,
     );
 
-    const role = new aws.iam.Role(
-      `${name}-sfn-role`,
-      { assumeRolePolicy: JSON.stringify(assumeRolePolicy('states.amazonaws.com')) },
-      parent,
-    );
     const stateMachineName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
     const region = aws.getRegionOutput({}, parent).region;
     const account = aws.getCallerIdentityOutput({}, parent).accountId;
+    // Only this account's Step Functions may assume it (confused deputy:
+    // https://docs.aws.amazon.com/step-functions/latest/dg/procedure-create-iam-role.html).
+    const role = new aws.iam.Role(
+      `${name}-sfn-role`,
+      {
+        assumeRolePolicy: account.apply((accountId) =>
+          JSON.stringify(assumeRolePolicy('states.amazonaws.com', accountId)),
+        ),
+      },
+      parent,
+    );
     const partition = aws.getPartitionOutput({}, parent).partition;
     const policy = new aws.iam.RolePolicy(
       `${name}-sfn-policy`,

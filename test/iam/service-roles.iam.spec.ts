@@ -78,6 +78,13 @@ describe.each(['dev', 'staging', 'prod'])('service roles and resource policies, 
     expect(
       await mayAssume(d, 'backfill-sfn-role', 'states.amazonaws.com', onBehalf(String(machine?.state.arn))),
     ).toBe('Allowed');
+    // Another account's state machine must not get the backfill role (confused deputy).
+    expect(
+      await mayAssume(d, 'backfill-sfn-role', 'states.amazonaws.com', {
+        'aws:SourceAccount': '210987654321',
+        'aws:SourceArn': 'arn:aws:states:us-east-1:210987654321:stateMachine:other',
+      }),
+    ).not.toBe('Allowed');
     for (const fn of d.all(TYPES.fn)) {
       const role = d.functionRole(fn.name);
       expect(await mayAssume(d, role.logicalName, 'lambda.amazonaws.com', {}), fn.name).toBe('Allowed');
