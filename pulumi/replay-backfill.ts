@@ -13,6 +13,7 @@ import {
   planBackfillBatches,
   STEP_FUNCTIONS_PAYLOAD_BYTES,
 } from '../processors/replay/backfill-sizing.js';
+import { aggregateTableArgs } from './aggregate-table-args.js';
 import { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
 import { CONFIG_NAMESPACE } from './config-schema.js';
 import { PipelineConfigError } from './errors.js';
@@ -266,19 +267,11 @@ export class ReplayBackfill extends pulumi.ComponentResource {
       (tableName) =>
         new aws.dynamodb.Table(
           `${name}-projection-${tableName}`,
-          {
+          aggregateTableArgs({
             name: tableName,
-            billingMode: 'PAY_PER_REQUEST',
-            hashKey: 'pk',
-            rangeKey: 'sk',
-            attributes: [
-              { name: 'pk', type: 'S' },
-              { name: 'sk', type: 'S' },
-            ],
-            pointInTimeRecovery: { enabled: true },
-            serverSideEncryption: { enabled: true, kmsKeyArn: args.dataKeyArn },
-            deletionProtectionEnabled: !(args.disposable ?? false),
-          },
+            kmsKeyArn: args.dataKeyArn,
+            disposable: args.disposable ?? false,
+          }),
           parent,
         ),
     );

@@ -5,6 +5,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
+import { aggregateTableArgs } from './aggregate-table-args.js';
 import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
@@ -107,21 +108,8 @@ export class StreamProcessor extends pulumi.ComponentResource {
 
     this.table = new aws.dynamodb.Table(
       `${name}-aggregates`,
-      {
-        billingMode: 'PAY_PER_REQUEST',
-        hashKey: 'pk',
-        rangeKey: 'sk',
-        attributes: [
-          { name: 'pk', type: 'S' },
-          { name: 'sk', type: 'S' },
-          { name: 'gapSince', type: 'S' },
-        ],
-        // Sparse: only snapshots with buffered events carry gapSince (processors/store/table-definition.ts).
-        globalSecondaryIndexes: [{ name: GAP_INDEX_NAME, hashKey: 'gapSince', projectionType: 'KEYS_ONLY' }],
-        pointInTimeRecovery: { enabled: true },
-        serverSideEncryption: { enabled: true, kmsKeyArn: args.dataKeyArn },
-        deletionProtectionEnabled: !args.disposable,
-      },
+      // Keys and the sparse gap index come from processors/store/table-definition.ts.
+      aggregateTableArgs({ kmsKeyArn: args.dataKeyArn, disposable: args.disposable ?? false }),
       parent,
     );
     this.deadLetters = new SecureBucket(

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { aggregateTableArgs } from '../../pulumi/aggregate-table-args.js';
 import { PipelineConfigError } from '../../pulumi/errors.js';
 import {
   installMocks,
@@ -143,6 +144,13 @@ describe('Component: ReplayBackfill', () => {
       serverSideEncryption: { enabled: true, kmsKeyArn: DATA_KEY },
       deletionProtectionEnabled: true,
     });
+    // The live table's layout, gap index included (both come from processors/store/table-definition.ts).
+    const live = aggregateTableArgs({ kmsKeyArn: DATA_KEY, disposable: false });
+    expect(table.inputs.attributes).toEqual(live.attributes);
+    expect(table.inputs.globalSecondaryIndexes).toEqual(live.globalSecondaryIndexes);
+    expect(table.inputs.globalSecondaryIndexes).toEqual([
+      { name: 'gaps', hashKey: 'gapSince', projectionType: 'KEYS_ONLY' },
+    ]);
     const lambda = parsePolicy(named(resources, T.rolePolicy, 'backfill-replay-policy').inputs.policy);
     const dynamo = lambda.Statement.filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
     expect(dynamo.flatMap((s) => s.Resource ?? []).sort()).toEqual([
