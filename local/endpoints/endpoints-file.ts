@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 
-/** The `<data dir>/endpoints.json` contract (DESIGN §5): how every tool finds the local stack. */
+/** The `<data dir>/endpoints.json` contract (docs/design.md §5): how every tool finds the local stack. */
 export const localEndpointsSchema = z.looseObject({
   region: z.string().min(1),
   credentials: z.object({ accessKeyId: z.string(), secretAccessKey: z.string() }),

@@ -69,7 +69,7 @@ export interface LocalStackOptions {
   readonly onError?: (error: unknown, where: string) => void;
 }
 
-/** `endpoints.json`: DESIGN §5's shape plus the local extras (prefixes, dead-letter files, shard count). */
+/** `endpoints.json`: the shape of docs/design.md §5, with the local extras (prefixes, dead-letter files, shard count). */
 export interface LocalStackEndpoints extends LocalEndpoints {
   readonly stream: { readonly name: string; readonly arn: string; readonly shards: number };
   readonly archivePrefix: string;

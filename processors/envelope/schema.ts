@@ -5,7 +5,7 @@ export { MAX_ENVELOPE_BYTES } from './size-limit.js';
 
 const AGGREGATE_TYPE_PATTERN = /^[A-Za-z0-9._-]+$/;
 
-/** The one event envelope every part of the pipeline shares (DESIGN §2). */
+/** The one event envelope every part of the pipeline shares (docs/design.md §2). */
 export const envelopeSchema = z.strictObject({
   eventId: z.string().min(1).max(128),
   aggregateType: z

@@ -19,7 +19,7 @@ export function snapshotItemKey(key: AggregateKey): { pk: string; sk: string } {
   return { pk: aggregatePk(key), sk: SNAPSHOT_SK };
 }
 
-/** The snapshot item as stored in the table (DESIGN §3 plus what ordering needs). */
+/** The snapshot item as stored in the table (docs/design.md §3). */
 export interface SnapshotItem {
   pk: string;
   sk: typeof SNAPSHOT_SK;

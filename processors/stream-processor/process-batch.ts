@@ -49,7 +49,7 @@ interface DecodedRecord {
 
 /**
  * Processes one Kinesis batch: decode, quarantine poison, group by aggregate, load, decide, write once per aggregate,
- * and report the first unapplied record of every aggregate that could not be written (DESIGN §3).
+ * and report the first unapplied record of every aggregate that could not be written (docs/design.md §3).
  */
 export async function processKinesisBatch(
   event: KinesisStreamEvent,

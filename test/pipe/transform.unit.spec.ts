@@ -137,7 +137,7 @@ describe('Function: JSON paths', () => {
 describe('Function: renderInputTemplate', () => {
   const event = decodePipeRecord(record(envelope), source).event;
 
-  it('wraps the whole envelope: {"envelope": <$.data>} (DESIGN §4)', () => {
+  it('wraps the whole envelope: {"envelope": <$.data>} (docs/design.md §4)', () => {
     expect(JSON.parse(renderInputTemplate('{"envelope": <$.data>}', event))).toEqual({ envelope });
   });
 

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 describe('endpoints.json', () => {
-  it('has DESIGN §5 shape, matches the running stack, and names resources from Pulumi.dev.yaml', async () => {
+  it('has the endpoints.json shape of docs/design.md §5, matches the running stack, and names resources from Pulumi.dev.yaml', async () => {
     const file = await readLocalEndpoints(dataDir);
     expect(file).toEqual(JSON.parse(JSON.stringify(stack.endpoints)));
     const parsed = localEndpointsSchema.parse(file);

@@ -52,7 +52,7 @@ const bySequenceNumber = (records: QuarantineRecord[], r: KinesisStreamRecord) =
   records.find((q) => q.sequenceNumber === r.kinesis.sequenceNumber);
 
 describe('stream processor against dynalite and s3rver', () => {
-  it('applies a batch with one conditional write per aggregate and stores the DESIGN §3 item layout', async () => {
+  it('applies a batch with one conditional write per aggregate and stores the item layout of docs/design.md §3', async () => {
     const table = await aws.createTable();
     const a = orderHistory('int-a', 12);
     const b = orderHistory('int-b', 12);
