@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
 import { EventBusClosedError, InvalidRuleError, WebhookDeliveryError } from './errors.js';
-import type { EventBusPort } from './event-bus-port.js';
 import {
   type CompiledEventPattern,
   compileEventPattern,

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
 import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { PutEventsValidationError } from './errors.js';
-import type { EventBusPort } from './event-bus-port.js';
 import { isPlainObject } from './pattern-operators.js';
 import type { PutEventsRequestEntry } from './put-events.js';
 

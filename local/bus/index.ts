@@ -1,3 +1,5 @@
+export type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
+export { eventBridgeClientPort } from '../../processors/bus-bridge/eventbridge-client-port.js';
 export {
   EventBusClosedError,
   EventBusError,
@@ -15,7 +17,6 @@ export {
   openEventBus,
   type WebhookTargetDefinition,
 } from './event-bus.js';
-export type { EventBusPort } from './event-bus-port.js';
 export {
   type CompiledEventPattern,
   compileEventPattern,
@@ -24,7 +25,6 @@ export {
   parseEventPattern,
   validateEventPattern,
 } from './event-pattern.js';
-export { eventBridgeClientPort } from './eventbridge-client-port.js';
 export {
   type DecodedPutEventsRequest,
   decodePutEventsRequest,

@@ -1,3 +1,8 @@
+import type {
+  PutEventsRequestEntry,
+  PutEventsResult,
+  PutEventsResultEntry,
+} from '../../processors/bus-bridge/event-bus-port.js';
 import {
   fitsPutEvents,
   PUT_EVENTS_SIZE_LIMIT_BYTES,
@@ -19,30 +24,8 @@ export const PUT_EVENTS_LIMITS = {
   maxRequestBytes: PUT_EVENTS_SIZE_LIMIT_BYTES,
 } as const;
 
-/** One `PutEvents` entry, shaped like the SDK's `PutEventsRequestEntry`. */
-export interface PutEventsRequestEntry {
-  readonly Source?: string;
-  readonly DetailType?: string;
-  /** A JSON object, as text. */
-  readonly Detail?: string;
-  /** Bus name or ARN; AWS uses `default` when it is omitted. */
-  readonly EventBusName?: string;
-  readonly Time?: Date | string;
-  readonly Resources?: readonly string[];
-}
-
-/** One result entry: an `EventId` on success, or an error code and message. */
-export interface PutEventsResultEntry {
-  readonly EventId?: string;
-  readonly ErrorCode?: string;
-  readonly ErrorMessage?: string;
-}
-
-/** The `PutEvents` response: results are in the same order as the request's entries. */
-export interface PutEventsResult {
-  readonly FailedEntryCount: number;
-  readonly Entries: readonly PutEventsResultEntry[];
-}
+// The entry and result shapes are the port's (processors/bus-bridge/event-bus-port.ts), which the local bus implements.
+export type { PutEventsRequestEntry, PutEventsResult, PutEventsResultEntry };
 
 /** An event as EventBridge delivers it to targets. */
 export interface EventBridgeEvent {

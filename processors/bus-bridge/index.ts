@@ -21,6 +21,13 @@ export {
   type PipeKinesisSourceRecord,
 } from './enrichment.js';
 export { BusBridgeConfigError, BusBridgeError, NotABatchError } from './errors.js';
+export type {
+  EventBusPort,
+  PutEventsRequestEntry,
+  PutEventsResult,
+  PutEventsResultEntry,
+} from './event-bus-port.js';
+export { eventBridgeClientPort } from './eventbridge-client-port.js';
 export { PUT_EVENTS_MAX_ENTRIES, putEventsBatches } from './put-events-batches.js';
 export {
   fitsPutEvents,

@@ -1,6 +1,10 @@
-import type { EventBusPort } from '../../local/bus/event-bus-port.js';
-import type { PutEventsRequestEntry } from '../../local/bus/put-events.js';
-import { fitsPutEvents, putEventsBatches, putEventsEntrySize } from '../bus-bridge/index.js';
+import {
+  type EventBusPort,
+  fitsPutEvents,
+  type PutEventsRequestEntry,
+  putEventsBatches,
+  putEventsEntrySize,
+} from '../bus-bridge/index.js';
 import type { Envelope } from '../envelope/schema.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import type { DeliveryOutcome, ReplayTarget } from './replay-target.js';

@@ -35,14 +35,6 @@ export {
 export { CompactEventBuffer } from './compact-event-buffer.js';
 export { DirectoryArchiveSource } from './directory-archive-source.js';
 export {
-  type BackfillProgress,
-  type BackfillRequest,
-  backfillExecutionInput,
-  type DistributedBackfillOptions,
-  formatBackfillProgress,
-  startDistributedBackfill,
-} from './distributed-backfill.js';
-export {
   archiveSourceFor,
   ensureTable,
   TARGET_KINDS,
@@ -73,16 +65,8 @@ export {
   type SorterStats,
 } from './external-sorter.js';
 export { type LineBatch, lineBatches } from './line-batches.js';
-export { formatProgress, formatSeconds, progressPrinter } from './progress-bar.js';
 export { type ProjectionTargetOptions, projectionTarget } from './projection-target.js';
-export { parseReplayArgs, REPLAY_USAGE, type ReplayCliArgs } from './replay-cli-args.js';
-export {
-  environmentFromStackOutputs,
-  localEnvironment,
-  pulumiStackEnvironment,
-  type ReplayEnvironment,
-} from './replay-environment.js';
-export { formatReplaySummary } from './replay-summary-text.js';
+export type { ReplayEnvironment } from './replay-environment.js';
 export type { DeliveryOutcome, ReplayTarget } from './replay-target.js';
 export {
   type ReplayProgress,

@@ -8,7 +8,6 @@ import { gzipSync } from 'node:zlib';
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { EventBusPort } from '../../local/bus/event-bus-port.js';
 import {
   type RunningEventBridgeEndpoint,
   startEventBridgeEndpoint,
@@ -21,6 +20,7 @@ import {
   startS3rver,
 } from '../../local/emulators/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
+import type { EventBusPort } from '../../processors/bus-bridge/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
 import { localKinesisClient } from '../ingest/streamReader.js';
 import { LOCAL_CREDENTIALS, localDocumentClient, localS3Client } from '../support/aws-clients.js';

@@ -39,5 +39,10 @@ describe('Function: esbuildBundler', () => {
     const code = (await assets['index.mjs']?.text) ?? '';
     // The handler export Lambda calls must survive minification under its own name.
     expect(/export\{[^}]*\bas handler\b|export\{[^}]*\bhandler\b/.test(code)).toBe(true);
+    // What runs in a Lambda comes from processors/ (and node_modules) only: no emulator, tool or load file.
+    const map = JSON.parse((await assets['index.mjs.map']?.text) ?? '{}') as { sources: string[] };
+    const ours = map.sources.filter((s) => !s.includes('node_modules/'));
+    expect(ours.length).toBeGreaterThan(0);
+    expect(ours.filter((s) => !/(^|\/)processors\//.test(s))).toEqual([]);
   });
 });

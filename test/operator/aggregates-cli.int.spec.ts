@@ -22,7 +22,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
   try {
     const { stdout, stderr } = await run(
       process.execPath,
-      ['--import', 'tsx', 'processors/operator/aggregates-cli.ts', ...args, '--data-dir', dataDir],
+      ['--import', 'tsx', 'tools/aggregates/aggregates-cli.ts', ...args, '--data-dir', dataDir],
       { env: { ...process.env, AWS_REGION: 'us-east-1' } },
     );
     return { code: 0, stdout, stderr };

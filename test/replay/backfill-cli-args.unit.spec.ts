@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseReplayArgs, ReplayOptionsError } from '../../processors/replay/index.js';
+import { ReplayOptionsError } from '../../processors/replay/index.js';
+import { parseReplayArgs } from '../../tools/replay/index.js';
 
 const now = new Date('2026-11-02T00:00:00Z');
 const distributed = ['--from', '-1d', '--target', 'projection', '--table', 'orders-rebuild', '--distributed'];

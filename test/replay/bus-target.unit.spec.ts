@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventBusPort } from '../../local/bus/event-bus-port.js';
-import type { PutEventsRequestEntry } from '../../local/bus/put-events.js';
+import type { EventBusPort, PutEventsRequestEntry } from '../../processors/bus-bridge/index.js';
 import { putEventsEntrySize } from '../../processors/bus-bridge/index.js';
 import { MAX_ENVELOPE_BYTES } from '../../processors/envelope/index.js';
 import { busTarget } from '../../processors/replay/bus-target.js';

@@ -8,15 +8,14 @@ import {
 } from '@aws-sdk/client-sfn';
 import { describe, expect, it } from 'vitest';
 import { MAX_EXECUTION_INPUT_BYTES } from '../../processors/replay/backfill-sizing.js';
-import { backfillResultsOf, grantedTablesOf } from '../../processors/replay/distributed-backfill.js';
+import { type ReplayEnvironment, ReplayOptionsError } from '../../processors/replay/index.js';
+import { backfillDefinition } from '../../pulumi/replay-backfill.js';
+import { backfillResultsOf, grantedTablesOf } from '../../tools/replay/distributed-backfill.js';
 import {
   type BackfillProgress,
   formatBackfillProgress,
-  type ReplayEnvironment,
-  ReplayOptionsError,
   startDistributedBackfill,
-} from '../../processors/replay/index.js';
-import { backfillDefinition } from '../../pulumi/replay-backfill.js';
+} from '../../tools/replay/index.js';
 
 const env: ReplayEnvironment = {
   name: 'pulumi stack prod',

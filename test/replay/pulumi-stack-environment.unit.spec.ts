@@ -2,7 +2,8 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pulumiStackEnvironment, ReplayOptionsError } from '../../processors/replay/index.js';
+import { ReplayOptionsError } from '../../processors/replay/index.js';
+import { pulumiStackEnvironment } from '../../tools/replay/index.js';
 
 /** A stand-in `pulumi` executable first on PATH: it records its arguments and answers like `pulumi stack output --json`. */
 describe('pulumiStackEnvironment', () => {

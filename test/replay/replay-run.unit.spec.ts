@@ -8,15 +8,17 @@ import type { Envelope } from '../../processors/envelope/index.js';
 import {
   CheckpointError,
   type DeliveryOutcome,
-  environmentFromStackOutputs,
-  formatProgress,
   formatVerification,
-  parseReplayArgs,
-  progressPrinter,
   ReplayOptionsError,
   runReplay,
   verifyArchive,
 } from '../../processors/replay/index.js';
+import {
+  environmentFromStackOutputs,
+  formatProgress,
+  parseReplayArgs,
+  progressPrinter,
+} from '../../tools/replay/index.js';
 import { MemoryArchive } from './memory-archive.js';
 
 const registry = new AggregateRegistry([orderAggregate]);
@@ -239,7 +241,7 @@ describe('replay CLI flags', () => {
 
 describe('distributed backfill input', () => {
   it('lists the common prefix of the range and carries range, target and options', async () => {
-    const { backfillExecutionInput } = await import('../../processors/replay/index.js');
+    const { backfillExecutionInput } = await import('../../tools/replay/index.js');
     const input = backfillExecutionInput('events/', {
       range: { from: new Date('2026-01-01T22:00:00Z'), to: new Date('2026-01-02T02:00:00Z') },
       target: 'projection',
@@ -260,7 +262,7 @@ describe('distributed backfill input', () => {
   });
 
   it('lists the hour before a range that starts within the arrival slack of the hour (folders are named after the oldest record)', async () => {
-    const { backfillExecutionInput } = await import('../../processors/replay/index.js');
+    const { backfillExecutionInput } = await import('../../tools/replay/index.js');
     const input = backfillExecutionInput('events/', {
       range: { from: new Date('2026-01-01T22:05:00Z'), to: new Date('2026-01-01T22:50:00Z') },
       target: 'bus',

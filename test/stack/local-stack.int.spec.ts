@@ -15,8 +15,8 @@ import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
 import { runReplay } from '../../processors/replay/index.js';
-import { localEnvironment } from '../../processors/replay/replay-environment.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import { localEnvironment } from '../../tools/replay/index.js';
 import { orderHistory } from '../support/order-events.js';
 import { putEnvelopes, tempDataDir, waitUntil, withSwaps } from './stack-fixture.js';
 

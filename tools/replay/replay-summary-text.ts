@@ -1,5 +1,5 @@
+import type { ReplaySummary } from '../../processors/replay/run-replay.js';
 import { formatSeconds } from './progress-bar.js';
-import type { ReplaySummary } from './run-replay.js';
 
 /** The closing summary as text: read, filtered, sent, failed, duplicates skipped, time. */
 export function formatReplaySummary(s: ReplaySummary): string {

@@ -1,10 +1,15 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
-import { orderAggregate } from '../aggregates/order.js';
-import { AggregateRegistry } from '../aggregates/registry.js';
-import { resolveEngineOptions } from '../engine/options.js';
-import { applySkip, listGaps, loadForOperator, planSkip } from './aggregate-operations.js';
+import { orderAggregate } from '../../processors/aggregates/order.js';
+import { AggregateRegistry } from '../../processors/aggregates/registry.js';
+import { resolveEngineOptions } from '../../processors/engine/options.js';
+import {
+  applySkip,
+  listGaps,
+  loadForOperator,
+  planSkip,
+} from '../../processors/operator/aggregate-operations.js';
 import { formatAggregate, formatGaps } from './format.js';
 import { resolveOperatorTarget } from './operator-store.js';
 

@@ -1,4 +1,4 @@
-import type { ReplayProgress } from './run-replay.js';
+import type { ReplayProgress } from '../../processors/replay/run-replay.js';
 
 /** Renders one progress line: phase, objects, events, events/s and ETA. Pure. */
 export function formatProgress(p: ReplayProgress, width = 24): string {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { TARGET_KINDS, type TargetKind } from './environment-clients.js';
-import { ReplayOptionsError } from './errors.js';
-import type { EventFilter } from './event-filter.js';
-import { checkTimeRange, parseInstant, type TimeRange } from './time-range.js';
+import { TARGET_KINDS, type TargetKind } from '../../processors/replay/environment-clients.js';
+import { ReplayOptionsError } from '../../processors/replay/errors.js';
+import type { EventFilter } from '../../processors/replay/event-filter.js';
+import { checkTimeRange, parseInstant, type TimeRange } from '../../processors/replay/time-range.js';
 
 /** The parsed and checked flags of `npm run replay`. */
 export interface ReplayCliArgs {

@@ -1,8 +1,7 @@
 import { type EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import type { EventBusPort } from './event-bus-port.js';
-import type { PutEventsRequestEntry, PutEventsResult } from './put-events.js';
+import type { EventBusPort, PutEventsRequestEntry, PutEventsResult } from './event-bus-port.js';
 
-/** Adapts an AWS SDK `EventBridgeClient` to `EventBusPort`, so the Pipe logic can target a real bus. */
+/** Adapts an AWS SDK `EventBridgeClient` to `EventBusPort`, so replay (and the local Pipe) can target a real bus. */
 export function eventBridgeClientPort(client: EventBridgeClient): EventBusPort {
   return {
     async putEvents(entries: readonly PutEventsRequestEntry[]): Promise<PutEventsResult> {

@@ -6,12 +6,12 @@ import {
   SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { MAX_EXECUTION_INPUT_BYTES } from './backfill-sizing.js';
-import { ReplayOptionsError } from './errors.js';
-import type { EventFilter } from './event-filter.js';
-import type { ReplayEnvironment } from './replay-environment.js';
-import type { TimeRange } from './time-range.js';
-import { DEFAULT_ARRIVAL_SLACK_MS, hourPrefix } from './time-range.js';
+import { MAX_EXECUTION_INPUT_BYTES } from '../../processors/replay/backfill-sizing.js';
+import { ReplayOptionsError } from '../../processors/replay/errors.js';
+import type { EventFilter } from '../../processors/replay/event-filter.js';
+import type { ReplayEnvironment } from '../../processors/replay/replay-environment.js';
+import type { TimeRange } from '../../processors/replay/time-range.js';
+import { DEFAULT_ARRIVAL_SLACK_MS, hourPrefix } from '../../processors/replay/time-range.js';
 
 /** What a distributed backfill is asked to do (the state machine's execution input). */
 export interface BackfillRequest {

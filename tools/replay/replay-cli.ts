@@ -5,18 +5,19 @@
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
-import { orderAggregate } from '../aggregates/order.js';
-import { AggregateRegistry } from '../aggregates/registry.js';
-import { readCheckpoint } from './checkpoint.js';
+import { orderAggregate } from '../../processors/aggregates/order.js';
+import { AggregateRegistry } from '../../processors/aggregates/registry.js';
+import { readCheckpoint } from '../../processors/replay/checkpoint.js';
+import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
+import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
+import type { ReplayEnvironment } from '../../processors/replay/replay-environment.js';
+import { runReplay } from '../../processors/replay/run-replay.js';
+import { checkTimeRange } from '../../processors/replay/time-range.js';
 import { formatBackfillProgress, startDistributedBackfill } from './distributed-backfill.js';
-import { archiveSourceFor, targetFor } from './environment-clients.js';
-import { ReplayError, ReplayOptionsError } from './errors.js';
+import { localEnvironment, pulumiStackEnvironment } from './environment.js';
 import { progressPrinter } from './progress-bar.js';
 import { parseReplayArgs, REPLAY_USAGE } from './replay-cli-args.js';
-import { localEnvironment, pulumiStackEnvironment, type ReplayEnvironment } from './replay-environment.js';
 import { formatReplaySummary } from './replay-summary-text.js';
-import { runReplay } from './run-replay.js';
-import { checkTimeRange } from './time-range.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseReplayArgs(argv, new Date());

@@ -1,5 +1,5 @@
-import type { AggregateSnapshot, LoadedAggregate } from '../engine/index.js';
-import type { GapListing } from './aggregate-operations.js';
+import type { AggregateSnapshot, LoadedAggregate } from '../../processors/engine/index.js';
+import type { GapListing } from '../../processors/operator/aggregate-operations.js';
 
 function duration(ms: number): string {
   const s = Math.floor(ms / 1000);

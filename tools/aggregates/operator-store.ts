@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { readLocalEndpoints } from '../../local/endpoints/endpoints-file.js';
-import { DynamoDbAggregateStore } from '../store/dynamodb-aggregate-store.js';
+import { DynamoDbAggregateStore } from '../../processors/store/dynamodb-aggregate-store.js';
 
 /** Where the operator's commands act, and how to say so in a prompt. */
 export interface OperatorTarget {

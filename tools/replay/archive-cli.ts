@@ -4,14 +4,14 @@
  */
 import { parseArgs } from 'node:util';
 import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
-import { orderAggregate } from '../aggregates/order.js';
-import { AggregateRegistry } from '../aggregates/registry.js';
-import { archiveSourceFor } from './environment-clients.js';
-import { ReplayError, ReplayOptionsError } from './errors.js';
+import { orderAggregate } from '../../processors/aggregates/order.js';
+import { AggregateRegistry } from '../../processors/aggregates/registry.js';
+import { archiveSourceFor } from '../../processors/replay/environment-clients.js';
+import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
+import { checkTimeRange, parseInstant } from '../../processors/replay/time-range.js';
+import { formatVerification, verifyArchive } from '../../processors/replay/verify-archive.js';
+import { localEnvironment, pulumiStackEnvironment } from './environment.js';
 import { joinRelativeTimes } from './replay-cli-args.js';
-import { localEnvironment, pulumiStackEnvironment } from './replay-environment.js';
-import { checkTimeRange, parseInstant } from './time-range.js';
-import { formatVerification, verifyArchive } from './verify-archive.js';
 
 const USAGE = `usage: npm run archive -- verify --from <time> [--to <time>] [options]
 

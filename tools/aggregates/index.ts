@@ -1,0 +1,2 @@
+export { formatAggregate, formatGaps, table } from './format.js';
+export { OperatorConfigError, type OperatorTarget, resolveOperatorTarget } from './operator-store.js';
