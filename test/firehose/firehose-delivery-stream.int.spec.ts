@@ -72,6 +72,22 @@ async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
   return { firehose, streamName, bucket, dataDir };
 }
 
+/** The same delivery stream started again on its data directory (its checkpoints and creation instant kept). */
+function restarted(streamName: string, bucket: string, dataDir: string): FirehoseDeliveryStream {
+  const again = new FirehoseDeliveryStream({
+    name: 'archive',
+    kinesis,
+    streamName,
+    s3,
+    bucket,
+    dataDir,
+    bufferIntervalSeconds: 0.05,
+    pollIntervalMs: 20,
+  });
+  running.push(again);
+  return again;
+}
+
 async function objects(bucket: string): Promise<{ key: string; lines: string[]; bytes: number }[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: bucket }));
   const result: { key: string; lines: string[]; bytes: number }[] = [];
@@ -194,17 +210,7 @@ describe('Class: FirehoseDeliveryStream', () => {
     await expect(firehose.stop()).rejects.toThrow(/could not write/);
     down.destroy();
     expect(await objects(bucket)).toEqual([]);
-    const again = new FirehoseDeliveryStream({
-      name: 'archive',
-      kinesis,
-      streamName,
-      s3,
-      bucket,
-      dataDir,
-      bufferIntervalSeconds: 0.05,
-      pollIntervalMs: 20,
-    });
-    running.push(again);
+    const again = restarted(streamName, bucket, dataDir);
     await again.start();
     await waitUntil(() => again.stats().recordsArchived === 4, 'the re-delivery');
     await again.stop();
@@ -243,17 +249,7 @@ describe('Class: FirehoseDeliveryStream', () => {
     await waitUntil(() => firehose.stats().recordsArchived === 1, 'the first record');
     await firehose.stop();
     await putPayloads(kinesis, streamName, ['while-stopped']);
-    const again = new FirehoseDeliveryStream({
-      name: 'archive',
-      kinesis,
-      streamName,
-      s3,
-      bucket,
-      dataDir,
-      bufferIntervalSeconds: 0.05,
-      pollIntervalMs: 20,
-    });
-    running.push(again);
+    const again = restarted(streamName, bucket, dataDir);
     await again.start();
     await waitUntil(() => again.stats().recordsArchived === 1, 'the record written while stopped');
     await again.stop();

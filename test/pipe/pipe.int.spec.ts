@@ -82,23 +82,37 @@ function faultyPort(
   return { port, calls };
 }
 
-describe('Class: LocalPipe', () => {
-  let dir: string;
-  let bus: LocalEventBus;
-  let dlq: NdjsonQueue<PipeDeadLetter>;
-
+/** A fresh bus (one catch-all rule) and Pipe dead-letter queue in a temporary directory for each test. */
+function busFixture(
+  prefix: string,
+): () => { dir: string; bus: LocalEventBus; dlq: NdjsonQueue<PipeDeadLetter> } {
+  let current: { dir: string; bus: LocalEventBus; dlq: NdjsonQueue<PipeDeadLetter> } | undefined;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pipe-'));
-    bus = await openEventBus({
+    const dir = await mkdtemp(join(tmpdir(), prefix));
+    const bus = await openEventBus({
       name: 'pipeline',
       dataDir: join(dir, 'bus'),
       rules: [{ name: 'all', eventPattern: {} }],
     });
-    dlq = await NdjsonQueue.open<PipeDeadLetter>(join(dir, 'pipe-dlq.ndjson'));
+    current = { dir, bus, dlq: await NdjsonQueue.open<PipeDeadLetter>(join(dir, 'pipe-dlq.ndjson')) };
   });
   afterEach(async () => {
-    await bus.close();
-    await rm(dir, { recursive: true, force: true });
+    await current?.bus.close();
+    if (current !== undefined) await rm(current.dir, { recursive: true, force: true });
+    current = undefined;
+  });
+  return () => {
+    if (current === undefined) throw new Error('busFixture is read outside a test');
+    return current;
+  };
+}
+
+describe('Class: LocalPipe', () => {
+  const fixture = busFixture('pipe-');
+  let bus: LocalEventBus;
+  let dlq: NdjsonQueue<PipeDeadLetter>;
+  beforeEach(() => {
+    ({ bus, dlq } = fixture());
   });
 
   function pipe(port: EventBusPort, extra: Partial<PipeOptions> = {}) {
@@ -245,22 +259,11 @@ describe('Class: LocalPipe', () => {
 });
 
 describe('Class: LocalPipe with an enrichment', () => {
-  let dir: string;
+  const fixture = busFixture('pipe-enrich-');
   let bus: LocalEventBus;
   let dlq: NdjsonQueue<PipeDeadLetter>;
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'pipe-enrich-'));
-    bus = await openEventBus({
-      name: 'pipeline',
-      dataDir: join(dir, 'bus'),
-      rules: [{ name: 'all', eventPattern: {} }],
-    });
-    dlq = await NdjsonQueue.open<PipeDeadLetter>(join(dir, 'pipe-dlq.ndjson'));
-  });
-  afterEach(async () => {
-    await bus.close();
-    await rm(dir, { recursive: true, force: true });
+  beforeEach(() => {
+    ({ bus, dlq } = fixture());
   });
 
   /** The bridge as the stack wires it: one Pipe, the bridge's enrichment, dynamic source and detail-type. */

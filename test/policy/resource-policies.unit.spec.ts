@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { lambdaPermissionScoped, resourcePoliciesScoped, TYPES } from '../../policy/policies.js';
+import {
+  dataKeyPolicy,
+  denyInsecureTransportPolicy,
+  queueFromRulesPolicy,
+} from '../../pulumi/iam-policies.js';
 import { UNKNOWN_VALUE, violations } from './policy-harness.js';
 
 const ACCOUNT = '123456789012';
@@ -11,41 +16,11 @@ function doc(...statements: Record<string, unknown>[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
 
-/** The resource policies as the program writes them (pulumi/iam-policies.ts). */
+/** The resource policies as the program writes them: its own builders, so the pack is judged on what it deploys. */
 const programPolicies = {
-  queueFromRules: doc({
-    Sid: 'EventBridgeRules',
-    Effect: 'Allow',
-    Principal: { Service: 'events.amazonaws.com' },
-    Action: ['sqs:SendMessage'],
-    Resource: [QUEUE_ARN],
-    Condition: { ArnEquals: { 'aws:SourceArn': [RULE_ARN] } },
-  }),
-  tlsOnly: doc({
-    Sid: 'DenyInsecureTransport',
-    Effect: 'Deny',
-    Principal: { AWS: '*' },
-    Action: ['s3:*'],
-    Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
-    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-  }),
-  dataKey: doc(
-    {
-      Sid: 'EnableIamPolicies',
-      Effect: 'Allow',
-      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
-      Action: ['kms:*'],
-      Resource: ['*'],
-    },
-    {
-      Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
-      Effect: 'Allow',
-      Principal: { Service: 'cloudwatch.amazonaws.com' },
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-      Resource: ['*'],
-      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
-    },
-  ),
+  queueFromRules: JSON.stringify(queueFromRulesPolicy(QUEUE_ARN, [RULE_ARN])),
+  tlsOnly: JSON.stringify(denyInsecureTransportPolicy(BUCKET_ARN)),
+  dataKey: JSON.stringify(dataKeyPolicy('aws', ACCOUNT)),
 };
 
 describe('resource-policy-scoped', () => {
