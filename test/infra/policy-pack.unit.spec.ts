@@ -13,16 +13,9 @@ import {
   tableEncryptedWithRecovery,
   topicEncrypted,
 } from '../../policy/policies.js';
-import { UNKNOWN_VALUE, violations } from '../policy/policy-harness.js';
+import { COMPLIANT_EVENT_SOURCE_MAPPING, UNKNOWN_VALUE, violations } from '../policy/policy-harness.js';
 
-const goodEsm = {
-  startingPosition: 'TRIM_HORIZON',
-  functionResponseTypes: ['ReportBatchItemFailures'],
-  bisectBatchOnFunctionError: true,
-  parallelizationFactor: 4,
-  maximumRetryAttempts: 10,
-  destinationConfig: { onFailure: { destinationArn: 'arn:aws:s3:::dead-letters' } },
-};
+const goodEsm = COMPLIANT_EVENT_SOURCE_MAPPING;
 
 describe('Policy pack', () => {
   it('has unique policy names, each with a description and enforcement level', () => {

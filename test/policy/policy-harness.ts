@@ -16,7 +16,7 @@ import { runtime } from '@pulumi/pulumi';
 /** The engine's marker of a value unknown during preview (an ARN or ID still to be created). */
 export const UNKNOWN_VALUE: string = runtime.unknownValue;
 
-type Props = Record<string, unknown>;
+export type Props = Record<string, unknown>;
 
 const defaultOptions: ResourceValidationArgs['opts'] = {
   protect: false,
@@ -81,13 +81,21 @@ export function stackResource(
   };
 }
 
-/** Runs a stack policy and returns the violations it reported, as `message @ resource name`. */
-export async function stackViolations(
-  policy: StackValidationPolicy,
-  resources: PolicyResource[],
-): Promise<string[]> {
-  const reported: string[] = [];
-  const args: StackValidationArgs = {
+/** An event source mapping that every policy of the pack accepts: tests break one property at a time. */
+export const COMPLIANT_EVENT_SOURCE_MAPPING: Props = {
+  eventSourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/events',
+  functionName: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
+  startingPosition: 'TRIM_HORIZON',
+  functionResponseTypes: ['ReportBatchItemFailures'],
+  bisectBatchOnFunctionError: true,
+  parallelizationFactor: 4,
+  maximumRetryAttempts: 10,
+  destinationConfig: { onFailure: { destinationArn: 'arn:aws:s3:::dead-letters' } },
+};
+
+/** The arguments Pulumi's policy runner gives a stack policy: the resources, no stack tags, no config. */
+export function stackValidationArgs(resources: PolicyResource[]): StackValidationArgs {
+  return {
     resources,
     stackTags: new Map(),
     getConfig: <T extends object>() => ({}) as T,
@@ -95,7 +103,15 @@ export async function stackViolations(
       throw new Error('not applicable');
     },
   };
-  await policy.validateStack(args, (message, urn) =>
+}
+
+/** Runs a stack policy and returns the violations it reported, as `message @ resource name`. */
+export async function stackViolations(
+  policy: StackValidationPolicy,
+  resources: PolicyResource[],
+): Promise<string[]> {
+  const reported: string[] = [];
+  await policy.validateStack(stackValidationArgs(resources), (message, urn) =>
     reported.push(`${message} @ ${resources.find((r) => r.urn === urn)?.name ?? urn}`),
   );
   return reported;

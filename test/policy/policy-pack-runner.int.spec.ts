@@ -9,6 +9,7 @@ import analyzerPb from '@pulumi/pulumi/proto/analyzer_pb.js';
 import structPb from 'google-protobuf/google/protobuf/struct_pb.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePolicies, TYPES } from '../../policy/policies.js';
+import { COMPLIANT_EVENT_SOURCE_MAPPING } from './policy-harness.js';
 import {
   type AnalyzerCalls,
   analyzerClient,
@@ -65,16 +66,7 @@ function diagnostics(response: analyzerPb.AnalyzeResponse) {
   }));
 }
 
-const compliantMapping: Props = {
-  eventSourceArn: 'arn:aws:kinesis:us-east-1:123456789012:stream/events',
-  functionName: 'arn:aws:lambda:us-east-1:123456789012:function:processor',
-  startingPosition: 'TRIM_HORIZON',
-  functionResponseTypes: ['ReportBatchItemFailures'],
-  bisectBatchOnFunctionError: true,
-  parallelizationFactor: 1,
-  maximumRetryAttempts: 10,
-  destinationConfig: { onFailure: { destinationArn: 'arn:aws:s3:::dead-letters' } },
-};
+const compliantMapping = COMPLIANT_EVENT_SOURCE_MAPPING as Props;
 
 describe("policy/ under Pulumi's policy-pack runner", () => {
   let pack: RunningPolicyPack | undefined;

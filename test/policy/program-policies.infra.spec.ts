@@ -3,10 +3,11 @@
  * violation, and the advisory ones that are expected. (Resource policies run over every resource in
  * test/infra/pipeline.infra.spec.ts.)
  */
-import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from '@pulumi/policy';
+import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { pipelinePolicies, TYPES } from '../../policy/policies.js';
 import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import { stackValidationArgs } from './policy-harness.js';
 import { programResources } from './program-resources.js';
 
 const stackPolicies = pipelinePolicies.filter((p): p is StackValidationPolicy => 'validateStack' in p);
@@ -14,14 +15,7 @@ const stackPolicies = pipelinePolicies.filter((p): p is StackValidationPolicy =>
 /** Every stack policy's violations, as `policy level: message`. */
 async function stackViolations(resources: PolicyResource[]): Promise<string[]> {
   const reported: string[] = [];
-  const args: StackValidationArgs = {
-    resources,
-    stackTags: new Map(),
-    getConfig: <T extends object>() => ({}) as T,
-    notApplicable: () => {
-      throw new Error('not applicable');
-    },
-  };
+  const args = stackValidationArgs(resources);
   for (const policy of stackPolicies) {
     await policy.validateStack(args, (message) =>
       reported.push(`${policy.name} ${policy.enforcementLevel}: ${message}`),
