@@ -304,13 +304,13 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
       reportSent();
     };
     // Archive duplicates are part of `kept` but never sent: counting only sent events left the bar short of 100 %.
-    const reportSent = () =>
-      progress({
-        phase: 'send',
-        objectsDone: toRead.length,
-        eventsDone: sequenced - chunk.length,
-        eventsTotal: scan.stats.kept,
-      });
+    let reported = -1;
+    const reportSent = () => {
+      const eventsDone = sequenced - chunk.length;
+      if (eventsDone === reported) return;
+      reported = eventsDone;
+      progress({ phase: 'send', objectsDone: toRead.length, eventsDone, eventsTotal: scan.stats.kept });
+    };
 
     const sequencer = new AggregateSequencer();
     // Synchronous per event; the caller flushes when the chunk is full, so no promise is made per event.

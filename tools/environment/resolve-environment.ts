@@ -1,7 +1,7 @@
 /**
  * The one environment resolver of the tools (replay, archive, aggregates, load): the local stack's endpoints.json
  * (`--data-dir`), a Pulumi stack's outputs (`--stack`), or the explicit form (`--stream/--table/--bucket/--bus/--url`
- * with the standard AWS environment). See docs/tools.md "Choosing an environment".
+ * with the standard AWS environment). See README.md "Choosing an environment".
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
