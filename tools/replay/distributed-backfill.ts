@@ -143,7 +143,7 @@ async function checkRequest(
     grantedTablesOf(described.definition ?? '{}') ?? (env.table === undefined ? [] : [env.table]);
   if (!granted.includes(request.table)) {
     throw new ReplayOptionsError(
-      `--table ${request.table} is not a table ${env.name} lets a distributed backfill write (${granted.join(', ')}): add it to the stack config replay.projectionTables and run pulumi up`,
+      `--projection-table ${request.table} is not a table ${env.name} lets a distributed backfill write (${granted.join(', ')}): add it to the stack config replay.projectionTables and run pulumi up`,
     );
   }
 }
