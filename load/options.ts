@@ -1,13 +1,24 @@
 import { parseArgs } from 'node:util';
+import {
+  chooseEnvironmentSource,
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_USAGE,
+  EnvironmentError,
+  type EnvironmentFlags,
+  readEnvironmentFlags,
+} from '../tools/environment/index.js';
 import { InvalidLoadOptionsError } from './errors.js';
 import { DEFAULT_EVENT_MIX, type EventMix, parseEventMix } from './event-mix.js';
 import { type LoadPhase, SCENARIOS } from './scenarios/index.js';
 
-/** Where the load goes. */
-export type LoadTargetSpec =
-  | { readonly kind: 'local'; readonly dataDir: string | undefined }
-  | { readonly kind: 'url'; readonly url: string; readonly token: string }
-  | { readonly kind: 'stack'; readonly stack: string };
+/**
+ * Where the load goes: an environment of tools/environment. `local` is the local stack (`--data-dir`, the default),
+ * `stack` a Pulumi stack, `explicit` the explicit form (`--url` and, for verification, `--table` and `--bucket`).
+ */
+export interface LoadTargetSpec {
+  readonly kind: 'local' | 'stack' | 'explicit';
+  readonly environment: EnvironmentFlags;
+}
 
 /** `--find-max` settings. */
 export interface FindMaxOptions {
@@ -57,12 +68,11 @@ export const LOAD_DEFAULTS = {
 } as const;
 
 /** The `--help` text. */
-export const LOAD_USAGE = `Usage: npm run load -- [target] [options]
+export const LOAD_USAGE = `Usage: npm run load -- [environment] [options]
 
-Target (one of; default --target local):
-  --target local            the local stack in --data-dir (default PIPELINE_DATA_DIR or .local)
-  --url <ingest URL> --token <token>   any ingest API (no verification: the tool cannot see the stores)
-  --stack <name>            a deployed Pulumi stack (reads \`pulumi stack output --json --show-secrets\`)
+The load needs the ingest API (--url and --token in the explicit form); it verifies the run when it can read the
+table and the archive (--data-dir, --stack, or --table and --bucket in the explicit form). --stack reads the secret
+ingest token (pulumi stack output --json --show-secrets). --target local is the old spelling of the default.
 
 Options:
   --scenario <name>         ${Object.keys(SCENARIOS).join(' | ')}
@@ -81,7 +91,8 @@ Options:
   --timeout <s>             request timeout (default ${LOAD_DEFAULTS.requestTimeoutSeconds})
   --report-dir <dir>        reports root (default ${LOAD_DEFAULTS.reportRoot})
   --no-verify               skip drain and verification
-  --data-dir <dir>          local stack data directory`;
+
+${ENVIRONMENT_USAGE}`;
 
 function fail(message: string): never {
   throw new InvalidLoadOptionsError(message);
@@ -127,10 +138,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
       strict: true,
       options: {
         target: { type: 'string' },
-        url: { type: 'string' },
-        token: { type: 'string' },
-        stack: { type: 'string' },
-        'data-dir': { type: 'string' },
+        ...ENVIRONMENT_OPTIONS,
         scenario: { type: 'string' },
         rate: { type: 'string' },
         duration: { type: 'string' },
@@ -156,7 +164,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
   const str = (name: string) => values[name] as string | undefined;
   const help = values.help === true;
 
-  const target = resolveTarget(str('target'), str('url'), str('token'), str('stack'), str('data-dir'));
+  const target = resolveTarget(str('target'), values);
   const scenarioName = str('scenario');
   const scenario = scenarioName === undefined ? undefined : SCENARIOS[scenarioName];
   if (scenarioName !== undefined && scenario === undefined)
@@ -208,7 +216,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
   if (findMax !== undefined) {
     if (findMax.stepFactor <= 1) fail('--step-factor must be above 1');
     if (target.kind !== 'local')
-      fail('--find-max measures the local stack and its emulators: use it with --target local');
+      fail('--find-max measures the local stack and its emulators: use it with the local stack (--data-dir)');
     if (scenario !== undefined && scenario.phases.length > 1)
       fail('--find-max steps a single rate; it cannot run the multi-phase scenario');
   } else if (str('max-rate') !== undefined || str('step-factor') !== undefined) {
@@ -236,34 +244,32 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
   };
 }
 
-function resolveTarget(
-  target: string | undefined,
-  url: string | undefined,
-  token: string | undefined,
-  stack: string | undefined,
-  dataDir: string | undefined,
-): LoadTargetSpec {
-  const chosen = [target !== undefined, url !== undefined, stack !== undefined].filter(Boolean).length;
-  if (chosen > 1)
-    fail('choose one target: --target local, --url <ingest URL> --token <token>, or --stack <name>');
+function resolveTarget(target: string | undefined, values: Record<string, unknown>): LoadTargetSpec {
   if (target !== undefined && target !== 'local')
-    fail(`--target: only "local" is known, got "${target}"; for another environment use --url or --stack`);
-  if (token !== undefined && url === undefined) fail('--token needs --url');
-  if (url !== undefined) {
-    if (token === undefined || token === '') fail('--url needs --token <ingest token>');
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      fail(`--url: "${url}" is not a URL`);
-    }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-      fail(`--url must be http(s), got "${url}"`);
-    return { kind: 'url', url, token };
+    fail(`--target: only "local" is known, got "${target}"; for another environment use --stack or --url`);
+  let environment: EnvironmentFlags;
+  let kind: LoadTargetSpec['kind'];
+  try {
+    environment = readEnvironmentFlags(values);
+    const source = chooseEnvironmentSource(environment).kind;
+    kind = source === 'data-dir' ? 'local' : source;
+  } catch (error) {
+    if (error instanceof EnvironmentError) fail(error.message);
+    throw error;
   }
-  if (stack !== undefined) {
-    if (!/^[A-Za-z0-9._/-]+$/.test(stack)) fail(`--stack: "${stack}" is not a stack name`);
-    return { kind: 'stack', stack };
+  if (target !== undefined && kind !== 'local')
+    fail(
+      'choose one target: --target local (the local stack), --stack <name>, or the explicit form (--url …)',
+    );
+  if (kind === 'explicit') {
+    if (environment.url === undefined)
+      fail(
+        environment.token === undefined
+          ? 'load needs --url <ingest URL> in the explicit form'
+          : '--token needs --url <ingest URL>',
+      );
+    if ((environment.token ?? process.env.PIPELINE_INGEST_TOKEN ?? '') === '')
+      fail('--url needs --token <ingest token> (or PIPELINE_INGEST_TOKEN)');
   }
-  return { kind: 'local', dataDir };
+  return { kind, environment };
 }

@@ -20,7 +20,7 @@ export interface StoreClients {
 /** Creates the clients; s3rver needs path-style URLs and no streamed checksums, kinesalite HTTP/1.1. */
 export function createStoreClients(stores: TargetStores): StoreClients {
   const base = {
-    region: stores.region,
+    ...(stores.region === undefined ? {} : { region: stores.region }),
     ...(stores.credentials === undefined ? {} : { credentials: stores.credentials }),
   };
   const raw = new DynamoDBClient({
@@ -30,12 +30,9 @@ export function createStoreClients(stores: TargetStores): StoreClients {
   const dynamodb = DynamoDBDocumentClient.from(raw);
   const s3 = new S3Client({
     ...base,
-    ...(stores.endpoints
-      ? {
-          endpoint: stores.endpoints.s3,
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-        }
+    ...(stores.endpoints ? { endpoint: stores.endpoints.s3 } : {}),
+    ...((stores.s3Compatible ?? stores.endpoints !== undefined)
+      ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const }
       : {}),
   });
   const sqs = new SQSClient(base);

@@ -1,7 +1,11 @@
-import { execFile } from 'node:child_process';
 import { stat } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { readLocalEndpoints, resolveDataDir } from '../local/endpoints/index.js';
+import {
+  EnvironmentError,
+  type PipelineEnvironment,
+  type ResolveEnvironmentOptions,
+  requireResources,
+  resolveEnvironment,
+} from '../tools/environment/index.js';
 import { LoadTargetError } from './errors.js';
 import type { LoadTargetSpec } from './options.js';
 
@@ -15,11 +19,14 @@ export type BusQueueLocation =
 
 /** How to read the pipeline's stores for verification. */
 export interface TargetStores {
-  readonly region: string;
+  /** Absent: the SDK's region (AWS_REGION, the profile). */
+  readonly region?: string;
   /** Absent: the default AWS credential chain. */
   readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Absent: AWS's endpoints. */
+  /** Absent: AWS's endpoints, or those the SDK reads from AWS_ENDPOINT_URL[_<SERVICE>]. */
   readonly endpoints?: { readonly dynamodb: string; readonly s3: string; readonly kinesis: string };
+  /** Path-style S3 without streamed checksums (an S3-compatible store). @default endpoints !== undefined */
+  readonly s3Compatible?: boolean;
   readonly table: string;
   readonly bucket: string;
   readonly archivePrefix: string;
@@ -33,7 +40,7 @@ export interface LoadTarget {
   /** The `POST /events` URL. */
   readonly eventsUrl: string;
   readonly token: string;
-  /** Undefined when the tool cannot see the stores (`--url`): no drain wait, no verification. */
+  /** Undefined when the tool cannot see the stores (explicit form without --table and --bucket): no verification. */
   readonly stores: TargetStores | undefined;
 }
 
@@ -43,62 +50,63 @@ export function eventsUrlOf(base: string): string {
   return trimmed.endsWith('/events') ? trimmed : `${trimmed}/events`;
 }
 
-/** Resolves `--target local`, `--url`/`--token` or `--stack` into URLs, token and store access. */
-export async function resolveLoadTarget(spec: LoadTargetSpec): Promise<LoadTarget> {
-  switch (spec.kind) {
-    case 'url':
-      return {
-        kind: 'url',
-        description: spec.url,
-        eventsUrl: eventsUrlOf(spec.url),
-        token: spec.token,
-        stores: undefined,
-      };
-    case 'local':
-      return resolveLocal(spec.dataDir);
-    case 'stack':
-      return resolveStack(spec.stack);
-    default: {
-      const never: never = spec;
-      throw new LoadTargetError(`unknown target ${JSON.stringify(never)}`);
-    }
-  }
+/** Options of {@link resolveLoadTarget}. */
+export interface ResolveLoadTargetOptions {
+  /** @default process.env */
+  readonly processEnv?: NodeJS.ProcessEnv;
+  /** Runs `pulumi` (tests stand one in). @default the pulumi CLI */
+  readonly pulumi?: ResolveEnvironmentOptions['pulumi'];
 }
 
-async function resolveLocal(dataDirFlag: string | undefined): Promise<LoadTarget> {
-  const dataDir = resolveDataDir(dataDirFlag);
-  const endpoints = await readLocalEndpoints(dataDir);
-  if (endpoints === undefined)
-    throw new LoadTargetError(`no local stack in ${dataDir} (no endpoints.json): start one with npm start`);
-  const pid = (endpoints as { pid?: unknown }).pid;
-  if (typeof pid === 'number' && !isAlive(pid))
+/** Resolves the environment (tools/environment) into the ingest URL, token and store access of a load. */
+export async function resolveLoadTarget(
+  spec: LoadTargetSpec,
+  options: ResolveLoadTargetOptions = {},
+): Promise<LoadTarget> {
+  const processEnv = options.processEnv ?? process.env;
+  let env: PipelineEnvironment;
+  try {
+    env = await resolveEnvironment(spec.environment, {
+      processEnv,
+      showSecrets: true,
+      ...(options.pulumi === undefined ? {} : { pulumi: options.pulumi }),
+    });
+    requireResources(env, 'load', ['ingest']);
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new LoadTargetError(error.message, { cause: error });
+    throw error;
+  }
+  if (env.pid !== undefined && !isAlive(env.pid))
+    throw new LoadTargetError(`${env.name} is not running (pid ${env.pid} is gone): start it with npm start`);
+  const ingest = env.ingest as NonNullable<PipelineEnvironment['ingest']>;
+  const token = ingest.token ?? processEnv.PIPELINE_INGEST_TOKEN;
+  if (token === undefined || token === '')
     throw new LoadTargetError(
-      `the local stack in ${dataDir} is not running (pid ${pid} is gone): start it with npm start`,
+      `load needs the ingest token: ${env.name} has none (--token or PIPELINE_INGEST_TOKEN)`,
     );
-  const queuePath = endpoints.queues[EXAMPLE_RULE];
-  const archivePrefix = (endpoints as { archivePrefix?: unknown }).archivePrefix;
-  return {
-    kind: 'local',
-    description: `local stack in ${dataDir}`,
-    eventsUrl: eventsUrlOf(endpoints.endpoints.ingest),
-    token: endpoints.ingestToken,
-    stores: {
-      region: endpoints.region,
-      credentials: endpoints.credentials,
-      endpoints: {
-        dynamodb: endpoints.endpoints.dynamodb,
-        s3: endpoints.endpoints.s3,
-        kinesis: endpoints.endpoints.kinesis,
-      },
-      table: endpoints.table,
-      bucket: endpoints.bucket,
-      archivePrefix: typeof archivePrefix === 'string' ? archivePrefix : 'events/',
-      busQueue:
-        queuePath === undefined
-          ? undefined
-          : { kind: 'file', path: queuePath, startOffset: await sizeOf(queuePath) },
-    },
-  };
+  const queue = env.queues[EXAMPLE_RULE];
+  const { dynamodb, s3, kinesis } = env.endpoints;
+  const stores: TargetStores | undefined =
+    env.table === undefined || env.bucket === undefined
+      ? undefined
+      : {
+          ...(env.region === undefined ? {} : { region: env.region }),
+          ...(env.credentials === undefined ? {} : { credentials: env.credentials }),
+          ...(dynamodb !== undefined && s3 !== undefined && kinesis !== undefined
+            ? { endpoints: { dynamodb, s3, kinesis } }
+            : {}),
+          ...(env.s3Compatible === undefined ? {} : { s3Compatible: env.s3Compatible }),
+          table: env.table,
+          bucket: env.bucket,
+          archivePrefix: env.archivePrefix,
+          busQueue:
+            queue === undefined
+              ? undefined
+              : env.local
+                ? { kind: 'file', path: queue, startOffset: await sizeOf(queue) }
+                : { kind: 'sqs', url: queue },
+        };
+  return { kind: spec.kind, description: env.name, eventsUrl: eventsUrlOf(ingest.url), token, stores };
 }
 
 function isAlive(pid: number): boolean {
@@ -116,43 +124,6 @@ async function sizeOf(path: string): Promise<number> {
   } catch {
     return 0;
   }
-}
-
-async function resolveStack(stack: string): Promise<LoadTarget> {
-  let stdout: string;
-  try {
-    ({ stdout } = await promisify(execFile)(
-      'pulumi',
-      ['stack', 'output', '--json', '--show-secrets', '--stack', stack],
-      { maxBuffer: 10 * 1024 * 1024 },
-    ));
-  } catch (error) {
-    throw new LoadTargetError(`pulumi stack output --stack ${stack} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  const outputs = JSON.parse(stdout) as Record<string, unknown>;
-  const need = (key: string): string => {
-    const value = outputs[key];
-    if (typeof value !== 'string' || value === '')
-      throw new LoadTargetError(`stack ${stack} has no "${key}" output; run pulumi up first`);
-    return value;
-  };
-  const queues = (outputs.queues ?? {}) as Record<string, string>;
-  const queueUrl = queues[EXAMPLE_RULE];
-  return {
-    kind: 'stack',
-    description: `Pulumi stack ${stack}`,
-    eventsUrl: eventsUrlOf(need('ingestUrl')),
-    token: need('ingestToken'),
-    stores: {
-      region: need('region'),
-      table: need('tableName'),
-      bucket: need('bucketName'),
-      archivePrefix: typeof outputs.archivePrefix === 'string' ? outputs.archivePrefix : 'events/',
-      busQueue: queueUrl === undefined ? undefined : { kind: 'sqs', url: queueUrl },
-    },
-  };
 }
 
 /**

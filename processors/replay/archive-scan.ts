@@ -1,6 +1,6 @@
 import { createGunzip } from 'node:zlib';
 import type { AggregateRegistry } from '../aggregates/registry.js';
-import { parseEnvelope } from '../envelope/codec.js';
+import { decodeEnvelopeBytes, parseEnvelope } from '../envelope/codec.js';
 import { EnvelopeError, PoisonReason } from '../envelope/errors.js';
 import type { Envelope } from '../envelope/schema.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
@@ -154,7 +154,13 @@ export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveS
     }
   };
 
-  const decode = (line: string): Envelope => {
+  const decode = (line: string, bytes: Buffer): Envelope => {
+    // The line was decoded leniently (bad bytes become U+FFFD); the processor's strict codec then says not-utf8
+    // for invalid UTF-8 exactly as it does for a Kinesis record, and decodes a genuine U+FFFD as usual.
+    if (line.includes('\uFFFD')) {
+      const envelope = decodeEnvelopeBytes(bytes);
+      return validateData ? options.registry.validate(envelope) : envelope;
+    }
     let value: unknown;
     try {
       value = JSON.parse(line);
@@ -182,7 +188,10 @@ export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveS
           stats.lines++;
           let envelope: Envelope;
           try {
-            envelope = decode(line);
+            envelope = decode(
+              line,
+              batch.bytes.subarray(batch.byteOffsets[i] as number, (batch.byteOffsets[i + 1] as number) - 1),
+            );
           } catch (error) {
             if (!(error instanceof EnvelopeError)) throw error;
             stats.badLines++;

@@ -28,26 +28,51 @@ import { streamTarget } from './stream-target.js';
 export const TARGET_KINDS = ['stream', 'bus', 'projection'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
 
-const common = (env: ReplayEnvironment) => ({
-  region: env.region,
+/**
+ * What building SDK clients needs from an environment ({@link ReplayEnvironment} is one). Absent region, credentials
+ * and endpoints are left to the SDK, which reads AWS_REGION, the profile and AWS_ENDPOINT_URL[_<SERVICE>]
+ * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
+ */
+export interface ClientEnvironment {
+  readonly name: string;
+  readonly local: boolean;
+  readonly region?: string;
+  readonly credentials?: ReplayEnvironment['credentials'];
+  readonly endpoints: ReplayEnvironment['endpoints'];
+  /**
+   * An S3-compatible store rather than AWS: path-style addressing, checksums only when required, ListObjects (V1)
+   * paging. @default true exactly when `endpoints.s3` is set
+   */
+  readonly s3Compatible?: boolean;
+}
+
+/** The names a target may need; a missing one is refused when that target is built. */
+export type TargetEnvironment = ClientEnvironment &
+  Partial<Pick<ReplayEnvironment, 'streamName' | 'table' | 'busName'>> &
+  Pick<ReplayEnvironment, 'sourcePrefix'>;
+
+const common = (env: ClientEnvironment) => ({
+  ...(env.region === undefined ? {} : { region: env.region }),
   ...(env.credentials === undefined ? {} : { credentials: env.credentials }),
 });
 
 /** The archive of an environment as a replay source. */
-export function archiveSourceFor(env: ReplayEnvironment): S3ArchiveSource {
+export function archiveSourceFor(env: ClientEnvironment & { readonly bucket: string }): S3ArchiveSource {
+  const compatible = env.s3Compatible ?? env.endpoints.s3 !== undefined;
   const client = new S3Client({
     ...common(env),
-    ...(env.endpoints.s3 === undefined
-      ? {}
-      : {
-          endpoint: env.endpoints.s3,
-          forcePathStyle: true,
-          requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-        }),
+    ...(env.endpoints.s3 === undefined ? {} : { endpoint: env.endpoints.s3 }),
+    ...(compatible ? { forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' as const } : {}),
   });
   // s3rver cannot page ListObjectsV2 on this Node (see S3ArchiveSource); AWS uses V2.
-  return new S3ArchiveSource({ client, bucket: env.bucket, listing: env.local ? 'v1-marker' : 'v2' });
+  return new S3ArchiveSource({ client, bucket: env.bucket, listing: compatible ? 'v1-marker' : 'v2' });
 }
+
+const named = (value: string | undefined, what: string, flag: string): string => {
+  if (value === undefined)
+    throw new ReplayOptionsError(`${what} needs ${flag}: the environment does not name it`);
+  return value;
+};
 
 /** Options of {@link targetFor}. */
 export interface TargetForOptions {
@@ -58,10 +83,12 @@ export interface TargetForOptions {
   readonly table?: string;
   /** Create the projection table when it does not exist. */
   readonly createTable?: boolean;
+  /** Refuse a projection table that does not exist before any write (one DescribeTable). @default false */
+  readonly checkTable?: boolean;
 }
 
 /** Builds the target of an environment: Kinesis producer, EventBridge bus, or the DynamoDB aggregate store. */
-export async function targetFor(env: ReplayEnvironment, options: TargetForOptions): Promise<ReplayTarget> {
+export async function targetFor(env: TargetEnvironment, options: TargetForOptions): Promise<ReplayTarget> {
   switch (options.kind) {
     case 'stream': {
       const client = new KinesisClient({
@@ -72,8 +99,9 @@ export async function targetFor(env: ReplayEnvironment, options: TargetForOption
           requestTimeout: 30_000,
         }),
       });
-      const producer = createOrderedProducer({ client, streamName: env.streamName });
-      return streamTarget(producer, `stream ${env.streamName} in ${env.name}`);
+      const streamName = named(env.streamName, '--target stream', '--stream');
+      const producer = createOrderedProducer({ client, streamName });
+      return streamTarget(producer, `stream ${streamName} in ${env.name}`);
     }
     case 'bus': {
       if (env.local && env.endpoints.eventbridge === undefined) {
@@ -85,21 +113,23 @@ export async function targetFor(env: ReplayEnvironment, options: TargetForOption
         ...common(env),
         ...(env.endpoints.eventbridge === undefined ? {} : { endpoint: env.endpoints.eventbridge }),
       });
+      const busName = named(env.busName, '--target bus', '--bus');
       return busTarget({
         bus: eventBridgeClientPort(client),
-        busName: env.busName,
+        busName,
         sourcePrefix: env.sourcePrefix,
         marker: options.marker,
-        description: `bus ${env.busName} in ${env.name}`,
+        description: `bus ${busName} in ${env.name}`,
       });
     }
     case 'projection': {
-      const table = options.table ?? env.table;
+      const table = options.table ?? named(env.table, '--target projection', '--table or --projection-table');
       const raw = new DynamoDBClient({
         ...common(env),
         ...(env.endpoints.dynamodb === undefined ? {} : { endpoint: env.endpoints.dynamodb }),
       });
       if (options.createTable === true) await ensureTable(raw, table);
+      else if (options.checkTable === true) await requireTable(raw, table, env.name);
       const client = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
       const live = table === env.table ? 'the LIVE projection' : 'a separate projection';
       return projectionTarget({
@@ -113,6 +143,25 @@ export async function targetFor(env: ReplayEnvironment, options: TargetForOption
       const exhaustive: never = options.kind;
       throw new ReplayOptionsError(`unknown target ${String(exhaustive)}`);
     }
+  }
+}
+
+/**
+ * Refuses a projection table that does not exist, naming it and --create-table: otherwise every write fails with
+ * DynamoDB's bare "Requested resource not found". Without DescribeTable permission the writes decide.
+ */
+export async function requireTable(client: DynamoDBClient, table: string, where: string): Promise<void> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: table }));
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      throw new ReplayOptionsError(
+        `table ${table} does not exist in ${where}: pass --create-table to create it, or name another with --projection-table`,
+        { cause: error },
+      );
+    }
+    if ((error as { name?: string }).name === 'AccessDeniedException') return;
+    throw error;
   }
 }
 

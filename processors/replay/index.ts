@@ -36,8 +36,11 @@ export { CompactEventBuffer } from './compact-event-buffer.js';
 export { DirectoryArchiveSource } from './directory-archive-source.js';
 export {
   archiveSourceFor,
+  type ClientEnvironment,
   ensureTable,
+  requireTable,
   TARGET_KINDS,
+  type TargetEnvironment,
   type TargetForOptions,
   type TargetKind,
   targetFor,
@@ -91,6 +94,7 @@ export { TokenBucket, type TokenBucketOptions } from './token-bucket.js';
 export {
   type ArchiveVerification,
   formatVerification,
+  type VerificationOutcome,
   type VerifyArchiveOptions,
   verifyArchive,
 } from './verify-archive.js';

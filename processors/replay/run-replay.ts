@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
 import { AggregateSequencer, type SequenceConflict, type SequencedItem } from './aggregate-sequencer.js';
@@ -152,6 +154,10 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
       throw new CheckpointError(`no checkpoint at ${options.checkpointFile} to resume`);
     checkFingerprint(previous, fingerprint);
   }
+  // The default checkpoint lives in the local stack's data directory, which a run against AWS never created.
+  if (options.checkpointFile !== undefined && !dryRun) {
+    await mkdir(dirname(options.checkpointFile), { recursive: true });
+  }
   const runId = previous?.runId ?? options.runId ?? randomUUID();
   const objects =
     previous?.objects ??
@@ -201,7 +207,8 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   let cursor: ReplayCursor | null = resumeCursor;
   let stopped = false;
   let declined = false;
-  let done = 0;
+  /** Kept events through the sequencer (sent, duplicate, held, conflicting or already done): the bar's numerator. */
+  let sequenced = 0;
 
   const summary = (): ReplaySummary => ({
     runId,
@@ -291,11 +298,18 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
           }
         }
       });
-      done += batch.length;
       const last = batch.at(-1) as ArchivedEvent;
       if (cursor === null || isAfterCursor(last, cursor)) cursor = { key: last.key, sequence: last.sequence };
       await saveCheckpoint(false, false);
-      progress({ phase: 'send', objectsDone: toRead.length, eventsDone: done, eventsTotal: scan.stats.kept });
+      reportSent();
+    };
+    // Archive duplicates are part of `kept` but never sent: counting only sent events left the bar short of 100 %.
+    let reported = -1;
+    const reportSent = () => {
+      const eventsDone = sequenced - chunk.length;
+      if (eventsDone === reported) return;
+      reported = eventsDone;
+      progress({ phase: 'send', objectsDone: toRead.length, eventsDone, eventsTotal: scan.stats.kept });
     };
 
     const sequencer = new AggregateSequencer();
@@ -348,12 +362,14 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
           stopped = true;
           break reading;
         }
+        sequenced++;
         handle(sequencer.push(item));
         if (chunk.length >= chunkSize) await flush();
       }
     }
     if (!stopped) handle(sequencer.finish());
     if (!dryRun) await flush();
+    if (!stopped) reportSent();
     await saveCheckpoint(!stopped);
     return summary();
   } finally {

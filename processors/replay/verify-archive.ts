@@ -42,11 +42,20 @@ export interface ArchiveVerification {
     /** Aggregates whose first sequence in the range is above 1 (their start is older than the range). */
     readonly startingAfterOne: number;
   };
-  /** Aggregates with gaps, duplicates or conflicts (all aggregates with `includeClean`). */
+  /** Aggregates with gaps or conflicts (all aggregates with `includeClean`). */
   readonly aggregates: readonly AggregateCoverage[];
-  /** True when there is no gap, conflict or bad input. Duplicates are expected (at-least-once). */
+  /**
+   * `empty`: no archive object in the range (nothing was verified). `findings`: a gap, a conflict or an unreadable
+   * object (which may hide the tail of an aggregate). Duplicates (at-least-once delivery) and bad lines (poison
+   * records, archived as they arrived) are information only: they are counted and listed, not findings.
+   */
+  readonly outcome: VerificationOutcome;
+  /** True when the outcome is `clean`. */
   readonly ok: boolean;
 }
+
+/** The verdict of {@link verifyArchive}. */
+export type VerificationOutcome = 'clean' | 'findings' | 'empty';
 
 /**
  * Scans a range and reports each aggregate's sequence coverage: gaps, duplicates by eventId, conflicts. It reads
@@ -84,7 +93,7 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Arch
     if (coverage.firstSequence > 1) totals.startingAfterOne++;
     if (coverage.gaps.length > 0) totals.aggregatesWithGaps++;
     for (const gap of coverage.gaps) totals.missingSequences += gap.to - gap.from + 1;
-    const finding = coverage.gaps.length > 0 || coverage.duplicates > 0 || coverage.conflicts.length > 0;
+    const finding = coverage.gaps.length > 0 || coverage.conflicts.length > 0;
     if (finding || options.includeClean === true) aggregates.push(coverage);
   };
   try {
@@ -98,6 +107,12 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Arch
   } finally {
     await scan.dispose();
   }
+  const outcome: VerificationOutcome =
+    objects.length === 0
+      ? 'empty'
+      : totals.missingSequences > 0 || totals.conflicts > 0 || scan.stats.corruptObjects > 0
+        ? 'findings'
+        : 'clean';
   return {
     range: { from: options.range.from.toISOString(), to: options.range.to.toISOString() },
     objects: objects.length,
@@ -105,11 +120,8 @@ export async function verifyArchive(options: VerifyArchiveOptions): Promise<Arch
     issues: scan.issues,
     totals,
     aggregates,
-    ok:
-      totals.missingSequences === 0 &&
-      totals.conflicts === 0 &&
-      scan.stats.badLines === 0 &&
-      scan.stats.corruptObjects === 0,
+    outcome,
+    ok: outcome === 'clean',
   };
 }
 
@@ -138,6 +150,19 @@ export function formatVerification(v: ArchiveVerification, maxRows = 50): string
   for (const issue of v.issues.slice(0, 20)) {
     out.push(`bad input: ${issue.key}${issue.line === undefined ? '' : `:${issue.line}`}: ${issue.reason}`);
   }
-  out.push('', v.ok ? 'OK' : 'FINDINGS');
+  if (v.read.badLines > 0 || t.duplicates > 0) {
+    out.push(
+      '',
+      'duplicates (at-least-once delivery) and bad lines (poison records, archived as they arrived) are information, not findings',
+    );
+  }
+  out.push(
+    '',
+    v.outcome === 'empty'
+      ? `EMPTY: no archive objects between ${v.range.from} and ${v.range.to}: nothing was verified (check the range, --bucket and the archive prefix)`
+      : v.outcome === 'clean'
+        ? 'OK'
+        : 'FINDINGS',
+  );
   return out.join('\n');
 }

@@ -42,7 +42,7 @@ describe('load CLI', () => {
       dir,
     ]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/no local stack in .*start one with npm start/);
+    expect(stderr).toMatch(/no local stack at .*none.*start it with npm start/);
     expect(await readdir(dir)).toEqual([]);
   });
 });

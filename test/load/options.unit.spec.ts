@@ -16,11 +16,17 @@ describe('parseLoadOptions', () => {
     [['--scenario', 'nope'], /unknown scenario "nope"/],
     [['--url', 'http://127.0.0.1:1'], /--url needs --token/],
     [['--token', 'x'], /--token needs --url/],
-    [['--url', 'ftp://x', '--token', 't'], /must be http/],
+    [['--url', 'ftp://x', '--token', 't'], /--url: must be an http\(s\) URL/],
     [['--target', 'local', '--stack', 'dev'], /choose one target/],
     [['--target', 'prod'], /only "local" is known/],
+    [['--stack', 'dev', '--bucket', 'b'], /--stack and --bucket choose different environments/],
+    [['--data-dir', '.x', '--url', 'http://127.0.0.1:1'], /--data-dir and --url choose different/],
+    [['--table', 't', '--bucket', 'b'], /load needs --url <ingest URL> in the explicit form/],
     [['--scenario', 'spike', '--rate', '10'], /cannot override the multi-phase scenario/],
-    [['--find-max', '--url', 'http://127.0.0.1:1', '--token', 't'], /use it with --target local/],
+    [
+      ['--find-max', '--url', 'http://127.0.0.1:1', '--token', 't'],
+      /use it with the local stack \(--data-dir\)/,
+    ],
     [['--step-factor', '2'], /only apply with --find-max/],
     [['--mix', 'OrderPlaced=1'], /unknown event type "OrderPlaced"/],
     [['--bogus'], /Unknown option '--bogus'/],
@@ -32,7 +38,7 @@ describe('parseLoadOptions', () => {
   it('applies the smoke scenario: 200 events/s for 10 s', () => {
     const options = parseLoadOptions(['--scenario', 'smoke', '--target', 'local']);
     expect(options.phases).toEqual([{ rate: 200, durationSeconds: 10 }]);
-    expect(options.target).toEqual({ kind: 'local', dataDir: undefined });
+    expect(options.target).toEqual({ kind: 'local', environment: {} });
     expect(SCENARIOS.smoke?.phases).toEqual([{ rate: 200, durationSeconds: 10 }]);
   });
 
@@ -54,9 +60,12 @@ describe('parseLoadOptions', () => {
 
   it('reads --url/--token and --find-max settings', () => {
     expect(parseLoadOptions(['--url', 'https://api.example.com', '--token', 't']).target).toEqual({
-      kind: 'url',
-      url: 'https://api.example.com',
-      token: 't',
+      kind: 'explicit',
+      environment: { url: 'https://api.example.com', token: 't' },
+    });
+    expect(parseLoadOptions(['--stack', 'dev']).target).toEqual({
+      kind: 'stack',
+      environment: { stack: 'dev' },
     });
     expect(parseLoadOptions(['--find-max', '--max-rate', '4000', '--step-factor', '2']).findMax).toEqual({
       maxRate: 4000,

@@ -3,14 +3,22 @@ import { ReplayOptionsError } from '../../processors/replay/index.js';
 import { parseReplayArgs } from '../../tools/replay/index.js';
 
 const now = new Date('2026-11-02T00:00:00Z');
-const distributed = ['--from', '-1d', '--target', 'projection', '--table', 'orders-rebuild', '--distributed'];
+const distributed = [
+  '--from',
+  '-1d',
+  '--target',
+  'projection',
+  '--projection-table',
+  'orders-rebuild',
+  '--distributed',
+];
 
 describe('npm run replay -- --distributed', () => {
   it('accepts a separate projection table (the state machine checks it is granted)', () => {
     expect(parseReplayArgs(distributed, now)).toMatchObject({
       distributed: true,
       target: 'projection',
-      table: 'orders-rebuild',
+      projectionTable: 'orders-rebuild',
     });
   });
 
@@ -27,7 +35,17 @@ describe('npm run replay -- --distributed', () => {
   it('leaves those flags alone without --distributed', () => {
     expect(
       parseReplayArgs(
-        ['--from', '-1d', '--target', 'projection', '--table', 't1', '--create-table', '--rate', '100'],
+        [
+          '--from',
+          '-1d',
+          '--target',
+          'projection',
+          '--projection-table',
+          't1',
+          '--create-table',
+          '--rate',
+          '100',
+        ],
         now,
       ),
     ).toMatchObject({ createTable: true, rate: 100, distributed: false });

@@ -13,12 +13,7 @@ import {
   runReplay,
   verifyArchive,
 } from '../../processors/replay/index.js';
-import {
-  environmentFromStackOutputs,
-  formatProgress,
-  parseReplayArgs,
-  progressPrinter,
-} from '../../tools/replay/index.js';
+import { formatProgress, parseReplayArgs, progressPrinter } from '../../tools/replay/index.js';
 import { MemoryArchive } from './memory-archive.js';
 
 const registry = new AggregateRegistry([orderAggregate]);
@@ -148,7 +143,7 @@ describe('replay CLI flags', () => {
         '-2h',
         '--target',
         'projection',
-        '--table',
+        '--projection-table',
         'rebuild',
         '--aggregate-id',
         'a',
@@ -164,7 +159,7 @@ describe('replay CLI flags', () => {
     expect(args.range?.to.toISOString()).toBe('2026-01-01T12:00:00.000Z');
     expect(args).toMatchObject({
       target: 'projection',
-      table: 'rebuild',
+      projectionTable: 'rebuild',
       rate: 500,
       yes: true,
       filter: { aggregateIds: ['a', 'b'] },
@@ -182,22 +177,14 @@ describe('replay CLI flags', () => {
       /cannot be used with --target projection/,
     ],
     [['--from', '-1h', '--target', 'bus', '--nope'], /Unknown option/],
+    [
+      ['--from', '-1h', '--target', 'projection', '--table', 'rebuild'],
+      /the table to fold into is --projection-table/,
+    ],
+    [['--from', '-1h', '--target', 'bus', '--projection-table', 't'], /applies only to --target projection/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseReplayArgs(argv, now)).toThrow(ReplayOptionsError);
     expect(() => parseReplayArgs(argv, now)).toThrow(message);
-  });
-
-  it('maps Pulumi stack outputs and names a missing one', () => {
-    const env = environmentFromStackOutputs('dev', {
-      region: 'eu-west-1',
-      streamName: 's',
-      tableName: 't',
-      bucketName: 'b',
-      busName: 'bus',
-      archivePrefix: 'events/',
-    });
-    expect(env).toMatchObject({ local: false, table: 't', bucket: 'b', sourcePrefix: 'pipeline' });
-    expect(() => environmentFromStackOutputs('dev', { region: 'x' })).toThrow(/no output "streamName"/);
   });
 
   it('draws progress with events/s and ETA', () => {

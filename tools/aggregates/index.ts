@@ -1,2 +1,7 @@
 export { formatAggregate, formatGaps, table } from './format.js';
-export { OperatorConfigError, type OperatorTarget, resolveOperatorTarget } from './operator-store.js';
+export {
+  explainMissingTable,
+  OperatorConfigError,
+  type OperatorTarget,
+  operatorTargetFor,
+} from './operator-store.js';

@@ -1,56 +1,48 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { readLocalEndpoints } from '../../local/endpoints/endpoints-file.js';
 import { DynamoDbAggregateStore } from '../../processors/store/dynamodb-aggregate-store.js';
+import type { EnvironmentWith } from '../environment/index.js';
 
 /** Where the operator's commands act, and how to say so in a prompt. */
 export interface OperatorTarget {
   readonly store: DynamoDbAggregateStore;
-  /** e.g. `local stack (.local)` or `AWS table orders-dev in eu-west-1`. */
+  /** e.g. `local stack (/repo/.local), table aggregates` or `pulumi stack prod, table orders-prod`. */
   readonly description: string;
+  readonly tableName: string;
   close(): void;
 }
 
-/** Thrown when neither a local stack nor a table name is available. */
+/** Thrown when the environment's table cannot be used. */
 export class OperatorConfigError extends Error {
   override readonly name = 'OperatorConfigError';
 }
 
-/** Resolves the table: the local stack's endpoints.json when present, else the standard AWS environment. */
-export async function resolveOperatorTarget(options: {
-  readonly dataDir: string;
-  readonly table?: string;
-  readonly env?: NodeJS.ProcessEnv;
-}): Promise<OperatorTarget> {
-  const env = options.env ?? process.env;
-  const local = await readLocalEndpoints(options.dataDir);
-  let client: DynamoDBClient;
-  let tableName: string;
-  let description: string;
-  if (local !== undefined && options.table === undefined) {
-    client = new DynamoDBClient({
-      endpoint: local.endpoints.dynamodb,
-      region: local.region,
-      credentials: local.credentials,
-    });
-    tableName = local.table;
-    description = `local stack (${options.dataDir}), table ${tableName}`;
-  } else {
-    tableName = options.table ?? env.TABLE_NAME ?? '';
-    if (tableName === '') {
-      throw new OperatorConfigError(
-        `no local stack at ${options.dataDir} (no endpoints.json) and no table: pass --table <name> or set TABLE_NAME`,
-      );
-    }
-    client = new DynamoDBClient({});
-    description = `table ${tableName} in ${await client.config.region()}`;
-  }
+/** The aggregate table of an environment (tools/environment), with the environment's endpoint and credentials. */
+export function operatorTargetFor(env: EnvironmentWith<'table'>): OperatorTarget {
+  const client = new DynamoDBClient({
+    ...(env.region === undefined ? {} : { region: env.region }),
+    ...(env.credentials === undefined ? {} : { credentials: env.credentials }),
+    ...(env.endpoints.dynamodb === undefined ? {} : { endpoint: env.endpoints.dynamodb }),
+  });
   const documentClient = DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true },
   });
   return {
-    store: new DynamoDbAggregateStore({ client: documentClient, tableName }),
-    description,
+    store: new DynamoDbAggregateStore({ client: documentClient, tableName: env.table }),
+    description: `${env.name}, table ${env.table}`,
+    tableName: env.table,
     close: () => client.destroy(),
   };
+}
+
+/**
+ * Names the table and the flags that choose it when DynamoDB answers only "Requested resource not found";
+ * other errors pass through unchanged.
+ */
+export function explainMissingTable(error: unknown, target: OperatorTarget): unknown {
+  if (!(error instanceof ResourceNotFoundException)) return error;
+  return new OperatorConfigError(
+    `table ${target.tableName} does not exist (${target.description}): choose the environment with --table, --stack or --data-dir`,
+    { cause: error },
+  );
 }

@@ -1,16 +1,24 @@
 /**
  * `npm run archive -- verify --from … --to …`: per-aggregate sequence coverage of the archive (gaps, duplicates,
- * conflicts) as a table, or JSON with `--json`. Exit codes: 0 clean, 1 findings or error, 2 bad flags.
+ * conflicts) as a table, or JSON with `--json`. Exit codes: 0 clean, 1 findings (gaps, conflicts, unreadable objects)
+ * or error, 2 bad flags, 3 no archive object in the range (nothing verified). Duplicates and poison lines are
+ * information, not findings.
  */
 import { parseArgs } from 'node:util';
-import { resolveDataDir } from '../../local/endpoints/endpoints-file.js';
 import { orderAggregate } from '../../processors/aggregates/order.js';
 import { AggregateRegistry } from '../../processors/aggregates/registry.js';
 import { archiveSourceFor } from '../../processors/replay/environment-clients.js';
 import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
 import { checkTimeRange, parseInstant } from '../../processors/replay/time-range.js';
 import { formatVerification, verifyArchive } from '../../processors/replay/verify-archive.js';
-import { localEnvironment, pulumiStackEnvironment } from './environment.js';
+import {
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_USAGE,
+  EnvironmentError,
+  readEnvironmentFlags,
+  requireResources,
+  resolveEnvironment,
+} from '../environment/index.js';
 import { joinRelativeTimes } from './replay-cli-args.js';
 
 const USAGE = `usage: npm run archive -- verify --from <time> [--to <time>] [options]
@@ -21,8 +29,11 @@ const USAGE = `usage: npm run archive -- verify --from <time> [--to <time>] [opt
   --all                   list every aggregate, not only those with findings
   --json                  print JSON instead of the table
   --bad-input skip|fail   (default skip)
-  --stack <name>          a Pulumi stack's archive instead of the local stack's
-  --data-dir <dir>        local stack data directory (default .local)`;
+
+Exit codes: 0 clean; 1 gaps, conflicts or unreadable objects (duplicates and poison lines are information);
+2 bad flags; 3 no archive object in the range (nothing verified).
+
+${ENVIRONMENT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
   let parsed: ReturnType<typeof parseArgs>;
@@ -39,8 +50,7 @@ async function main(argv: readonly string[]): Promise<number> {
         all: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'bad-input': { type: 'string', default: 'skip' },
-        stack: { type: 'string' },
-        'data-dir': { type: 'string' },
+        ...ENVIRONMENT_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -65,10 +75,9 @@ async function main(argv: readonly string[]): Promise<number> {
   const badInput = values['bad-input'];
   if (badInput !== 'skip' && badInput !== 'fail')
     throw new ReplayOptionsError('--bad-input must be skip or fail');
-  const env =
-    typeof values.stack === 'string'
-      ? await pulumiStackEnvironment(values.stack)
-      : await localEnvironment(resolveDataDir(values['data-dir'] as string | undefined));
+  const env = requireResources(await resolveEnvironment(readEnvironmentFlags(values)), 'archive verify', [
+    'bucket',
+  ]);
   const types = values['aggregate-type'] as string[] | undefined;
   const ids = values['aggregate-id'] as string[] | undefined;
   const verification = await verifyArchive({
@@ -86,11 +95,11 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(
     values.json === true ? JSON.stringify(verification, null, 2) : formatVerification(verification),
   );
-  return verification.ok ? 0 : 1;
+  return verification.outcome === 'clean' ? 0 : verification.outcome === 'empty' ? 3 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ReplayOptionsError) {
+  if (error instanceof ReplayOptionsError || error instanceof EnvironmentError) {
     console.error(`archive: ${error.message}\n\n${USAGE}`);
     return 2;
   }

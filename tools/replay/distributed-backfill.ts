@@ -9,9 +9,9 @@ import {
 import { MAX_EXECUTION_INPUT_BYTES } from '../../processors/replay/backfill-sizing.js';
 import { ReplayOptionsError } from '../../processors/replay/errors.js';
 import type { EventFilter } from '../../processors/replay/event-filter.js';
-import type { ReplayEnvironment } from '../../processors/replay/replay-environment.js';
 import type { TimeRange } from '../../processors/replay/time-range.js';
 import { DEFAULT_ARRIVAL_SLACK_MS, hourPrefix } from '../../processors/replay/time-range.js';
+import type { PipelineEnvironment } from '../environment/index.js';
 
 /** What a distributed backfill is asked to do (the state machine's execution input). */
 export interface BackfillRequest {
@@ -117,10 +117,16 @@ export function formatBackfillProgress(progress: BackfillProgress): string {
   return `${progress.status} · objects ${objects.succeeded}/${objects.total} done, ${objects.running} running, ${objects.failed} failed${results}`;
 }
 
+/** What a distributed backfill reads from its environment (a {@link PipelineEnvironment} or the Lambda's). */
+export type BackfillEnvironment = Pick<
+  PipelineEnvironment,
+  'name' | 'region' | 'table' | 'archivePrefix' | 'backfillStateMachineArn'
+>;
+
 /** Refuses a run the state machine would refuse: an oversized input, or a table its replay function is not granted. */
 async function checkRequest(
   client: Pick<SFNClient, 'send'>,
-  env: ReplayEnvironment,
+  env: BackfillEnvironment,
   stateMachineArn: string,
   request: BackfillRequest,
   input: string,
@@ -133,10 +139,11 @@ async function checkRequest(
   }
   if (request.table === undefined || request.table === env.table) return;
   const described = await client.send(new DescribeStateMachineCommand({ stateMachineArn }));
-  const granted = grantedTablesOf(described.definition ?? '{}') ?? [env.table];
+  const granted =
+    grantedTablesOf(described.definition ?? '{}') ?? (env.table === undefined ? [] : [env.table]);
   if (!granted.includes(request.table)) {
     throw new ReplayOptionsError(
-      `--table ${request.table} is not a table ${env.name} lets a distributed backfill write (${granted.join(', ')}): add it to the stack config replay.projectionTables and run pulumi up`,
+      `--projection-table ${request.table} is not a table ${env.name} lets a distributed backfill write (${granted.join(', ')}): add it to the stack config replay.projectionTables and run pulumi up`,
     );
   }
 }
@@ -148,16 +155,19 @@ async function checkRequest(
  * does not grant (read with DescribeStateMachine). Returns the final status.
  */
 export async function startDistributedBackfill(
-  env: ReplayEnvironment,
+  env: BackfillEnvironment,
   request: BackfillRequest,
   options: DistributedBackfillOptions,
 ): Promise<string> {
   if (env.backfillStateMachineArn === undefined) {
     throw new ReplayOptionsError(
-      `${env.name} has no backfillStateMachineArn output: the backfill is not deployed`,
+      `${env.name} has no backfillStateMachineArn output: the backfill is not deployed (--distributed needs --stack)`,
     );
   }
-  const own = options.client === undefined ? new SFNClient({ region: env.region }) : undefined;
+  const own =
+    options.client === undefined
+      ? new SFNClient(env.region === undefined ? {} : { region: env.region })
+      : undefined;
   const client = options.client ?? (own as SFNClient);
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const pollIntervalMs = options.pollIntervalMs ?? 10_000;

@@ -3,6 +3,13 @@ import { TARGET_KINDS, type TargetKind } from '../../processors/replay/environme
 import { ReplayOptionsError } from '../../processors/replay/errors.js';
 import type { EventFilter } from '../../processors/replay/event-filter.js';
 import { checkTimeRange, parseInstant, type TimeRange } from '../../processors/replay/time-range.js';
+import {
+  ENVIRONMENT_OPTIONS,
+  ENVIRONMENT_USAGE,
+  EnvironmentError,
+  type EnvironmentFlags,
+  readEnvironmentFlags,
+} from '../environment/index.js';
 
 /** The parsed and checked flags of `npm run replay`. */
 export interface ReplayCliArgs {
@@ -10,15 +17,15 @@ export interface ReplayCliArgs {
   readonly range: TimeRange | undefined;
   readonly filter: EventFilter;
   readonly target: TargetKind | undefined;
-  readonly table: string | undefined;
+  /** `--projection-table`: where `--target projection` folds (default: the environment's table). */
+  readonly projectionTable: string | undefined;
   readonly createTable: boolean;
   readonly rate: number | undefined;
   readonly dryRun: boolean;
   readonly yes: boolean;
   readonly resume: boolean;
   readonly checkpoint: string | undefined;
-  readonly stack: string | undefined;
-  readonly dataDir: string | undefined;
+  readonly environment: EnvironmentFlags;
   readonly badInput: 'skip' | 'fail';
   /** MiB of buffered events before sorted runs spill to disk. */
   readonly memoryBudgetMiB: number | undefined;
@@ -35,20 +42,21 @@ export const REPLAY_USAGE = `usage: npm run replay -- --from <time> [--to <time>
   --aggregate-id <id>     only these aggregates (repeatable)
   --event-type <t>        only these event types (repeatable; not with --target projection)
   --target <kind>         stream (re-put on Kinesis), bus (PutEvents with detail.replay), projection (fold into a table)
-  --table <name>          projection table (default: the live table); --create-table creates it if missing
+  --projection-table <t>  projection table (default: the environment's table); --create-table creates it if missing
   --rate <events/s>       token-bucket rate limit
   --dry-run               read and count, show what would be sent, write nothing
   --yes                   do not ask for confirmation (required without a TTY)
-  --checkpoint <file>     where progress is saved (default: <data dir>/replay-checkpoint.json)
+  --checkpoint <file>     where progress is saved (default: <data dir>/replay-checkpoint.json, the data dir
+                          being --data-dir, else PIPELINE_DATA_DIR, else .local; created if missing)
   --resume                continue the run recorded in the checkpoint
-  --stack <name>          use a Pulumi stack's outputs instead of the local stack
-  --data-dir <dir>        local stack data directory (default .local or PIPELINE_DATA_DIR)
   --bad-input skip|fail   corrupt objects and bad lines are reported and skipped (default) or stop the run
   --memory-budget <MiB>   memory for sorting before sorted runs spill to disk (default: a quarter of
                           Node's heap limit, e.g. 1036 MiB with a 4 GiB heap)
   --distributed           start the Step Functions backfill instead of replaying here (AWS only; not with
                           --create-table, --rate, --dry-run or --resume)
-  --json                  print the summary as JSON on stdout`;
+  --json                  print the summary as JSON on stdout
+
+${ENVIRONMENT_USAGE}`;
 
 const positiveNumber = (flag: string, text: string | undefined): number | undefined => {
   if (text === undefined) return undefined;
@@ -78,6 +86,15 @@ export function joinRelativeTimes(
   return out;
 }
 
+const environmentFlags = (values: Record<string, unknown>): EnvironmentFlags => {
+  try {
+    return readEnvironmentFlags(values);
+  } catch (error) {
+    if (error instanceof EnvironmentError) throw new ReplayOptionsError(error.message, { cause: error });
+    throw error;
+  }
+};
+
 /** Parses `npm run replay` flags; throws {@link ReplayOptionsError} with a message naming the flag. */
 export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliArgs {
   let values: Record<string, string | boolean | string[] | undefined>;
@@ -93,15 +110,14 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
         'aggregate-id': { type: 'string', multiple: true },
         'event-type': { type: 'string', multiple: true },
         target: { type: 'string' },
-        table: { type: 'string' },
+        'projection-table': { type: 'string' },
         'create-table': { type: 'boolean', default: false },
         rate: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         yes: { type: 'boolean', short: 'y', default: false },
         resume: { type: 'boolean', default: false },
         checkpoint: { type: 'string' },
-        stack: { type: 'string' },
-        'data-dir': { type: 'string' },
+        ...ENVIRONMENT_OPTIONS,
         'bad-input': { type: 'string', default: 'skip' },
         'memory-budget': { type: 'string' },
         distributed: { type: 'boolean', default: false },
@@ -137,8 +153,13 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
   const dryRun = flag('dry-run');
   if (target === undefined && !dryRun)
     throw new ReplayOptionsError('--target is required (or use --dry-run)');
-  if (str('table') !== undefined && target !== 'projection') {
-    throw new ReplayOptionsError('--table applies only to --target projection');
+  if (str('projection-table') !== undefined && target !== 'projection') {
+    throw new ReplayOptionsError('--projection-table applies only to --target projection');
+  }
+  if (str('table') !== undefined && target === 'projection' && str('bucket') === undefined) {
+    throw new ReplayOptionsError(
+      '--table names the environment’s table in the explicit form (with --bucket); the table to fold into is --projection-table <name>',
+    );
   }
   const eventTypes = list('event-type');
   if (target === 'projection' && (eventTypes?.length ?? 0) > 0) {
@@ -176,15 +197,14 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
     range,
     filter,
     target: target as TargetKind | undefined,
-    table: str('table'),
+    projectionTable: str('projection-table'),
     createTable: flag('create-table'),
     rate: positiveNumber('--rate', str('rate')),
     dryRun,
     yes: flag('yes'),
     resume: flag('resume'),
     checkpoint: str('checkpoint'),
-    stack: str('stack'),
-    dataDir: str('data-dir'),
+    environment: environmentFlags(values),
     badInput,
     memoryBudgetMiB,
     distributed: flag('distributed'),

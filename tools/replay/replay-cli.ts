@@ -1,6 +1,6 @@
 /**
- * `npm run replay -- …`: replays the S3 archive into the stream, the bus or a projection table, against the local
- * stack (default) or a Pulumi stack's outputs. Exit codes: 0 done, 1 failures or error, 2 bad flags, 3 declined/stopped.
+ * `npm run replay -- …`: replays the S3 archive into the stream, the bus or a projection table, in the environment
+ * the flags choose (tools/environment). Exit codes: 0 done, 1 failures or error, 2 bad flags, 3 declined/stopped.
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
@@ -10,11 +10,16 @@ import { AggregateRegistry } from '../../processors/aggregates/registry.js';
 import { readCheckpoint } from '../../processors/replay/checkpoint.js';
 import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
 import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
-import type { ReplayEnvironment } from '../../processors/replay/replay-environment.js';
 import { runReplay } from '../../processors/replay/run-replay.js';
 import { checkTimeRange } from '../../processors/replay/time-range.js';
+import {
+  EnvironmentError,
+  type PipelineEnvironment,
+  type PipelineResource,
+  requireResources,
+  resolveEnvironment,
+} from '../environment/index.js';
 import { formatBackfillProgress, startDistributedBackfill } from './distributed-backfill.js';
-import { localEnvironment, pulumiStackEnvironment } from './environment.js';
 import { progressPrinter } from './progress-bar.js';
 import { parseReplayArgs, REPLAY_USAGE } from './replay-cli-args.js';
 import { formatReplaySummary } from './replay-summary-text.js';
@@ -25,9 +30,16 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(REPLAY_USAGE);
     return 0;
   }
-  const dataDir = resolveDataDir(args.dataDir);
-  const env: ReplayEnvironment =
-    args.stack === undefined ? await localEnvironment(dataDir) : await pulumiStackEnvironment(args.stack);
+  const dataDir = resolveDataDir(args.environment.dataDir);
+  const needs: PipelineResource[] = ['bucket'];
+  if (args.target === 'stream' && !args.dryRun) needs.push('streamName');
+  if (args.target === 'bus' && !args.dryRun) needs.push('busName');
+  if (args.target === 'projection' && args.projectionTable === undefined) needs.push('table');
+  const env = requireResources(
+    await resolveEnvironment(args.environment),
+    `replay${args.target === undefined ? '' : ` --target ${args.target}`}`,
+    needs,
+  );
   if (args.distributed) {
     if (args.range === undefined || args.target === undefined) {
       throw new ReplayOptionsError('--distributed needs --from and --target');
@@ -37,7 +49,7 @@ async function main(argv: readonly string[]): Promise<number> {
       {
         range: args.range,
         target: args.target,
-        ...(args.table === undefined ? {} : { table: args.table }),
+        ...(args.projectionTable === undefined ? {} : { table: args.projectionTable }),
         filter: args.filter,
       },
       {
@@ -80,11 +92,14 @@ async function main(argv: readonly string[]): Promise<number> {
           kind: args.target,
           registry,
           marker: { runId, replayedAt: new Date().toISOString() },
-          ...(args.table === undefined ? {} : { table: args.table }),
+          ...(args.projectionTable === undefined ? {} : { table: args.projectionTable }),
           createTable: args.createTable,
+          checkTable: true,
         });
   const targetName =
-    args.target === 'projection' ? `projection:${args.table ?? env.table}` : (args.target ?? 'dry-run');
+    args.target === 'projection'
+      ? `projection:${args.projectionTable ?? env.table}`
+      : (args.target ?? 'dry-run');
   const progress = progressPrinter(process.stderr);
   const controller = new AbortController();
   const onSignal = () => {
@@ -134,7 +149,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
 async function confirmOnTerminal(
   plan: { target: string; events: number; objects: number },
-  env: ReplayEnvironment,
+  env: PipelineEnvironment,
 ): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
@@ -148,7 +163,7 @@ async function confirmOnTerminal(
 }
 
 process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ReplayOptionsError) {
+  if (error instanceof ReplayOptionsError || error instanceof EnvironmentError) {
     console.error(`replay: ${error.message}\n\n${REPLAY_USAGE}`);
     return 2;
   }

@@ -2,11 +2,13 @@ import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ReplayOptionsError } from '../../processors/replay/index.js';
-import { pulumiStackEnvironment } from '../../tools/replay/index.js';
+import { EnvironmentError, resolveEnvironment } from '../../tools/environment/index.js';
+
+const pulumiStackEnvironment = (stack: string, showSecrets = false) =>
+  resolveEnvironment({ stack }, { showSecrets });
 
 /** A stand-in `pulumi` executable first on PATH: it records its arguments and answers like `pulumi stack output --json`. */
-describe('pulumiStackEnvironment', () => {
+describe('resolveEnvironment --stack', () => {
   let bin: string;
   const path = process.env.PATH;
 
@@ -24,7 +26,7 @@ describe('pulumiStackEnvironment', () => {
     });
     const script = `#!/bin/sh
 echo "$@" > "${bin}/args"
-if [ "$5" = "missing" ]; then echo "error: no stack named 'missing' found" >&2; exit 255; fi
+case "$*" in *missing*) echo "error: no stack named 'missing' found" >&2; exit 255;; esac
 echo '${outputs}'
 `;
     await writeFile(join(bin, 'pulumi'), script);
@@ -40,6 +42,7 @@ echo '${outputs}'
   it('reads the stack outputs through the pulumi CLI', async () => {
     const env = await pulumiStackEnvironment('prod');
     expect(env).toMatchObject({
+      source: 'stack',
       name: 'pulumi stack prod',
       local: false,
       region: 'eu-west-1',
@@ -53,9 +56,16 @@ echo '${outputs}'
     expect((await readFile(join(bin, 'args'), 'utf8')).trim()).toBe('stack output --json --stack prod');
   });
 
+  it('asks for secret outputs only when told to (load needs the ingest token)', async () => {
+    await pulumiStackEnvironment('prod', true);
+    expect((await readFile(join(bin, 'args'), 'utf8')).trim()).toBe(
+      'stack output --json --show-secrets --stack prod',
+    );
+  });
+
   it('names the stack and the CLI error when the outputs cannot be read', async () => {
     const error = await pulumiStackEnvironment('missing').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ReplayOptionsError);
+    expect(error).toBeInstanceOf(EnvironmentError);
     expect((error as Error).message).toMatch(/pulumi stack missing.*no stack named 'missing'/s);
   });
 });
