@@ -9,8 +9,6 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
-import { checkIntRange } from './arg-checks.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
@@ -18,7 +16,9 @@ import {
   MAX_FILTER_PATTERN_LENGTH,
   pipeFilterPattern,
   SOURCE_PATH,
-} from './bus-routing.js';
+} from '../config/bus-routing.js';
+import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
+import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {

@@ -6,6 +6,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { BACKFILL_RESULTS_PREFIX } from '../config/archive-layout.js';
+import { CONFIG_NAMESPACE } from '../config/config-schema.js';
 import { BACKFILL_ERROR_NAMES } from '../processors/replay/backfill-errors.js';
 import {
   type BackfillBatchPlan,
@@ -14,8 +16,6 @@ import {
   STEP_FUNCTIONS_PAYLOAD_BYTES,
 } from '../processors/replay/backfill-sizing.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
-import { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
-import { CONFIG_NAMESPACE } from './config-schema.js';
 import { PipelineConfigError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {
@@ -33,7 +33,7 @@ import { NodeFunction } from './node-function.js';
 export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
 
 /** Where in the archive bucket the Map's ResultWriter exports child results (outside `events/`, never replayed). */
-export { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
+export { BACKFILL_RESULTS_PREFIX } from '../config/archive-layout.js';
 
 /** Uncompressed bytes per listed GZIP byte the Lambda assumes before reading (synthetic order events gzip 6.8×). */
 export const ASSUMED_COMPRESSION_RATIO = 8;

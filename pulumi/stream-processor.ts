@@ -4,9 +4,10 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { deadLetterLifecycleRules } from '../config/archive-layout.js';
+import { PROCESSOR_MAPPING_BEHAVIOUR } from '../config/event-source-mapping.js';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
-import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -178,8 +179,9 @@ export class StreamProcessor extends pulumi.ComponentResource {
         batchSize: args.batchSize ?? 100,
         maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
         parallelizationFactor: args.parallelizationFactor ?? 1,
-        functionResponseTypes: ['ReportBatchItemFailures'],
-        bisectBatchOnFunctionError: true,
+        // The same behaviour as the local stack's emulated mapping (config/event-source-mapping.ts).
+        functionResponseTypes: [...PROCESSOR_MAPPING_BEHAVIOUR.functionResponseTypes],
+        bisectBatchOnFunctionError: PROCESSOR_MAPPING_BEHAVIOUR.bisectBatchOnFunctionError,
         maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
         maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
         // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.

@@ -8,20 +8,20 @@ import {
   DescribeStreamSummaryCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
-import { createBridgeEnrichment } from '../../processors/bus-bridge/index.js';
-import { createIngestHandler } from '../../processors/ingest/index.js';
-import { createOrderedProducer } from '../../processors/producer/index.js';
-import { aggregateTableDefinition } from '../../processors/store/index.js';
-import type { BatchSummary } from '../../processors/stream-processor/batch-summary.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
   exampleRules,
   pipeFilterPattern,
   SOURCE_PATH,
-} from '../../pulumi/bus-routing.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+} from '../../config/bus-routing.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
+import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { createBridgeEnrichment } from '../../processors/bus-bridge/index.js';
+import { createIngestHandler } from '../../processors/ingest/index.js';
+import { createOrderedProducer } from '../../processors/producer/index.js';
+import { aggregateTableDefinition } from '../../processors/store/index.js';
+import type { BatchSummary } from '../../processors/stream-processor/batch-summary.js';
 import { type LocalEventBus, NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
 import {
   PortInUseError,
@@ -254,6 +254,7 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       options.logLevel ?? 'WARN',
     );
 
+    const { mapping } = settings.processor;
     const esm = new KinesisEventSourceMapping({
       client: reader,
       streamName: names.stream,
@@ -262,12 +263,13 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       functionName: names.functionName,
       dataDir,
       region,
-      batchSize: settings.processor.batchSize,
-      maximumBatchingWindowInSeconds: settings.processor.batchingWindowSeconds,
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: settings.processor.maximumRetryAttempts,
-      maximumRecordAgeInSeconds: settings.processor.maximumRecordAgeSeconds,
+      // As pulumi/stream-processor.ts deploys it (config/event-source-mapping.ts); one batch per shard in flight.
+      batchSize: mapping.batchSize,
+      maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+      functionResponseTypes: mapping.functionResponseTypes,
+      bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+      maximumRetryAttempts: mapping.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
       onError: (error, shardId) => report(error, `processor ${shardId ?? ''}`.trim()),
     });
     const firehose = new FirehoseDeliveryStream({

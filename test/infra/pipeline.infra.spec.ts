@@ -1,10 +1,10 @@
 import type { ResourceValidationArgs } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILL_RESULTS_PREFIX } from '../../config/archive-layout.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { pipelinePolicies } from '../../policy/policies.js';
-import { BACKFILL_RESULTS_PREFIX } from '../../pulumi/archive-layout.js';
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
 import { HANDLER_ENTRIES, type PipelineOutputs } from '../../pulumi/pipeline.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import {
   ACCOUNT_ID,
   installMocks,

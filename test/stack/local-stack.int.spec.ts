@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { localEndpointsSchema, readLocalEndpoints } from '../../local/endpoints/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
 import {
@@ -15,7 +16,6 @@ import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
 import { runReplay } from '../../processors/replay/index.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import { localEnvironment } from '../../tools/replay/index.js';
 import { orderHistory } from '../support/order-events.js';
 import { putEnvelopes, tempDataDir, waitUntil, withSwaps } from './stack-fixture.js';
@@ -59,7 +59,7 @@ describe('endpoints.json', () => {
     // One Pipe bridges every aggregate type.
     expect(Object.keys(stack.endpoints.deadLetters.pipes)).toEqual(['bridge']);
     expect(parsed.ingestToken.length).toBeGreaterThanOrEqual(16);
-    expect(stack.settings.processor.batchSize).toBe(config.processor.batchSize);
+    expect(stack.settings.processor.mapping.batchSize).toBe(config.processor.batchSize);
     const stackFile = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8'));
     expect(stackFile).toMatchObject({ format: 'local-stack/1', ingestToken: parsed.ingestToken, shards: 2 });
   });
