@@ -18,6 +18,7 @@ import {
   SOURCE_PATH,
 } from '../config/bus-routing.js';
 import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
+import type { BusBridgeEnvironment } from '../processors/bus-bridge/config.js';
 import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -179,7 +180,9 @@ export class BusBridge extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         policyStatements: busEnrichmentStatements(),
         environment: {
-          EVENT_SOURCE_PREFIX: args.sourcePrefix,
+          ...({ EVENT_SOURCE_PREFIX: args.sourcePrefix } satisfies BusBridgeEnvironment<
+            pulumi.Input<string>
+          >),
           POWERTOOLS_SERVICE_NAME: 'bus-bridge',
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
         },

@@ -15,6 +15,7 @@ import {
   planBackfillBatches,
   STEP_FUNCTIONS_PAYLOAD_BYTES,
 } from '../processors/replay/backfill-sizing.js';
+import type { ReplayLambdaEnvironment } from '../processors/replay/lambda-config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
 import { PipelineConfigError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -314,6 +315,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
         // The replay core spills sorted runs to /tmp: sized by the batch plan.
         ephemeralStorageMiB: this.plan.ephemeralStorageMiB,
         ...(args.logRetentionDays === undefined ? {} : { logRetentionDays: args.logRetentionDays }),
+        // Written through the replay Lambda's config contract (processors/replay/lambda-config.ts).
         environment: {
           REPLAY_BUCKET: args.bucketName,
           REPLAY_ARCHIVE_PREFIX: args.archivePrefix,
@@ -325,7 +327,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
           REPLAY_RATE: String(perInvocationRate),
           REPLAY_EVENT_BYTES: String(args.eventBytes ?? 256),
           REPLAY_COMPRESSION_RATIO: String(ASSUMED_COMPRESSION_RATIO),
-        },
+        } satisfies ReplayLambdaEnvironment<pulumi.Input<string>>,
       },
       parent,
     );

@@ -7,6 +7,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { deadLetterLifecycleRules } from '../config/archive-layout.js';
 import { PROCESSOR_MAPPING_BEHAVIOUR } from '../config/event-source-mapping.js';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
+import { PROCESSOR_DEFAULTS, type ProcessorEnvironment } from '../processors/stream-processor/config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
@@ -122,7 +123,24 @@ export class StreamProcessor extends pulumi.ComponentResource {
       },
       parent,
     );
-    const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? 'quarantine/');
+    const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? PROCESSOR_DEFAULTS.quarantinePrefix);
+    // Written through the processor's config contract (processors/stream-processor/config.ts): a misspelt or
+    // missing variable is a type error; defaults come from that schema.
+    const variables: ProcessorEnvironment<pulumi.Input<string>> = {
+      TABLE_NAME: this.table.name,
+      QUARANTINE_BUCKET: this.deadLetters.bucketName,
+      QUARANTINE_PREFIX: quarantinePrefix,
+      MAX_GAP_AGE_SECONDS: pulumi
+        .output(args.maxGapAgeSeconds ?? PROCESSOR_DEFAULTS.maxGapAgeSeconds)
+        .apply(String),
+      WRITE_CONCURRENCY: pulumi
+        .output(args.writeConcurrency ?? PROCESSOR_DEFAULTS.writeConcurrency)
+        .apply(String),
+      MAX_WRITE_ATTEMPTS: pulumi
+        .output(args.maxWriteAttempts ?? PROCESSOR_DEFAULTS.maxWriteAttempts)
+        .apply(String),
+      PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
+    };
     this.fn = new NodeFunction(
       name,
       {
@@ -151,13 +169,7 @@ export class StreamProcessor extends pulumi.ComponentResource {
             }),
           ),
         environment: {
-          TABLE_NAME: this.table.name,
-          QUARANTINE_BUCKET: this.deadLetters.bucketName,
-          QUARANTINE_PREFIX: quarantinePrefix,
-          MAX_GAP_AGE_SECONDS: pulumi.output(args.maxGapAgeSeconds ?? 300).apply(String),
-          WRITE_CONCURRENCY: pulumi.output(args.writeConcurrency ?? 16).apply(String),
-          MAX_WRITE_ATTEMPTS: pulumi.output(args.maxWriteAttempts ?? 5).apply(String),
-          PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
+          ...variables,
           POWERTOOLS_SERVICE_NAME: args.serviceName,
           POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',

@@ -5,12 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { localEndpointsSchema, readLocalEndpoints } from '../../local/endpoints/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
-import {
-  PipelineOutputs,
-  type RunningLocalStack,
-  StackAlreadyRunningError,
-  startLocalStack,
-} from '../../local/stack/index.js';
+import { PipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
@@ -62,12 +57,6 @@ describe('endpoints.json', () => {
     expect(stack.settings.processor.mapping.batchSize).toBe(config.processor.batchSize);
     const stackFile = JSON.parse(await readFile(join(dataDir, 'stack.json'), 'utf8'));
     expect(stackFile).toMatchObject({ format: 'local-stack/1', ingestToken: parsed.ingestToken, shards: 2 });
-  });
-
-  it('refuses a second stack in the same process', async () => {
-    await expect(startLocalStack({ dataDir: await tempDataDir() })).rejects.toBeInstanceOf(
-      StackAlreadyRunningError,
-    );
   });
 });
 
