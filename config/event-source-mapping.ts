@@ -1,13 +1,13 @@
 /**
  * The stream processor's Kinesis event source mapping settings, shared by the Pulumi program
- * (`pulumi/stream-processor.ts`) and the local stack's emulated mapping (`local/stack/local-stack.ts`), so both run the
- * processor the same way. Pure: no `@pulumi/*` import.
+ * (`pulumi/stream-processor.ts`) and the local stack's emulated mapping (`local/stack/local-stack.ts`), so
+ * both run the processor the same way. Pure: no `@pulumi/*` import.
  */
 import type { PipelineConfig } from './config-schema.js';
 
 /**
- * What every processor mapping has: partial batch responses (the handler reports the first failed record of each
- * failed aggregate) and bisection on a function error, so a poison batch shrinks to its bad record.
+ * What every processor mapping has: partial batch responses (the handler reports the first failed record of
+ * each failed aggregate) and bisection on a function error, so a poison batch shrinks to its bad record.
  * https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
  * https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html
  */

@@ -1,7 +1,7 @@
 /**
  * Lambda entry of the bus bridge's Pipe enrichment (see `enrichment.ts`). The factory takes the environment
- * (contract: config.ts); `handler` (in the handler module) applies it to `process.env`. It calls no AWS API: its role may only write its own
- * logs.
+ * (contract: config.ts); `handler` (in the handler module) applies it to `process.env`. It calls no AWS API:
+ * its role may only write its own logs.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EnvironmentInput } from '../lambda-config/index.js';

@@ -1,7 +1,8 @@
 /**
- * Lambda entry of `POST /events` (API Gateway HTTP API, payload v2). The factory takes the environment (contract:
- * config.ts) and, optionally, ready clients; `handler` (in the handler module) applies it to `process.env`, with clients from the SDK's
- * defaults (endpoints only from its standard `AWS_ENDPOINT_URL_<SERVICE>` variables).
+ * Lambda entry of `POST /events` (API Gateway HTTP API, payload v2). The factory takes the environment
+ * (contract: config.ts) and, optionally, ready clients; `handler` (in the handler module) applies it to
+ * `process.env`, with clients from the SDK's defaults (endpoints only from its standard
+ * `AWS_ENDPOINT_URL_<SERVICE>` variables).
  */
 import { Agent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';

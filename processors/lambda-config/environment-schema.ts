@@ -1,9 +1,9 @@
 /**
- * One way for every Lambda to read its environment: a zod object over its variables (with the defaults) is the
- * Lambda's config contract (`processors/<lambda>/config.ts`). The same schema types what the Pulumi program and the
- * local stack write ({@link EnvironmentVariables}), so a misspelt or missing variable is a type error there.
- */
-import { z } from 'zod';
+ * One way for every Lambda to read its environment: a zod object over its variables (with the defaults) is
+ * the Lambda's config contract (`processors/<lambda>/config.ts`). The same schema types what the Pulumi
+ * program and the local stack write ({@link EnvironmentVariables}), so a misspelt or missing variable is a
+ * type error there.
+ */ import { z } from 'zod';
 import { type EnvironmentProblem, LambdaConfigError } from './errors.js';
 
 /** An environment as Lambda (or `process.env`) gives it. */
@@ -19,8 +19,9 @@ type OptionalKeys<S extends EnvironmentSchema> = {
 type RequiredKeys<S extends EnvironmentSchema> = Exclude<keyof Input<S>, OptionalKeys<S>>;
 
 /**
- * The variables of a Lambda's environment, typed from its schema: the required ones required, the defaulted ones
- * optional, no others. `V` is the value type (`string`, or `pulumi.Input<string>` in the Pulumi program).
+ * The variables of a Lambda's environment, typed from its schema: the required ones required, the defaulted
+ * ones optional, no others. `V` is the value type (`string`, or `pulumi.Input<string>` in the Pulumi
+ * program).
  */
 export type EnvironmentVariables<S extends EnvironmentSchema, V = string> = {
   readonly [K in RequiredKeys<S>]: V;

@@ -1,6 +1,7 @@
 /**
- * Lambda entry of the scheduled stalled check: logs and counts (metric `Stalled`) every aggregate whose gap is too
- * old. The factory takes the environment (contract: config.ts); `handler` (in the handler module) applies it to `process.env`.
+ * Lambda entry of the scheduled stalled check: logs and counts (metric `Stalled`) every aggregate whose gap
+ * is too old. The factory takes the environment (contract: config.ts); `handler` (in the handler module)
+ * applies it to `process.env`.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';

@@ -8,7 +8,9 @@ import type { ReplayEnvironment } from './replay-environment.js';
 
 const positiveNumber = z.coerce.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a number > 0');
 
-/** The replay Lambda's sending and sizing settings (set by `pulumi/replay-backfill.ts` from the stack config). */
+/**
+ * The replay Lambda's sending and sizing settings (set by `pulumi/replay-backfill.ts` from the stack config).
+ */
 export const replaySettingsSchema = z.object({
   /** Events/s one invocation sends at. */
   REPLAY_RATE: positiveNumber,
@@ -34,7 +36,10 @@ export const replaySettingsSchema = z.object({
 
 /** The replay Lambda's config contract: where it reads and writes, and its settings. */
 export const replayLambdaConfigSchema = z.object({
-  /** Set by the Lambda runtime. */
+  /**
+   * Set by the Lambda runtime: a reserved variable a function's configuration cannot set.
+   * https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html#configuration-envvars-runtime
+   */
   AWS_REGION: z.string().min(1),
   REPLAY_STREAM_NAME: z.string().min(1),
   REPLAY_TABLE_NAME: z.string().min(1),
@@ -46,7 +51,10 @@ export const replayLambdaConfigSchema = z.object({
   ...replaySettingsSchema.shape,
 });
 
-/** The replay Lambda's environment variables, as the Pulumi program writes them (`AWS_REGION` is the runtime's). */
+/**
+ * The replay Lambda's environment variables, as the Pulumi program writes them (`AWS_REGION` is the
+ * runtime's).
+ */
 export type ReplayLambdaEnvironment<V = string> = Omit<
   EnvironmentVariables<typeof replayLambdaConfigSchema, V>,
   'AWS_REGION'
@@ -60,7 +68,10 @@ export interface ReplayFunctionSettings {
   readonly eventBytes: number;
   /** Uncompressed bytes per listed (GZIP) byte assumed before the batch is read. */
   readonly compressionRatio: number;
-  /** Separate projection tables the role is granted (config `replay.projectionTables`); the live table always is. */
+  /**
+   * Separate projection tables the role is granted (config `replay.projectionTables`); the live table always
+   * is.
+   */
   readonly projectionTables: readonly string[];
 }
 

@@ -1,8 +1,8 @@
 /**
- * Lambda entry of the stream processor (Kinesis event source mapping with ReportBatchItemFailures). The factory
- * takes the environment (its contract: config.ts) and, from the local stack or tests, ready clients and
- * observability; the deployed `handler` (handler.ts) is the factory applied to `process.env`, with clients from the SDK's
- * defaults.
+ * Lambda entry of the stream processor (Kinesis event source mapping with ReportBatchItemFailures). The
+ * factory takes the environment (its contract: config.ts) and, from the local stack or tests, ready clients
+ * and observability; the deployed `handler` (handler.ts) is the factory applied to `process.env`, with
+ * clients from the SDK's defaults.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
