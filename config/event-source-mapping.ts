@@ -3,7 +3,7 @@
  * (`pulumi/stream-processor.ts`) and the local stack's emulated mapping (`local/stack/local-stack.ts`), so
  * both run the processor the same way. Pure: no `@pulumi/*` import.
  */
-import type { PipelineConfig } from './config-schema.js';
+import { type PipelineConfig, parsePipelineConfig } from './config-schema.js';
 
 /**
  * What every processor mapping has: partial batch responses (the handler reports the first failed record of
@@ -41,3 +41,8 @@ export function processorMappingSettings(processor: PipelineConfig['processor'])
     ...PROCESSOR_MAPPING_BEHAVIOUR,
   };
 }
+
+/** The mapping's settings with every stack config default (what a component gets when an argument is absent). */
+export const PROCESSOR_MAPPING_DEFAULTS: ProcessorMappingSettings = processorMappingSettings(
+  parsePipelineConfig({}).processor,
+);

@@ -5,7 +5,7 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { deadLetterLifecycleRules } from '../config/archive-layout.js';
-import { PROCESSOR_MAPPING_BEHAVIOUR } from '../config/event-source-mapping.js';
+import { PROCESSOR_MAPPING_BEHAVIOUR, PROCESSOR_MAPPING_DEFAULTS } from '../config/event-source-mapping.js';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
 import { PROCESSOR_DEFAULTS, type ProcessorEnvironment } from '../processors/stream-processor/config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
@@ -188,14 +188,16 @@ export class StreamProcessor extends pulumi.ComponentResource {
         ...(args.startingPositionTimestamp === undefined
           ? {}
           : { startingPositionTimestamp: args.startingPositionTimestamp }),
-        batchSize: args.batchSize ?? 100,
-        maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
-        parallelizationFactor: args.parallelizationFactor ?? 1,
+        batchSize: args.batchSize ?? PROCESSOR_MAPPING_DEFAULTS.batchSize,
+        maximumBatchingWindowInSeconds:
+          args.batchingWindowSeconds ?? PROCESSOR_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
+        parallelizationFactor: args.parallelizationFactor ?? PROCESSOR_MAPPING_DEFAULTS.parallelizationFactor,
         // The same behaviour as the local stack's emulated mapping (config/event-source-mapping.ts).
         functionResponseTypes: [...PROCESSOR_MAPPING_BEHAVIOUR.functionResponseTypes],
         bisectBatchOnFunctionError: PROCESSOR_MAPPING_BEHAVIOUR.bisectBatchOnFunctionError,
-        maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
-        maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+        maximumRetryAttempts: args.maximumRetryAttempts ?? PROCESSOR_MAPPING_DEFAULTS.maximumRetryAttempts,
+        maximumRecordAgeInSeconds:
+          args.maximumRecordAgeSeconds ?? PROCESSOR_MAPPING_DEFAULTS.maximumRecordAgeInSeconds,
         // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.
         destinationConfig: { onFailure: { destinationArn: this.deadLetters.bucketArn } },
         // Records discarded to the destination (or dropped) are neither Lambda Errors nor visible otherwise: the

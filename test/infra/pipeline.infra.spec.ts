@@ -2,6 +2,7 @@ import type { ResourceValidationArgs } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKFILL_RESULTS_PREFIX } from '../../config/archive-layout.js';
 import type { PipelineConfig } from '../../config/config-schema.js';
+import { processorMappingSettings } from '../../config/event-source-mapping.js';
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { pipelinePolicies } from '../../policy/policies.js';
 import { loadBusBridgeConfig } from '../../processors/bus-bridge/config.js';
@@ -92,6 +93,8 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(inputs.maximumBatchingWindowInSeconds).toBe(config.processor.batchingWindowSeconds);
     expect(inputs.maximumRetryAttempts).toBe(config.processor.maximumRetryAttempts);
     expect(inputs.maximumRecordAgeInSeconds).toBe(config.processor.maximumRecordAgeSeconds);
+    // The same settings the local stack's emulated mapping runs with (config/event-source-mapping.ts).
+    expect(inputs).toMatchObject({ ...processorMappingSettings(config.processor) });
     expect(inputs.startingPosition).toBe('TRIM_HORIZON');
     const deadLetters = named(resources, T.bucket, 'processor-dead-letters');
     expect(inputs.destinationConfig).toEqual({
