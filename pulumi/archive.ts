@@ -7,7 +7,7 @@ import {
   ARCHIVE_EVENTS_ROOT,
   type ArchiveLifecycleOptions,
   archiveLifecycleRules,
-} from './archive-layout.js';
+} from '../config/archive-layout.js';
 import { checkIntRange } from './arg-checks.js';
 import { firehoseAssumeRolePolicy, firehosePolicy } from './iam-policies.js';
 import { SecureBucket } from './secure-bucket.js';

@@ -9,8 +9,6 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
-import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
-import { checkIntRange } from './arg-checks.js';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
@@ -18,7 +16,10 @@ import {
   MAX_FILTER_PATTERN_LENGTH,
   pipeFilterPattern,
   SOURCE_PATH,
-} from './bus-routing.js';
+} from '../config/bus-routing.js';
+import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
+import type { BusBridgeEnvironment } from '../processors/bus-bridge/config.js';
+import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {
@@ -179,7 +180,9 @@ export class BusBridge extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         policyStatements: busEnrichmentStatements(),
         environment: {
-          EVENT_SOURCE_PREFIX: args.sourcePrefix,
+          ...({ EVENT_SOURCE_PREFIX: args.sourcePrefix } satisfies BusBridgeEnvironment<
+            pulumi.Input<string>
+          >),
           POWERTOOLS_SERVICE_NAME: 'bus-bridge',
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
         },

@@ -5,7 +5,7 @@ import {
   type PipelineConfig,
   parsePipelineConfig,
   projectConfigValues,
-} from './config-schema.js';
+} from '../config/config-schema.js';
 import { PipelineConfigError } from './errors.js';
 
 /** Pulumi hands structured and typed config values over as JSON text; plain strings stay as they are. */

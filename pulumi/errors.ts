@@ -1,19 +1,9 @@
+/** Re-exported: the config schema (config/, shared with the local stack) raises it. */
+export { PipelineConfigError } from '../config/errors.js';
+
 /** Base class of every error the Pulumi program raises before it registers resources. */
 export class PipelineInfraError extends Error {
   override readonly name: string = 'PipelineInfraError';
-}
-
-/** The stack's configuration is missing, malformed or out of range; `key` names the config key. */
-export class PipelineConfigError extends PipelineInfraError {
-  override readonly name: string = 'PipelineConfigError';
-  constructor(
-    /** Fully qualified config key, e.g. `ordered-event-pipeline:processor.batchSize`. */
-    readonly key: string,
-    readonly reason: string,
-    options?: ErrorOptions,
-  ) {
-    super(`Invalid config "${key}": ${reason}`, options);
-  }
 }
 
 /** A component was given an invalid combination of arguments; `arg` names the offending argument. */

@@ -1,8 +1,8 @@
 /** The Kinesis stream (partition key = aggregate id), its KMS key, and the optional enhanced fan-out consumer. */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { StreamCapacity } from '../config/config-schema.js';
 import { checkIntRange } from './arg-checks.js';
-import type { StreamCapacity } from './config-schema.js';
 import { ComponentArgsError } from './errors.js';
 
 /** Arguments of {@link EventStream}. */

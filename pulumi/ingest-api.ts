@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { IngestEnvironment } from '../processors/ingest/config.js';
 import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -89,8 +90,10 @@ export class IngestApi extends pulumi.ComponentResource {
             ingestStatements({ streamArn, streamKeyArn, secretArn, dataKeyArn }),
           ),
         environment: {
-          STREAM_NAME: args.streamName,
-          INGEST_TOKEN_SECRET_ID: this.secret.arn,
+          ...({
+            STREAM_NAME: args.streamName,
+            INGEST_TOKEN_SECRET_ID: this.secret.arn,
+          } satisfies IngestEnvironment<pulumi.Input<string>>),
           POWERTOOLS_SERVICE_NAME: 'ingest',
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
         },

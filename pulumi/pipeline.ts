@@ -2,10 +2,10 @@
 
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { ARCHIVE_EVENTS_ROOT, FAILED_BATCHES_ROOT } from '../config/archive-layout.js';
+import type { PipelineConfig } from '../config/config-schema.js';
 import { Archive } from './archive.js';
-import { ARCHIVE_EVENTS_ROOT, FAILED_BATCHES_ROOT } from './archive-layout.js';
 import { BusBridge } from './bus-bridge.js';
-import type { PipelineConfig } from './config-schema.js';
 import { DataKey } from './data-key.js';
 import { EventStream } from './event-stream.js';
 import { esbuildBundler, type HandlerBundler } from './handler-bundle.js';

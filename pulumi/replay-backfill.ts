@@ -6,6 +6,8 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { BACKFILL_RESULTS_PREFIX } from '../config/archive-layout.js';
+import { CONFIG_NAMESPACE } from '../config/config-schema.js';
 import { BACKFILL_ERROR_NAMES } from '../processors/replay/backfill-errors.js';
 import {
   type BackfillBatchPlan,
@@ -13,9 +15,8 @@ import {
   planBackfillBatches,
   STEP_FUNCTIONS_PAYLOAD_BYTES,
 } from '../processors/replay/backfill-sizing.js';
+import type { ReplayLambdaEnvironment } from '../processors/replay/lambda-config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
-import { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
-import { CONFIG_NAMESPACE } from './config-schema.js';
 import { PipelineConfigError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {
@@ -33,7 +34,7 @@ import { NodeFunction } from './node-function.js';
 export const DISTRIBUTED_MAP_MAX_CONCURRENCY = 10_000;
 
 /** Where in the archive bucket the Map's ResultWriter exports child results (outside `events/`, never replayed). */
-export { BACKFILL_RESULTS_PREFIX } from './archive-layout.js';
+export { BACKFILL_RESULTS_PREFIX } from '../config/archive-layout.js';
 
 /** Uncompressed bytes per listed GZIP byte the Lambda assumes before reading (synthetic order events gzip 6.8×). */
 export const ASSUMED_COMPRESSION_RATIO = 8;
@@ -314,6 +315,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
         // The replay core spills sorted runs to /tmp: sized by the batch plan.
         ephemeralStorageMiB: this.plan.ephemeralStorageMiB,
         ...(args.logRetentionDays === undefined ? {} : { logRetentionDays: args.logRetentionDays }),
+        // Written through the replay Lambda's config contract (processors/replay/lambda-config.ts).
         environment: {
           REPLAY_BUCKET: args.bucketName,
           REPLAY_ARCHIVE_PREFIX: args.archivePrefix,
@@ -325,7 +327,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
           REPLAY_RATE: String(perInvocationRate),
           REPLAY_EVENT_BYTES: String(args.eventBytes ?? 256),
           REPLAY_COMPRESSION_RATIO: String(ASSUMED_COMPRESSION_RATIO),
-        },
+        } satisfies ReplayLambdaEnvironment<pulumi.Input<string>>,
       },
       parent,
     );

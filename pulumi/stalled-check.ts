@@ -1,6 +1,7 @@
 /** The scheduled check that reports stalled aggregates no batch touches any more. */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import type { StalledCheckEnvironment } from '../processors/operator/config.js';
 import { checkIntRange } from './arg-checks.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { stalledCheckStatements } from './iam-policies.js';
@@ -53,8 +54,10 @@ export class StalledCheck extends pulumi.ComponentResource {
             stalledCheckStatements({ tableArn, gapIndexArn, dataKeyArn }),
           ),
         environment: {
-          TABLE_NAME: args.tableName,
-          MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
+          ...({
+            TABLE_NAME: args.tableName,
+            MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
+          } satisfies StalledCheckEnvironment<pulumi.Input<string>>),
           POWERTOOLS_SERVICE_NAME: args.serviceName,
           POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',

@@ -4,9 +4,11 @@
  */
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
+import { deadLetterLifecycleRules } from '../config/archive-layout.js';
+import { PROCESSOR_MAPPING_BEHAVIOUR, PROCESSOR_MAPPING_DEFAULTS } from '../config/event-source-mapping.js';
 import { GAP_INDEX_NAME } from '../processors/store/table-definition.js';
+import { PROCESSOR_DEFAULTS, type ProcessorEnvironment } from '../processors/stream-processor/config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
-import { deadLetterLifecycleRules } from './archive-layout.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
@@ -121,7 +123,24 @@ export class StreamProcessor extends pulumi.ComponentResource {
       },
       parent,
     );
-    const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? 'quarantine/');
+    const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? PROCESSOR_DEFAULTS.quarantinePrefix);
+    // Written through the processor's config contract (processors/stream-processor/config.ts): a misspelt or
+    // missing variable is a type error; defaults come from that schema.
+    const variables: ProcessorEnvironment<pulumi.Input<string>> = {
+      TABLE_NAME: this.table.name,
+      QUARANTINE_BUCKET: this.deadLetters.bucketName,
+      QUARANTINE_PREFIX: quarantinePrefix,
+      MAX_GAP_AGE_SECONDS: pulumi
+        .output(args.maxGapAgeSeconds ?? PROCESSOR_DEFAULTS.maxGapAgeSeconds)
+        .apply(String),
+      WRITE_CONCURRENCY: pulumi
+        .output(args.writeConcurrency ?? PROCESSOR_DEFAULTS.writeConcurrency)
+        .apply(String),
+      MAX_WRITE_ATTEMPTS: pulumi
+        .output(args.maxWriteAttempts ?? PROCESSOR_DEFAULTS.maxWriteAttempts)
+        .apply(String),
+      PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
+    };
     this.fn = new NodeFunction(
       name,
       {
@@ -150,13 +169,7 @@ export class StreamProcessor extends pulumi.ComponentResource {
             }),
           ),
         environment: {
-          TABLE_NAME: this.table.name,
-          QUARANTINE_BUCKET: this.deadLetters.bucketName,
-          QUARANTINE_PREFIX: quarantinePrefix,
-          MAX_GAP_AGE_SECONDS: pulumi.output(args.maxGapAgeSeconds ?? 300).apply(String),
-          WRITE_CONCURRENCY: pulumi.output(args.writeConcurrency ?? 16).apply(String),
-          MAX_WRITE_ATTEMPTS: pulumi.output(args.maxWriteAttempts ?? 5).apply(String),
-          PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
+          ...variables,
           POWERTOOLS_SERVICE_NAME: args.serviceName,
           POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
           POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
@@ -175,13 +188,16 @@ export class StreamProcessor extends pulumi.ComponentResource {
         ...(args.startingPositionTimestamp === undefined
           ? {}
           : { startingPositionTimestamp: args.startingPositionTimestamp }),
-        batchSize: args.batchSize ?? 100,
-        maximumBatchingWindowInSeconds: args.batchingWindowSeconds ?? 1,
-        parallelizationFactor: args.parallelizationFactor ?? 1,
-        functionResponseTypes: ['ReportBatchItemFailures'],
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: args.maximumRetryAttempts ?? 10,
-        maximumRecordAgeInSeconds: args.maximumRecordAgeSeconds ?? 86_400,
+        batchSize: args.batchSize ?? PROCESSOR_MAPPING_DEFAULTS.batchSize,
+        maximumBatchingWindowInSeconds:
+          args.batchingWindowSeconds ?? PROCESSOR_MAPPING_DEFAULTS.maximumBatchingWindowInSeconds,
+        parallelizationFactor: args.parallelizationFactor ?? PROCESSOR_MAPPING_DEFAULTS.parallelizationFactor,
+        // The same behaviour as the local stack's emulated mapping (config/event-source-mapping.ts).
+        functionResponseTypes: [...PROCESSOR_MAPPING_BEHAVIOUR.functionResponseTypes],
+        bisectBatchOnFunctionError: PROCESSOR_MAPPING_BEHAVIOUR.bisectBatchOnFunctionError,
+        maximumRetryAttempts: args.maximumRetryAttempts ?? PROCESSOR_MAPPING_DEFAULTS.maximumRetryAttempts,
+        maximumRecordAgeInSeconds:
+          args.maximumRecordAgeSeconds ?? PROCESSOR_MAPPING_DEFAULTS.maximumRecordAgeInSeconds,
         // S3 keeps the whole discarded batch (SQS/SNS would keep only its metadata), so it can be replayed.
         destinationConfig: { onFailure: { destinationArn: this.deadLetters.bucketArn } },
         // Records discarded to the destination (or dropped) are neither Lambda Errors nor visible otherwise: the

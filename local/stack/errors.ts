@@ -18,11 +18,6 @@ export class DataDirError extends LocalStackError {
   }
 }
 
-/** A second stack with a different configuration in a process whose handler module is already bound. */
-export class StackAlreadyRunningError extends LocalStackError {
-  override readonly name = 'StackAlreadyRunningError';
-}
-
 /** Options the stack can not run with (the message names the option). */
 export class InvalidStackOptionsError extends LocalStackError {
   override readonly name = 'InvalidStackOptionsError';

@@ -2,7 +2,6 @@ export {
   DataDirError,
   InvalidStackOptionsError,
   LocalStackError,
-  StackAlreadyRunningError,
 } from './errors.js';
 export {
   type LocalLogLevel,

@@ -1,27 +1,28 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
   type KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
-import { createBridgeEnrichment } from '../../processors/bus-bridge/index.js';
-import { createIngestHandler } from '../../processors/ingest/index.js';
-import { createOrderedProducer } from '../../processors/producer/index.js';
-import { aggregateTableDefinition } from '../../processors/store/index.js';
-import type { BatchSummary } from '../../processors/stream-processor/batch-summary.js';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DETAIL_TYPE_PATH,
   ENVELOPE_INPUT_TEMPLATE,
   exampleRules,
   pipeFilterPattern,
   SOURCE_PATH,
-} from '../../pulumi/bus-routing.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+} from '../../config/bus-routing.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
+import type { BusBridgeEnvironment } from '../../processors/bus-bridge/config.js';
+import { createBusBridgeEntry } from '../../processors/bus-bridge/entry.js';
+import type { IngestEnvironment } from '../../processors/ingest/config.js';
+import { createIngestEntry } from '../../processors/ingest/entry.js';
+import { aggregateTableDefinition } from '../../processors/store/index.js';
+import type { ProcessorEnvironment } from '../../processors/stream-processor/config.js';
+import { createStreamProcessorEntry } from '../../processors/stream-processor/entry.js';
 import { type LocalEventBus, NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
 import {
   PortInUseError,
@@ -34,10 +35,11 @@ import { ENDPOINTS_FILE, type LocalEndpoints, resolveDataDir } from '../endpoint
 import { createS3rverClient, FirehoseDeliveryStream } from '../firehose/index.js';
 import { type RunningLocalIngest, startLocalIngest } from '../ingest/index.js';
 import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../kinesis/index.js';
-import { KinesisEventSourceMapping, type KinesisStreamFunction } from '../lambda/index.js';
+import { KinesisEventSourceMapping } from '../lambda/index.js';
 import { createPipe, type PipeDeadLetter } from '../pipe/index.js';
-import { DataDirError, InvalidStackOptionsError, StackAlreadyRunningError } from './errors.js';
+import { DataDirError, InvalidStackOptionsError } from './errors.js';
 import { PipeStreamSource } from './pipe-stream-source.js';
+import { SilentMetrics } from './silent-metrics.js';
 import { lockDataDir, openStackFile } from './stack-file.js';
 import {
   type LocalStackPorts,
@@ -98,50 +100,20 @@ export interface RunningLocalStack {
   stop(): Promise<void>;
 }
 
-type HandlerModule = {
-  readonly handler: KinesisStreamFunction;
-  readonly observeBatches: (listener: (summary: BatchSummary) => void) => () => void;
-};
-
-/**
- * The processor module builds its clients from the environment when first imported, so one process binds it
- * to one DynamoDB/S3 endpoint and table: later stacks in this process must match (they reuse its ports).
- */
-let bound:
-  | { readonly environment: string; readonly dynamodbPort: number; readonly s3Port: number }
-  | undefined;
-let handlerModule: HandlerModule | undefined;
-let running = false;
-
 /**
  * Starts the whole pipeline in this process: kinesalite, dynalite and s3rver with state under `dataDir`,
  * the real stream-processor handler behind an emulated Lambda event source mapping, an emulated Firehose
  * to the archive bucket, one Pipe (with the bridge's enrichment) onto the local bus with its rules and queues, and the
  * local ingest API; then writes `<dataDir>/endpoints.json`. Values come from `Pulumi.<stack>.yaml`.
  *
- * One stack per process: the processor handler is the Lambda module itself, configured by environment
- * variables at import, so a second stack may only run after `stop()`, on the same DynamoDB/S3 ports and
- * table (ports are reused automatically); anything else throws `StackAlreadyRunningError`.
+ * Several stacks can run in one process (each with its own data directory and ports): every handler is built from
+ * its own config and clients, nothing is read from or written to `process.env`.
  * @example
  * const stack = await startLocalStack({ dataDir: '.local' });
  * console.log(stack.endpoints.endpoints.kinesis);
  * await stack.stop();
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<RunningLocalStack> {
-  if (running)
-    throw new StackAlreadyRunningError(
-      'a local stack is already running in this process; stop it first (one stack per process: the processor handler is bound to one environment)',
-    );
-  running = true;
-  try {
-    return await start(options);
-  } catch (error) {
-    running = false;
-    throw error;
-  }
-}
-
-async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
   const began = performance.now();
   const dataDir = resolveDataDir(options.dataDir);
   const stackName = options.stack ?? 'dev';
@@ -170,11 +142,7 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       if (!quiet) process.stderr.write(`\n[local stack] ${where}: ${(error as Error)?.message ?? error}\n`);
     });
 
-  const ports = {
-    ...options.ports,
-    ...(bound !== undefined && options.ports?.dynamodb === undefined ? { dynamodb: bound.dynamodbPort } : {}),
-    ...(bound !== undefined && options.ports?.s3 === undefined ? { s3: bound.s3Port } : {}),
-  };
+  const ports = options.ports ?? {};
   const unlock = await lockDataDir(dataDir);
   let emulators: StackEmulators;
   try {
@@ -219,17 +187,23 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
     const streamArn = await ensureStream(reader, names.stream, settings.shards, dataDir);
     await ensureTable(emulators.dynamodb.endpoint, names.table, region, { ...credentials });
 
-    const environment = processorEnvironment(settings, emulators, options.logLevel ?? 'WARN');
-    const module = await bindHandler(environment, emulators);
     const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
-    const unobserve = module.observeBatches((summary) => {
-      counters.applied += summary.applied + summary.drained;
-      counters.duplicates += summary.duplicates + summary.unverifiedDuplicates;
-      counters.buffered += summary.buffered;
-      counters.poison += summary.poison;
-      counters.conflicts += summary.conflicts;
+    const processorClients = processorClientsFor(emulators, region, credentials);
+    closers.push(async () => processorClients.destroy());
+    const logLevel = options.logLevel ?? 'WARN';
+    const processorHandler = createStreamProcessorEntry(processorEnvironment(settings), {
+      dynamodb: processorClients.dynamodb,
+      s3: processorClients.s3,
+      logger: new Logger({ serviceName: 'stream-processor', logLevel }),
+      metrics: new SilentMetrics({ serviceName: 'stream-processor' }),
+      onBatchProcessed: (summary) => {
+        counters.applied += summary.applied + summary.drained;
+        counters.duplicates += summary.duplicates + summary.unverifiedDuplicates;
+        counters.buffered += summary.buffered;
+        counters.poison += summary.poison;
+        counters.conflicts += summary.conflicts;
+      },
     });
-    closers.push(async () => unobserve());
 
     const bus = await openEventBus({
       name: names.bus,
@@ -254,20 +228,22 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
       options.logLevel ?? 'WARN',
     );
 
+    const { mapping } = settings.processor;
     const esm = new KinesisEventSourceMapping({
       client: reader,
       streamName: names.stream,
       streamArn,
-      handler: module.handler,
+      handler: processorHandler,
       functionName: names.functionName,
       dataDir,
       region,
-      batchSize: settings.processor.batchSize,
-      maximumBatchingWindowInSeconds: settings.processor.batchingWindowSeconds,
-      functionResponseTypes: ['ReportBatchItemFailures'],
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: settings.processor.maximumRetryAttempts,
-      maximumRecordAgeInSeconds: settings.processor.maximumRecordAgeSeconds,
+      // As pulumi/stream-processor.ts deploys it (config/event-source-mapping.ts); one batch per shard in flight.
+      batchSize: mapping.batchSize,
+      maximumBatchingWindowInSeconds: mapping.maximumBatchingWindowInSeconds,
+      functionResponseTypes: mapping.functionResponseTypes,
+      bisectBatchOnFunctionError: mapping.bisectBatchOnFunctionError,
+      maximumRetryAttempts: mapping.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
       onError: (error, shardId) => report(error, `processor ${shardId ?? ''}`.trim()),
     });
     const firehose = new FirehoseDeliveryStream({
@@ -324,9 +300,7 @@ async function start(options: LocalStackOptions): Promise<RunningLocalStack> {
     // Reverse start order: ingest (no new records), Pipes, Firehose (flushes its buffer: whole objects
     // only), the processor's mapping (finishes its batch, flushes checkpoints), the bus, then the emulators.
     const stop = () => {
-      stopping ??= closeAll().finally(() => {
-        running = false;
-      });
+      stopping ??= closeAll();
       return stopping;
     };
 
@@ -442,11 +416,8 @@ async function ensureTable(
   }
 }
 
-function processorEnvironment(
-  settings: LocalStackSettings,
-  emulators: StackEmulators,
-  logLevel: LocalLogLevel,
-): Record<string, string> {
+/** The processor's environment as `pulumi/stream-processor.ts` writes it, through the same type. */
+function processorEnvironment(settings: LocalStackSettings): ProcessorEnvironment {
   return {
     TABLE_NAME: settings.names.table,
     QUARANTINE_BUCKET: settings.names.bucket,
@@ -455,34 +426,30 @@ function processorEnvironment(
     WRITE_CONCURRENCY: String(settings.processor.writeConcurrency),
     MAX_WRITE_ATTEMPTS: String(settings.processor.maxWriteAttempts),
     PROCESSOR_VERSION: 'local',
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ENDPOINT_URL_DYNAMODB: emulators.dynamodb.endpoint,
-    AWS_ENDPOINT_URL_S3: emulators.s3.endpoint,
-    AWS_REGION: settings.region,
-    AWS_ACCESS_KEY_ID: 'S3RVER',
-    AWS_SECRET_ACCESS_KEY: 'S3RVER',
-    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
-    POWERTOOLS_LOG_LEVEL: logLevel,
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_SERVICE_NAME: 'stream-processor',
   };
 }
 
-/** Sets the environment and imports the Lambda module once; a later stack must ask for the same environment. */
-async function bindHandler(
-  environment: Record<string, string>,
+/** The processor's clients, pointed at this stack's emulators (handed to the entry, not set in the environment). */
+function processorClientsFor(
   emulators: StackEmulators,
-): Promise<HandlerModule> {
-  const { POWERTOOLS_LOG_LEVEL: _level, ...identity } = environment;
-  const key = JSON.stringify(identity);
-  if (bound !== undefined && bound.environment !== key)
-    throw new StackAlreadyRunningError(
-      `this process already ran a local stack with another processor environment (${bound.environment}); the handler module reads it once at import: start the new stack in a new process`,
-    );
-  Object.assign(process.env, environment);
-  handlerModule ??= (await import('../../processors/stream-processor/handler.js')) as HandlerModule;
-  bound = { environment: key, dynamodbPort: emulators.dynamodb.port, s3Port: emulators.s3.port };
-  return handlerModule;
+  region: string,
+  credentials: { readonly accessKeyId: string; readonly secretAccessKey: string },
+) {
+  const raw = new DynamoDBClient({
+    endpoint: emulators.dynamodb.endpoint,
+    region,
+    credentials: { ...credentials },
+  });
+  const dynamodb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
+  const s3 = s3ClientFor(emulators.s3.endpoint, region);
+  return {
+    dynamodb,
+    s3,
+    destroy: () => {
+      raw.destroy();
+      s3.destroy();
+    },
+  };
 }
 
 /** The bridge's name: its checkpoint consumer is `pipe-bridge`, its DLQ `pipes/bridge.dlq.ndjson`. */
@@ -508,10 +475,10 @@ async function openPipes(
     region: settings.region,
     sourceArn: streamArn,
     filters: { Filters: [{ Pattern: pipeFilterPattern(settings.bus.aggregateTypes) }] },
-    enrichment: createBridgeEnrichment({
-      sourcePrefix: settings.bus.sourcePrefix,
-      logger: new Logger({ serviceName: 'bus-bridge', logLevel }),
-    }),
+    enrichment: createBusBridgeEntry(
+      { EVENT_SOURCE_PREFIX: settings.bus.sourcePrefix } satisfies BusBridgeEnvironment,
+      { logger: new Logger({ serviceName: 'bus-bridge', logLevel }) },
+    ),
     inputTemplate: ENVELOPE_INPUT_TEMPLATE,
     target: { eventBusName: settings.names.bus, detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
     batchSize: settings.bus.pipeBatchSize,
@@ -567,12 +534,16 @@ async function startIngest(
   port: number | undefined,
 ): Promise<RunningLocalIngest> {
   const level = options.logLevel ?? 'WARN';
-  const handler = createIngestHandler({
-    producer: createOrderedProducer({ client: writer, streamName }),
+  const environment: IngestEnvironment = {
+    STREAM_NAME: streamName,
+    // The local API checks the token from stack.json (tokenProvider below); no secret is read.
+    INGEST_TOKEN_SECRET_ID: 'local-stack',
+  };
+  const handler = createIngestEntry(environment, {
+    kinesis: writer,
     tokenProvider: async () => token,
-    registry: new AggregateRegistry([orderAggregate]),
     logger: new Logger({ serviceName: 'ingest', logLevel: level }),
-    metrics: new Metrics({ namespace: 'OrderedEventPipeline/local', serviceName: 'ingest' }),
+    metrics: new SilentMetrics({ namespace: 'OrderedEventPipeline/local', serviceName: 'ingest' }),
   });
   return startLocalIngest({ handler, port: port ?? 0 });
 }

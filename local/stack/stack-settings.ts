@@ -1,4 +1,8 @@
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
+import {
+  type ProcessorMappingSettings,
+  processorMappingSettings,
+} from '../../config/event-source-mapping.js';
 import { InvalidStackOptionsError } from './errors.js';
 
 /** Fixed ports per service; 0 or absent picks a free one. */
@@ -27,10 +31,8 @@ export interface LocalStackSettings {
   readonly shards: number;
   readonly names: LocalResourceNames;
   readonly processor: {
-    readonly batchSize: number;
-    readonly batchingWindowSeconds: number;
-    readonly maximumRetryAttempts: number;
-    readonly maximumRecordAgeSeconds: number;
+    /** The event source mapping's settings, as the Pulumi program deploys them. */
+    readonly mapping: ProcessorMappingSettings;
     readonly maxGapAgeSeconds: number;
     readonly writeConcurrency: number;
     readonly maxWriteAttempts: number;
@@ -93,10 +95,7 @@ export function resolveLocalStackSettings(
       functionName: `stream-processor-${stack}`,
     },
     processor: {
-      batchSize: config.processor.batchSize,
-      batchingWindowSeconds: config.processor.batchingWindowSeconds,
-      maximumRetryAttempts: config.processor.maximumRetryAttempts,
-      maximumRecordAgeSeconds: config.processor.maximumRecordAgeSeconds,
+      mapping: processorMappingSettings(config.processor),
       maxGapAgeSeconds: config.processor.maxGapAgeSeconds,
       writeConcurrency: config.processor.writeConcurrency,
       maxWriteAttempts: config.processor.maxWriteAttempts,

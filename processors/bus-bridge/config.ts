@@ -1,5 +1,22 @@
+import { z } from 'zod';
+import {
+  type EnvironmentInput,
+  type EnvironmentVariables,
+  parseEnvironment,
+} from '../lambda-config/index.js';
 import { sourcePrefixProblem } from './bridged-event.js';
-import { BusBridgeConfigError } from './errors.js';
+
+/** The enrichment Lambda's config contract: its environment variables. */
+export const busBridgeConfigSchema = z.object({
+  /** Events carry `source = <prefix>.<aggregateType>`. */
+  EVENT_SOURCE_PREFIX: z.string().superRefine((prefix, ctx) => {
+    const problem = sourcePrefixProblem(prefix);
+    if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+});
+
+/** The enrichment Lambda's environment variables, as the Pulumi program writes them. */
+export type BusBridgeEnvironment<V = string> = EnvironmentVariables<typeof busBridgeConfigSchema, V>;
 
 /** The enrichment Lambda's configuration, from its environment. */
 export interface BusBridgeConfig {
@@ -7,11 +24,12 @@ export interface BusBridgeConfig {
   readonly sourcePrefix: string;
 }
 
-/** Reads and checks the configuration at cold start; the error names the offending variable. */
-export function loadBusBridgeConfig(env: Readonly<Record<string, string | undefined>>): BusBridgeConfig {
-  const sourcePrefix = env.EVENT_SOURCE_PREFIX ?? '';
-  if (sourcePrefix === '') throw new BusBridgeConfigError('EVENT_SOURCE_PREFIX', 'is required');
-  const problem = sourcePrefixProblem(sourcePrefix);
-  if (problem !== undefined) throw new BusBridgeConfigError('EVENT_SOURCE_PREFIX', problem);
-  return { sourcePrefix };
+/**
+ * Reads and checks the configuration at cold start.
+ * @throws LambdaConfigError naming each bad variable.
+ */
+export function loadBusBridgeConfig(environment: EnvironmentInput): BusBridgeConfig {
+  return {
+    sourcePrefix: parseEnvironment('bus bridge', busBridgeConfigSchema, environment).EVENT_SOURCE_PREFIX,
+  };
 }

@@ -1,17 +1,10 @@
 /**
- * Lambda entry of the bus bridge's Pipe enrichment (see `enrichment.ts`).
- *
- * Environment: `EVENT_SOURCE_PREFIX` (required; events carry `source = <prefix>.<aggregateType>`). It calls
- * no AWS API: its role may only write its own logs.
+ * Lambda entry of the bus bridge's Pipe enrichment (see `enrichment.ts`): the factory (in `entry.ts`, which
+ * the local stack imports) applied to `process.env`, the only place a Lambda reads its environment.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
-import { loadBusBridgeConfig } from './config.js';
-import { createBridgeEnrichment } from './enrichment.js';
+import { createBusBridgeEntry } from './entry.js';
 
-const config = loadBusBridgeConfig(process.env);
+export { type BusBridgeEntryOptions, createBusBridgeEntry } from './entry.js';
 
 /** The Lambda handler the Pipe invokes (synchronously) with each batch. */
-export const handler = createBridgeEnrichment({
-  sourcePrefix: config.sourcePrefix,
-  logger: new Logger({ serviceName: 'bus-bridge' }),
-});
+export const handler = createBusBridgeEntry(process.env);

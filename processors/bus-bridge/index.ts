@@ -13,14 +13,19 @@ export {
   sourcePrefixProblem,
   WORST_CASE_SOURCE_PREFIX,
 } from './bridged-event.js';
-export { type BusBridgeConfig, loadBusBridgeConfig } from './config.js';
+export {
+  type BusBridgeConfig,
+  type BusBridgeEnvironment,
+  busBridgeConfigSchema,
+  loadBusBridgeConfig,
+} from './config.js';
 export {
   type BridgeEnrichment,
   type BridgeEnrichmentOptions,
   createBridgeEnrichment,
   type PipeKinesisSourceRecord,
 } from './enrichment.js';
-export { BusBridgeConfigError, BusBridgeError, NotABatchError } from './errors.js';
+export { BusBridgeError, NotABatchError } from './errors.js';
 export type {
   EventBusPort,
   PutEventsRequestEntry,

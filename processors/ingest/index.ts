@@ -1,6 +1,6 @@
 export { parseBearerToken, tokensMatch } from './bearerAuth.js';
-export { type IngestConfig, loadIngestConfig } from './config.js';
-export { IngestConfigError, IngestError, TokenUnavailableError } from './errors.js';
+export { type IngestConfig, type IngestEnvironment, ingestConfigSchema, loadIngestConfig } from './config.js';
+export { IngestError, TokenUnavailableError } from './errors.js';
 export {
   createIngestHandler,
   type IngestHandler,

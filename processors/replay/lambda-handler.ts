@@ -15,6 +15,7 @@
 import { statfs } from 'node:fs/promises';
 import { orderAggregate } from '../aggregates/order.js';
 import { AggregateRegistry } from '../aggregates/registry.js';
+import type { EnvironmentInput } from '../lambda-config/index.js';
 import { parseArchiveKey } from './archive-key.js';
 import type { ArchiveObject, ArchiveSource } from './archive-source.js';
 import {
@@ -33,10 +34,17 @@ import {
 } from './environment-clients.js';
 import { ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
+import { lambdaEnvironment, type ReplayFunctionSettings, replayFunctionSettings } from './lambda-config.js';
 import type { ReplayEnvironment } from './replay-environment.js';
 import type { ReplayTarget } from './replay-target.js';
 import { runReplay } from './run-replay.js';
 import { checkTimeRange, hourMayHoldArrivals } from './time-range.js';
+
+export {
+  lambdaEnvironment,
+  type ReplayFunctionSettings,
+  replayFunctionSettings,
+} from './lambda-config.js';
 
 /** One item of the S3 ItemReader (ListObjectsV2). */
 export interface BackfillItem {
@@ -73,67 +81,6 @@ export interface BackfillLambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The function's settings beyond the environment (its variables, set by `pulumi/replay-backfill.ts`). */
-export interface ReplayFunctionSettings {
-  /** Events/s this invocation sends at. */
-  readonly rate: number;
-  /** Smallest average envelope size the sizing assumes. */
-  readonly eventBytes: number;
-  /** Uncompressed bytes per listed (GZIP) byte assumed before the batch is read. */
-  readonly compressionRatio: number;
-  /** Separate projection tables the role is granted (config `replay.projectionTables`); the live table always is. */
-  readonly projectionTables: readonly string[];
-}
-
-function requireEnv(name: string, variables: NodeJS.ProcessEnv): string {
-  const value = variables[name];
-  if (value === undefined || value === '')
-    throw new ReplayOptionsError(`environment variable ${name} is not set`);
-  return value;
-}
-
-function positiveEnv(name: string, variables: NodeJS.ProcessEnv): number {
-  const value = Number(requireEnv(name, variables));
-  if (!(Number.isFinite(value) && value > 0)) {
-    throw new ReplayOptionsError(
-      `environment variable ${name} must be a number > 0, got "${variables[name]}"`,
-    );
-  }
-  return value;
-}
-
-/** The environment from the function's variables (validated at cold start). */
-export function lambdaEnvironment(variables: NodeJS.ProcessEnv = process.env): ReplayEnvironment {
-  return {
-    name: `aws ${variables.AWS_REGION ?? ''}`,
-    local: false,
-    region: requireEnv('AWS_REGION', variables),
-    endpoints: {},
-    streamName: requireEnv('REPLAY_STREAM_NAME', variables),
-    table: requireEnv('REPLAY_TABLE_NAME', variables),
-    bucket: requireEnv('REPLAY_BUCKET', variables),
-    archivePrefix: requireEnv('REPLAY_ARCHIVE_PREFIX', variables),
-    busName: requireEnv('REPLAY_BUS_NAME', variables),
-    sourcePrefix: requireEnv('REPLAY_SOURCE_PREFIX', variables),
-  };
-}
-
-/** The settings from the function's variables. */
-export function replayFunctionSettings(variables: NodeJS.ProcessEnv = process.env): ReplayFunctionSettings {
-  const tables: unknown = JSON.parse(variables.REPLAY_PROJECTION_TABLES ?? '[]');
-  if (!Array.isArray(tables) || !tables.every((t) => typeof t === 'string')) {
-    throw new ReplayOptionsError(
-      'environment variable REPLAY_PROJECTION_TABLES must be a JSON array of names',
-    );
-  }
-  return {
-    rate: positiveEnv('REPLAY_RATE', variables),
-    eventBytes: positiveEnv('REPLAY_EVENT_BYTES', variables),
-    compressionRatio: positiveEnv('REPLAY_COMPRESSION_RATIO', variables),
-    projectionTables: tables,
-  };
-}
-
 /** What the handler is built from; tests pass an in-memory archive and target. */
 export interface BackfillHandlerDependencies {
   readonly environment: () => ReplayEnvironment;
@@ -146,14 +93,13 @@ export interface BackfillHandlerDependencies {
   readonly tempDir?: string;
 }
 
-const registry = new AggregateRegistry([orderAggregate]);
-
 /** The first failures of a batch, short enough for a Step Functions error cause (≤ 32,768 characters). */
 const FAILURES_IN_MESSAGE = 5;
 
 /** Builds the handler: checks the run's options and the batch's fit, replays, and fails the batch unless all of it was delivered. */
 export function createBackfillHandler(deps: BackfillHandlerDependencies) {
   const tempDir = deps.tempDir ?? '/tmp';
+  const registry = new AggregateRegistry([orderAggregate]);
   return async function backfillHandler(
     event: BackfillBatchEvent,
     context: BackfillLambdaContext,
@@ -255,11 +201,32 @@ export async function freeBytes(dir: string): Promise<number> {
   return stats.bavail * stats.bsize;
 }
 
+/**
+ * Builds the deployed handler from the function's variables; `overrides` replace the AWS clients (tests). The
+ * variables are checked at the first invocation, as before: this module is also imported where no function
+ * environment exists (tests, tools), and Step Functions reports the error of the failed batch.
+ * @throws LambdaConfigError naming each bad variable (from the first invocation).
+ */
+export function createBackfillEntry(
+  variables: EnvironmentInput,
+  overrides: Partial<Omit<BackfillHandlerDependencies, 'environment' | 'settings'>> = {},
+) {
+  let checked:
+    | { readonly environment: ReplayEnvironment; readonly settings: ReplayFunctionSettings }
+    | undefined;
+  const config = () => {
+    checked ??= { environment: lambdaEnvironment(variables), settings: replayFunctionSettings(variables) };
+    return checked;
+  };
+  return createBackfillHandler({
+    source: archiveSourceFor,
+    target: targetFor,
+    freeTmpBytes: freeBytes,
+    ...overrides,
+    environment: () => config().environment,
+    settings: () => config().settings,
+  });
+}
+
 /** The deployed handler: AWS clients from the function's variables. */
-export const handler = createBackfillHandler({
-  environment: () => lambdaEnvironment(),
-  settings: () => replayFunctionSettings(),
-  source: archiveSourceFor,
-  target: targetFor,
-  freeTmpBytes: freeBytes,
-});
+export const handler = createBackfillEntry(process.env);

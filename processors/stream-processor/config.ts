@@ -1,18 +1,29 @@
 import { z } from 'zod';
+import {
+  type EnvironmentInput,
+  type EnvironmentVariables,
+  parseEnvironment,
+  positiveIntVariable,
+} from '../lambda-config/index.js';
 
-const positiveInt = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
-
-/** The stream processor's environment, checked at cold start. */
+/**
+ * The stream processor's config contract: its environment variables with their defaults, checked at cold start.
+ * The stack config (config/config-schema.ts) and the README take their defaults from here.
+ */
 export const processorConfigSchema = z.object({
+  /** The aggregate table. */
   TABLE_NAME: z.string().min(1),
+  /** The dead-letter bucket quarantined records go to. */
   QUARANTINE_BUCKET: z.string().min(1),
   QUARANTINE_PREFIX: z.string().default('quarantine/'),
-  MAX_GAP_AGE_SECONDS: positiveInt(3600),
-  RECENT_WINDOW: positiveInt(64),
-  WRITE_CONCURRENCY: positiveInt(16),
-  MAX_WRITE_ATTEMPTS: positiveInt(3),
+  /** A gap older than this marks the aggregate stalled (the deployed stacks' value since the start). */
+  MAX_GAP_AGE_SECONDS: positiveIntVariable(300),
+  RECENT_WINDOW: positiveIntVariable(64),
+  WRITE_CONCURRENCY: positiveIntVariable(16),
+  /** Per aggregate, on a lost conditional write (the deployed stacks' value since the start). */
+  MAX_WRITE_ATTEMPTS: positiveIntVariable(5),
   PROCESSOR_VERSION: z.string().min(1).default('dev'),
-  /** Path-style S3 addressing, needed by S3 emulators; leave unset on AWS. */
+  /** Path-style S3 addressing, for S3 emulators reached through `AWS_ENDPOINT_URL_S3`; leave unset on AWS. */
   S3_FORCE_PATH_STYLE: z
     .enum(['true', 'false'])
     .default('false')
@@ -22,22 +33,21 @@ export const processorConfigSchema = z.object({
 /** The processor's resolved configuration. */
 export type ProcessorConfig = z.output<typeof processorConfigSchema>;
 
-/** Thrown at cold start when the environment is invalid; the message names each variable. */
-export class ProcessorConfigError extends Error {
-  override readonly name = 'ProcessorConfigError';
-}
+/** The processor's environment variables, as the Pulumi program and the local stack write them. */
+export type ProcessorEnvironment<V = string> = EnvironmentVariables<typeof processorConfigSchema, V>;
 
-/** Reads and checks the processor's environment variables. */
-export function loadProcessorConfig(env: NodeJS.ProcessEnv = process.env): ProcessorConfig {
-  const result = processorConfigSchema.safeParse(env);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => {
-      const name = String(issue.path[0] ?? '(environment)');
-      return env[name] === undefined
-        ? `${name} is required`
-        : `${name}: ${issue.message} (got "${env[name]}")`;
-    });
-    throw new ProcessorConfigError(`invalid stream processor configuration: ${problems.join('; ')}`);
-  }
-  return result.data;
+/** The defaults the stack config schema and the Pulumi component use (typed values of the schema's defaults). */
+export const PROCESSOR_DEFAULTS = {
+  quarantinePrefix: processorConfigSchema.shape.QUARANTINE_PREFIX.def.defaultValue,
+  maxGapAgeSeconds: processorConfigSchema.shape.MAX_GAP_AGE_SECONDS.def.defaultValue,
+  writeConcurrency: processorConfigSchema.shape.WRITE_CONCURRENCY.def.defaultValue,
+  maxWriteAttempts: processorConfigSchema.shape.MAX_WRITE_ATTEMPTS.def.defaultValue,
+} as const;
+
+/**
+ * Reads and checks the processor's environment variables.
+ * @throws LambdaConfigError naming each bad variable.
+ */
+export function loadProcessorConfig(environment: EnvironmentInput): ProcessorConfig {
+  return parseEnvironment('stream processor', processorConfigSchema, environment);
 }

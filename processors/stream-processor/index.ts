@@ -1,8 +1,9 @@
 export { type BatchSummary, emptySummary, type StalledAggregate } from './batch-summary.js';
 export {
   loadProcessorConfig,
+  PROCESSOR_DEFAULTS,
   type ProcessorConfig,
-  ProcessorConfigError,
+  type ProcessorEnvironment,
   processorConfigSchema,
 } from './config.js';
 export {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BusBridgeConfigError,
   createBridgeEnrichment,
   loadBusBridgeConfig,
   NotABatchError,
 } from '../../processors/bus-bridge/index.js';
 import { type Envelope, maxEnvelopeBytes } from '../../processors/envelope/index.js';
+import { LambdaConfigError } from '../../processors/lambda-config/index.js';
 import { orderEvent } from '../support/order-events.js';
 
 /** A Kinesis record as a Pipe hands it to a Lambda enrichment: `data` base64. */
@@ -107,7 +107,7 @@ describe('Function: loadBusBridgeConfig', () => {
     [{ EVENT_SOURCE_PREFIX: 'aws.shop' }, /reserved/],
     [{ EVENT_SOURCE_PREFIX: 'a'.repeat(65) }, /at most 64/],
   ])('refuses %j', (env, message) => {
-    expect(() => loadBusBridgeConfig(env)).toThrow(BusBridgeConfigError);
+    expect(() => loadBusBridgeConfig(env)).toThrow(LambdaConfigError);
     expect(() => loadBusBridgeConfig(env)).toThrow(message);
   });
 });

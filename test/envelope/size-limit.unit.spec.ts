@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { DETAIL_TYPE_PATH, ENVELOPE_INPUT_TEMPLATE, SOURCE_PATH } from '../../config/bus-routing.js';
 import { compileEventBusTarget, compileInputTemplate } from '../../local/pipe/index.js';
 import { bridgedEvent, MAX_SOURCE_PREFIX_LENGTH } from '../../processors/bus-bridge/bridged-event.js';
 import {
@@ -17,7 +18,6 @@ import {
   maxEnvelopeBytes,
   PoisonReason,
 } from '../../processors/envelope/index.js';
-import { DETAIL_TYPE_PATH, ENVELOPE_INPUT_TEMPLATE, SOURCE_PATH } from '../../pulumi/bus-routing.js';
 import { orderEvent } from '../support/order-events.js';
 
 /** The longest source prefix a stack may configure: the one the limit has to allow for. */

@@ -3,9 +3,9 @@
  * trust policy and inline policies, and every resource policy (key, bucket, queue), exactly as the program
  * serialises them, with the ARNs the mocks give each resource.
  */
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import type { PolicyDocument } from '../../pulumi/iam-policies.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import {
   ACCOUNT_ID,
   installMocks,

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parsePipelineConfig } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import {
   type AlarmTargets,
   alarmEvaluation,
   alarmSpecs,
   type MetricShape,
 } from '../../pulumi/alarm-specs.js';
-import { parsePipelineConfig } from '../../pulumi/config-schema.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 
 const targets: AlarmTargets<string> = {
   processorFunctionName: 'processor',

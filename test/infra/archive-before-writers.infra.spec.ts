@@ -7,7 +7,7 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { installMocks, stubBundler, waitForRegistrations } from './pulumi-mocks.js';
 
 interface Registered {

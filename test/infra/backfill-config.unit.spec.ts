@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePipelineConfig } from '../../pulumi/config-schema.js';
+import { parsePipelineConfig } from '../../config/config-schema.js';
 import { PipelineConfigError } from '../../pulumi/errors.js';
 
 describe('replay config keys of distributed backfills', () => {

@@ -4,6 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import {
   BACKFILL_ERROR_NAMES,
   BackfillBatchTooLargeError,
@@ -25,7 +26,6 @@ import {
   LAMBDA_SERVICE_ERRORS,
   LAMBDA_TIMEOUT_ERRORS,
 } from '../../pulumi/replay-backfill.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 
 const validate = createRequire(import.meta.url)('asl-validator') as (definition: unknown) => {
   isValid: boolean;

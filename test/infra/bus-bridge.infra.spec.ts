@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MAX_BRIDGED_AGGREGATE_TYPES, parsePipelineConfig } from '../../pulumi/config-schema.js';
+import { MAX_BRIDGED_AGGREGATE_TYPES, parsePipelineConfig } from '../../config/config-schema.js';
 import { ComponentArgsError } from '../../pulumi/errors.js';
 import {
   installMocks,

@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parsePipelineConfig, projectConfigValues } from '../../pulumi/config-schema.js';
+import { parsePipelineConfig, projectConfigValues } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { PipelineConfigError } from '../../pulumi/errors.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 
 function errorOf(fn: () => unknown): PipelineConfigError {
   try {

@@ -8,8 +8,8 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { describe, expect, it } from 'vitest';
-import { type PipelineConfig, parsePipelineConfig } from '../../pulumi/config-schema.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import { type PipelineConfig, parsePipelineConfig } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { installMocks, stubBundler, waitForRegistrations } from './pulumi-mocks.js';
 
 const ESM = 'aws:lambda/eventSourceMapping:EventSourceMapping';

@@ -18,8 +18,8 @@
  *   every 5 minutes (pulumi/stalled-check.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { type AlarmRule, alarmStates, type Sample } from './cloudwatch-alarm-evaluator.js';
 import {
   installMocks,

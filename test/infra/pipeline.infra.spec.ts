@@ -1,10 +1,16 @@
 import type { ResourceValidationArgs } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BACKFILL_RESULTS_PREFIX } from '../../config/archive-layout.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
+import { processorMappingSettings } from '../../config/event-source-mapping.js';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { pipelinePolicies } from '../../policy/policies.js';
-import { BACKFILL_RESULTS_PREFIX } from '../../pulumi/archive-layout.js';
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import { loadBusBridgeConfig } from '../../processors/bus-bridge/config.js';
+import { loadIngestConfig } from '../../processors/ingest/config.js';
+import { loadStalledCheckConfig } from '../../processors/operator/config.js';
+import { lambdaEnvironment } from '../../processors/replay/lambda-config.js';
+import { loadProcessorConfig } from '../../processors/stream-processor/config.js';
 import { HANDLER_ENTRIES, type PipelineOutputs } from '../../pulumi/pipeline.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import {
   ACCOUNT_ID,
   installMocks,
@@ -87,6 +93,8 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(inputs.maximumBatchingWindowInSeconds).toBe(config.processor.batchingWindowSeconds);
     expect(inputs.maximumRetryAttempts).toBe(config.processor.maximumRetryAttempts);
     expect(inputs.maximumRecordAgeInSeconds).toBe(config.processor.maximumRecordAgeSeconds);
+    // The same settings the local stack's emulated mapping runs with (config/event-source-mapping.ts).
+    expect(inputs).toMatchObject({ ...processorMappingSettings(config.processor) });
     expect(inputs.startingPosition).toBe('TRIM_HORIZON');
     const deadLetters = named(resources, T.bucket, 'processor-dead-letters');
     expect(inputs.destinationConfig).toEqual({
@@ -106,6 +114,32 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       expect(consumers).toHaveLength(0);
       expect(source).toMatch(/^arn:aws:kinesis:.*:stream\//);
     }
+  });
+
+  it('gives every function an environment its Lambda config contract accepts, with the schema defaults', () => {
+    const contracts: Record<string, (variables: Record<string, string>) => unknown> = {
+      processor: loadProcessorConfig,
+      'stalled-check': loadStalledCheckConfig,
+      'bus-enrichment': loadBusBridgeConfig,
+      ingest: loadIngestConfig,
+      // AWS_REGION is the Lambda runtime's own variable.
+      'backfill-replay': (variables) => lambdaEnvironment({ ...variables, AWS_REGION: 'us-east-1' }),
+    };
+    const fns = ofType(resources, T.fn);
+    expect(fns.map((fn) => fn.name).sort()).toEqual(Object.keys(contracts).sort());
+    for (const fn of fns) {
+      const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+      expect(() => contracts[fn.name]?.(variables), fn.name).not.toThrow();
+    }
+    const processor = loadProcessorConfig(
+      (named(resources, T.fn, 'processor').inputs.environment as { variables: Record<string, string> })
+        .variables,
+    );
+    const stalled = loadStalledCheckConfig(
+      (named(resources, T.fn, 'stalled-check').inputs.environment as { variables: Record<string, string> })
+        .variables,
+    );
+    expect(stalled.MAX_GAP_AGE_SECONDS).toBe(processor.MAX_GAP_AGE_SECONDS);
   });
 
   it('runs every function on Node.js 24, arm64, with the processor environment the handler reads', () => {

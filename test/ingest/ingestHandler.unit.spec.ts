@@ -6,12 +6,12 @@ import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/i
 import { decodeEnvelopeBytes, maxEnvelopeBytes } from '../../processors/envelope/index.js';
 import {
   createIngestHandler,
-  IngestConfigError,
   isJsonContentType,
   loadIngestConfig,
   parseBearerToken,
   tokensMatch,
 } from '../../processors/ingest/index.js';
+import { LambdaConfigError } from '../../processors/lambda-config/index.js';
 import type { ProducerEntry, ProducerResult } from '../../processors/producer/index.js';
 import { orderEnvelope, quietTelemetry } from './envelopeFactory.js';
 
@@ -260,7 +260,7 @@ describe('Function: loadIngestConfig', () => {
     [{ STREAM_NAME: 's' }, 'INGEST_TOKEN_SECRET_ID'],
     [{ STREAM_NAME: 's', INGEST_TOKEN_SECRET_ID: 'x', INGEST_DEADLINE_MS: 'soon' }, 'INGEST_DEADLINE_MS'],
   ])('names the bad variable in %o', (env, variable) => {
-    expect(() => loadIngestConfig(env)).toThrow(IngestConfigError);
+    expect(() => loadIngestConfig(env)).toThrow(LambdaConfigError);
     expect(() => loadIngestConfig(env)).toThrow(variable);
   });
 });

@@ -3,6 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
+  DETAIL_TYPE_PATH,
+  ENVELOPE_INPUT_TEMPLATE,
+  pipeFilterPattern,
+  SOURCE_PATH,
+} from '../../config/bus-routing.js';
+import {
   type EventBusPort,
   type LocalEventBus,
   NdjsonQueue,
@@ -20,12 +26,6 @@ import {
   type PipeOptions,
 } from '../../local/pipe/index.js';
 import { createBridgeEnrichment } from '../../processors/bus-bridge/index.js';
-import {
-  DETAIL_TYPE_PATH,
-  ENVELOPE_INPUT_TEMPLATE,
-  pipeFilterPattern,
-  SOURCE_PATH,
-} from '../../pulumi/bus-routing.js';
 
 const TYPES = ['OrderPlaced', 'ItemAdded', 'OrderPaid'] as const;
 

@@ -5,8 +5,8 @@
  */
 import type { PolicyResource, StackValidationPolicy } from '@pulumi/policy';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { pipelinePolicies, TYPES } from '../../policy/policies.js';
-import { loadStackConfigFile } from '../../pulumi/stack-config-file.js';
 import { stackValidationArgs } from './policy-harness.js';
 import { programResources } from './program-resources.js';
 

@@ -6,7 +6,7 @@
  */
 import type { PolicyResource } from '@pulumi/policy';
 import * as pulumi from '@pulumi/pulumi';
-import type { PipelineConfig } from '../../pulumi/config-schema.js';
+import type { PipelineConfig } from '../../config/config-schema.js';
 import { ACCOUNT_ID, REGION, stubBundler, waitForRegistrations } from '../infra/pulumi-mocks.js';
 
 /**

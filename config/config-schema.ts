@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { MAX_SOURCE_PREFIX_LENGTH, SOURCE_PREFIX_PATTERN } from '../processors/bus-bridge/bridged-event.js';
+import { PROCESSOR_DEFAULTS } from '../processors/stream-processor/config.js';
 import { PipelineConfigError } from './errors.js';
 
 /** The Pulumi project name; config keys in `Pulumi.<stack>.yaml` are namespaced with it. */
@@ -83,8 +84,8 @@ const processorSchema = z
     maximumRetryAttempts: int(-1, 10_000).default(10),
     /** @default 86400 */
     maximumRecordAgeSeconds: recordAgeSeconds.default(86_400),
-    /** A gap older than this marks the aggregate stalled. @default 300 */
-    maxGapAgeSeconds: int(1, 604_800).default(300),
+    /** A gap older than this marks the aggregate stalled. Default: the processor's `MAX_GAP_AGE_SECONDS` (300). */
+    maxGapAgeSeconds: int(1, 604_800).default(PROCESSOR_DEFAULTS.maxGapAgeSeconds),
     /**
      * Read through a dedicated enhanced fan-out consumer (2 MB/s per shard of its own). Toggling it replaces the
      * event source mapping (delete, then create) at `startingPosition`. @default false
@@ -108,10 +109,10 @@ const processorSchema = z
     startingPositionTimestamp: z.iso
       .datetime({ offset: false, message: 'must be an ISO-8601 UTC timestamp (…Z)' })
       .optional(),
-    /** @default 16 */
-    writeConcurrency: int(1, 64).default(16),
-    /** @default 5 */
-    maxWriteAttempts: int(1, 20).default(5),
+    /** Default: the processor's `WRITE_CONCURRENCY` (16). */
+    writeConcurrency: int(1, 64).default(PROCESSOR_DEFAULTS.writeConcurrency),
+    /** Default: the processor's `MAX_WRITE_ATTEMPTS` (5). */
+    maxWriteAttempts: int(1, 20).default(PROCESSOR_DEFAULTS.maxWriteAttempts),
     /** @default 512 */
     memoryMb: int(128, 10_240).default(512),
     /** @default 60 */
@@ -124,11 +125,11 @@ const processorSchema = z
       .regex(/^[A-Za-z0-9./#:_-]{1,255}$/, 'must be 1–255 of A-Z a-z 0-9 . / # : _ -')
       .refine((v) => !v.startsWith('AWS/'), 'must not start with AWS/')
       .default('OrderedEventPipeline'),
-    /** Key prefix of quarantined (poison and conflicting) records. @default 'quarantine/' */
+    /** Key prefix of quarantined (poison and conflicting) records. Default: the processor's `QUARANTINE_PREFIX`. */
     quarantinePrefix: z
       .string()
       .regex(/^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*\/$/, 'must be a relative S3 prefix ending in /')
-      .default('quarantine/'),
+      .default(PROCESSOR_DEFAULTS.quarantinePrefix),
   })
   .prefault({})
   .superRefine((p, ctx) => {
