@@ -9,6 +9,7 @@ import {
   loadForOperator,
   planSkip,
 } from '../../processors/operator/aggregate-operations.js';
+import { PROCESSOR_DEFAULTS } from '../../processors/stream-processor/config.js';
 import {
   ENVIRONMENT_OPTIONS,
   ENVIRONMENT_USAGE,
@@ -28,7 +29,7 @@ Commands:
   skip-gap <type> <id>        skip the missing sequences up to the first buffered event (asks first)
 
 Options:
-  --max-gap-age <seconds>     stalled threshold (default: $MAX_GAP_AGE_SECONDS or 3600)
+  --max-gap-age <seconds>     stalled threshold (default: $MAX_GAP_AGE_SECONDS or the processor's ${PROCESSOR_DEFAULTS.maxGapAgeSeconds})
   --all                       with stalled: list every open gap, stalled or not
   --reason <text>             with skip-gap: recorded in the snapshot (default: "operator skip")
   --json                      machine-readable output
@@ -69,7 +70,9 @@ async function main(argv: string[]): Promise<number> {
     return values.help ? 0 : 2;
   }
   const [command, type, id] = positionals;
-  const maxGapAgeSeconds = Number(values['max-gap-age'] ?? process.env.MAX_GAP_AGE_SECONDS ?? 3600);
+  const maxGapAgeSeconds = Number(
+    values['max-gap-age'] ?? process.env.MAX_GAP_AGE_SECONDS ?? PROCESSOR_DEFAULTS.maxGapAgeSeconds,
+  );
   if (!Number.isFinite(maxGapAgeSeconds) || maxGapAgeSeconds < 0) {
     throw new AggregatesUsageError(
       `--max-gap-age must be a number of seconds ≥ 0, got "${values['max-gap-age']}"`,
