@@ -200,7 +200,7 @@ async function findMaxRate(
   if (clients?.kinesis !== undefined && target.stores?.endpoints !== undefined) {
     log('find-max: measuring raw ceilings of kinesalite and dynalite (scratch stream and table)');
     const raw = new DynamoDBClient({
-      region: target.stores.region,
+      ...(target.stores.region === undefined ? {} : { region: target.stores.region }),
       endpoint: target.stores.endpoints.dynamodb,
       ...(target.stores.credentials === undefined ? {} : { credentials: target.stores.credentials }),
     });

@@ -19,7 +19,7 @@ export interface NodeFunctionArgs {
   /** /tmp size, 512–10,240 MiB (https://docs.aws.amazon.com/lambda/latest/dg/configuration-ephemeral-storage.html). @default 512 */
   readonly ephemeralStorageMiB?: number;
   /** @default 14 */
-  readonly logRetentionDays?: pulumi.Input<number>;
+  readonly logRetentionDays?: pulumi.Input<number> | undefined;
   readonly description?: pulumi.Input<string>;
 }
 

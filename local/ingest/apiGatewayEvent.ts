@@ -37,7 +37,7 @@ export function toApiGatewayEvent(
     rawPath: url.pathname,
     rawQueryString: url.search.replace(/^\?/, ''),
     headers,
-    queryStringParameters: url.search === '' ? undefined : Object.fromEntries(url.searchParams.entries()),
+    ...(url.search === '' ? {} : { queryStringParameters: Object.fromEntries(url.searchParams.entries()) }),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -56,7 +56,7 @@ export function toApiGatewayEvent(
       time: now.toISOString(),
       timeEpoch: now.getTime(),
     },
-    body: body.byteLength === 0 ? undefined : (text ?? body.toString('base64')),
+    ...(body.byteLength === 0 ? {} : { body: text ?? body.toString('base64') }),
     isBase64Encoded: body.byteLength > 0 && text === undefined,
   };
 }

@@ -12,9 +12,9 @@ export interface PutEventsRequestEntry {
 
 /** One result entry: an `EventId` on success, or an error code and message. */
 export interface PutEventsResultEntry {
-  readonly EventId?: string;
-  readonly ErrorCode?: string;
-  readonly ErrorMessage?: string;
+  readonly EventId?: string | undefined;
+  readonly ErrorCode?: string | undefined;
+  readonly ErrorMessage?: string | undefined;
 }
 
 /** The `PutEvents` response: results are in the same order as the request's entries. */

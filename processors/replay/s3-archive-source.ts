@@ -1,11 +1,15 @@
 import { Readable } from 'node:stream';
 import {
+  type _Object,
   GetObjectCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { ArchiveObject, ArchiveSource } from './archive-source.js';
+
+/** What a listing page says of one object. */
+type ListedObject = Pick<_Object, 'Key' | 'Size' | 'ETag'>;
 
 /** Options of {@link S3ArchiveSource}. */
 export interface S3ArchiveSourceOptions {
@@ -62,7 +66,7 @@ export class S3ArchiveSource implements ArchiveSource {
   async #page(
     prefix: string,
     token: string | undefined,
-  ): Promise<{ contents: { Key?: string; Size?: number; ETag?: string }[]; next: string | undefined }> {
+  ): Promise<{ contents: readonly ListedObject[]; next: string | undefined }> {
     if (this.#listing === 'v2') {
       const out = await this.#client.send(
         new ListObjectsV2Command({

@@ -76,8 +76,8 @@ beforeAll(async () => {
     [orderEvent('iam-replay-gap', 1), orderEvent('iam-replay-gap', 3)],
     [orderEvent('iam-replay-gap', 2)],
   ].map((events) => gzipSync(`${events.map((e) => JSON.stringify(e)).join('\n')}\n`));
-  for (const [i, key] of GAP_KEYS.entries()) {
-    await s3Admin.send(new PutObjectCommand({ Bucket: env.REPLAY_BUCKET, Key: key, Body: gapLines[i] }));
+  for (const [i, body] of gapLines.entries()) {
+    await s3Admin.send(new PutObjectCommand({ Bucket: env.REPLAY_BUCKET, Key: GAP_KEYS[i], Body: body }));
   }
   await createActiveStream(kinesisAdmin, env.REPLAY_STREAM_NAME as string, 1);
   for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);

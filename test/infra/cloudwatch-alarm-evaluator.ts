@@ -23,9 +23,9 @@ export interface AlarmRule {
     | 'LessThanOrEqualToThreshold';
   readonly evaluationPeriods: number;
   /** Defaults to `evaluationPeriods`, as in PutMetricAlarm. */
-  readonly datapointsToAlarm?: number;
+  readonly datapointsToAlarm?: number | undefined;
   /** Defaults to `missing`, as in PutMetricAlarm. */
-  readonly treatMissingData?: 'notBreaching' | 'breaching' | 'missing' | 'ignore';
+  readonly treatMissingData?: 'notBreaching' | 'breaching' | 'missing' | 'ignore' | undefined;
 }
 
 export type AlarmState = 'OK' | 'ALARM' | 'INSUFFICIENT_DATA';

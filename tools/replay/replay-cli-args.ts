@@ -188,9 +188,11 @@ export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliAr
       if (given) throw new ReplayOptionsError(`${name} cannot be used with --distributed: ${instead}`);
     }
   }
+  const aggregateTypes = list('aggregate-type');
+  const aggregateIds = list('aggregate-id');
   const filter: EventFilter = {
-    ...(list('aggregate-type') === undefined ? {} : { aggregateTypes: list('aggregate-type') }),
-    ...(list('aggregate-id') === undefined ? {} : { aggregateIds: list('aggregate-id') }),
+    ...(aggregateTypes === undefined ? {} : { aggregateTypes }),
+    ...(aggregateIds === undefined ? {} : { aggregateIds }),
     ...(eventTypes === undefined ? {} : { eventTypes }),
   };
   return {
