@@ -18,9 +18,9 @@ import {
   validatePutEventsRequest,
 } from './put-events.js';
 import {
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_EVENTBRIDGE_RETRY_POLICY,
+  type EventBridgeRetryPolicy,
   type ExhaustedRetryCondition,
-  type RetryPolicy,
   resolveRetryPolicy,
   retryWithBackoff,
 } from './retry-policy.js';
@@ -43,7 +43,7 @@ export interface BusRuleDefinition {
   readonly state?: 'ENABLED' | 'DISABLED';
   readonly webhook?: WebhookTargetDefinition;
   /** Overrides the bus's retry policy for this rule's targets. */
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: Partial<EventBridgeRetryPolicy>;
 }
 
 /** Options of `openEventBus`. */
@@ -57,8 +57,8 @@ export interface EventBusOptions {
   /** @default 'us-east-1' */
   readonly region?: string;
   readonly rules?: readonly BusRuleDefinition[];
-  /** @default DEFAULT_RETRY_POLICY (4 retries, 60 s, 100 ms → 2 s backoff) */
-  readonly retry?: Partial<RetryPolicy>;
+  /** @default DEFAULT_EVENTBRIDGE_RETRY_POLICY (4 retries, 60 s, 100 ms → 2 s backoff) */
+  readonly retry?: Partial<EventBridgeRetryPolicy>;
   /** @default 5000 */
   readonly webhookTimeoutMs?: number;
   /** @default () => new Date() */
@@ -107,7 +107,7 @@ interface Rule {
   readonly definition: BusRuleDefinition;
   readonly arn: string;
   readonly pattern: CompiledEventPattern;
-  readonly retry: RetryPolicy;
+  readonly retry: EventBridgeRetryPolicy;
   readonly queue: NdjsonQueue<EventBridgeEvent>;
   readonly dlq: NdjsonQueue<BusDeadLetter>;
 }
@@ -137,7 +137,7 @@ export class LocalEventBus implements EventBusPort {
   readonly name: string;
   readonly arn: string;
   readonly #options: Required<Omit<EventBusOptions, 'rules' | 'retry'>>;
-  readonly #retry: RetryPolicy;
+  readonly #retry: EventBridgeRetryPolicy;
   readonly #rules = new Map<string, Rule>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats: MutableStats = {
@@ -165,7 +165,7 @@ export class LocalEventBus implements EventBusPort {
       newEventId: options.newEventId ?? randomUUID,
       random: options.random ?? Math.random,
     };
-    this.#retry = resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY);
+    this.#retry = resolveRetryPolicy(options.retry, DEFAULT_EVENTBRIDGE_RETRY_POLICY);
     this.name = options.name;
     this.arn = `arn:aws:events:${this.#options.region}:${this.#options.account}:event-bus/${options.name}`;
   }

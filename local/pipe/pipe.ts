@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../../processors/retry/backoff.js';
 import {
-  backoffDelayMs,
+  type EventBridgeRetryPolicy,
   type EventBusPort,
   type NdjsonQueue,
   type PutEventsRequestEntry,
   PutEventsValidationError,
-  type RetryPolicy,
   resolveRetryPolicy,
 } from '../bus/index.js';
 import { chunkPutEventsEntries } from './batching.js';
@@ -178,7 +178,7 @@ export class LocalPipe {
   readonly #options: PipeOptions;
   readonly #batchSize: number;
   readonly #retry: PipeRetryPolicy;
-  readonly #backoff: RetryPolicy;
+  readonly #backoff: EventBridgeRetryPolicy;
   readonly #filter: ReturnType<typeof compilePipeFilters>;
   readonly #template: CompiledInputTemplate | undefined;
   readonly #enrichmentTemplate: CompiledInputTemplate | undefined;
@@ -383,7 +383,7 @@ export class LocalPipe {
           );
         } else if (head.retries < this.#retry.maximumRetryAttempts) {
           retried += live.length;
-          await sleep(backoffDelayMs(head.retries + 1, this.#backoff, this.#random));
+          await sleep(backoffDelayMs(head.retries + 1, this.#backoff, this.#random()));
           queue.unshift({ items: live, retries: head.retries + 1 });
         } else {
           const code = error instanceof PipeRecordError ? error.code : 'EnrichmentFailed';
@@ -432,7 +432,7 @@ export class LocalPipe {
     for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
       if (attempt > 1) {
         retried += pending.length;
-        await sleep(backoffDelayMs(attempt - 1, this.#backoff, this.#random));
+        await sleep(backoffDelayMs(attempt - 1, this.#backoff, this.#random()));
       }
       const now = this.#now().getTime();
       pending = pending.filter((p) => {

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type EntryOutcome,
-  fullJitterDelay,
   OrderedBatchPlanner,
   type PlannerSettings,
+  type PutRecordsEntryOutcome,
   resolveProducerOptions,
 } from '../../processors/producer/index.js';
 
@@ -22,7 +21,7 @@ function planner(overrides: Partial<PlannerSettings> = {}): OrderedBatchPlanner 
   return new OrderedBatchPlanner({ ...settings, ...overrides });
 }
 
-const written = (n: number): EntryOutcome => ({
+const written = (n: number): PutRecordsEntryOutcome => ({
   kind: 'written',
   shardId: 'shardId-000000000000',
   sequenceNumber: String(n),
@@ -206,22 +205,6 @@ describe('Class: OrderedBatchPlanner', () => {
         expect(settledIds.size).toBe(nextId);
       }),
       { numRuns: 300 },
-    );
-  });
-});
-
-describe('Function: fullJitterDelay', () => {
-  it('stays within [0, min(max, base·2^(n-1))]', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 80 }),
-        fc.double({ min: 0, max: 0.9999, noNaN: true }),
-        (n, r) => {
-          const delay = fullJitterDelay(n, { baseDelayMs: 50, maxDelayMs: 2000 }, r);
-          expect(delay).toBeGreaterThanOrEqual(0);
-          expect(delay).toBeLessThanOrEqual(Math.min(2000, 50 * 2 ** (n - 1)));
-        },
-      ),
     );
   });
 });
