@@ -1,4 +1,5 @@
 import { createSeededRandom } from '../bench/synthetic-order-events.js';
+import { S3ArchiveSource } from '../processors/replay/s3-archive-source.js';
 import { ArchiveReader } from './archive-reader.js';
 import { drivePhase } from './autocannon-driver.js';
 import { FileQueueReader, SqsQueueReader } from './bus-reader.js';
@@ -212,8 +213,7 @@ export async function executeRun(settings: RunSettings, io: RunIo): Promise<RunO
     readProjections: (ids) => readProjections(clients.dynamodb, stores.table, ids),
     archive: {
       reader: new ArchiveReader({
-        s3: clients.s3,
-        bucket: stores.bucket,
+        source: new S3ArchiveSource({ client: clients.s3, bucket: stores.bucket }),
         prefix: stores.archivePrefix,
         since: new Date(startedAt),
         counter: archiveCounter,
