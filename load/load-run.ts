@@ -1,4 +1,4 @@
-import { createSeededRandom } from '../bench/synthetic-order-events.js';
+import { createSeededRandom } from '../processors/aggregates/seeded-random.js';
 import { S3ArchiveSource } from '../processors/replay/s3-archive-source.js';
 import { ArchiveReader } from './archive-reader.js';
 import { drivePhase } from './autocannon-driver.js';
@@ -9,7 +9,7 @@ import type { EventMix } from './event-mix.js';
 import { type LagSummary, lagSamples, summarizeLag } from './lag.js';
 import { Lane, type LaneListener } from './lane.js';
 import { RunLedger } from './ledger.js';
-import { OrderStream } from './order-stream.js';
+import { loadOrderStream } from './order-stream.js';
 import { settlePendingRequests } from './pending-settler.js';
 import { formatBar, type ProgressLine } from './progress-bar.js';
 import { readProjections } from './projection-reader.js';
@@ -91,7 +91,7 @@ export async function executeRun(settings: RunSettings, io: RunIo): Promise<RunO
   const aggregatePrefix = `load-${settings.runId}`;
   let created = 0;
   const newStream = () =>
-    new OrderStream(`${aggregatePrefix}-${String(created++).padStart(6, '0')}`, settings.mix, random);
+    loadOrderStream(`${aggregatePrefix}-${String(created++).padStart(6, '0')}`, settings.mix, random);
   const plans = settings.phases.map((phase) =>
     planPhase(phase, settings.eventsPerRequest, settings.connections),
   );

@@ -6,10 +6,10 @@
 import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startKinesalite } from '../../local/emulators/index.js';
 import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents } from '../synthetic-order-events.js';
 
 const PARTITION_KEYS = 1_000;
 const EVENTS_PER_KEY = 50;

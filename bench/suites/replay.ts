@@ -18,6 +18,7 @@ import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
 import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
@@ -35,7 +36,6 @@ import {
 } from '../../processors/store/index.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents } from '../synthetic-order-events.js';
 
 const HOURS = 10;
 const AGGREGATES_PER_HOUR = 10_000;

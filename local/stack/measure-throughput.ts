@@ -16,6 +16,7 @@ import {
   ListShardsCommand,
   PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
 import { startDynalite, startKinesalite } from '../emulators/index.js';
 import { createKinesisClient } from '../kinesis/index.js';
@@ -28,23 +29,14 @@ function flag(name: string, fallback: number): number {
   return at === -1 ? fallback : Number(process.argv[at + 1]);
 }
 
+/** `count` valid order events, `perOrder` per aggregate, round-robin across orders as independent clients send. */
 function orderEvents(count: number, perOrder: number, tag: string): Envelope[] {
-  const orders = Math.ceil(count / perOrder);
-  const out: Envelope[] = [];
-  // Round-robin across orders, as independent clients would interleave.
-  for (let sequence = 1; sequence <= perOrder; sequence += 1)
-    for (let o = 0; o < orders && out.length < count; o += 1)
-      out.push({
-        eventId: `${tag}-${o}-${sequence}`,
-        aggregateType: 'order',
-        aggregateId: `${tag}-${o}`,
-        sequence,
-        type: sequence === 1 ? 'OrderPlaced' : 'ItemAdded',
-        schemaVersion: 1,
-        occurredAt: new Date().toISOString(),
-        data: sequence === 1 ? { customerId: 'c', currency: 'EUR' } : { sku: 's', quantity: 1, unitPrice: 1 },
-      });
-  return out;
+  return generateOrderEvents({
+    aggregates: Math.ceil(count / perOrder),
+    eventsPerAggregate: perOrder,
+    interleave: 'round-robin',
+    aggregateIdPrefix: tag,
+  }).slice(0, count);
 }
 
 async function putAll(
