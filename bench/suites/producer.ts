@@ -3,9 +3,8 @@
  * (500-record batches, same concurrency, no ordering guarantee), in the same run, same emulator.
  */
 
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startKinesalite } from '../../local/emulators/index.js';
-import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient, plainPutRecords } from '../../local/kinesis/index.js';
 import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
@@ -17,31 +16,6 @@ const SHARDS = 4;
 const CONCURRENCY = 4;
 const BATCH = 500;
 const ROUNDS = 4;
-
-/** The baseline: 500-record batches in input order, `CONCURRENCY` calls in flight, failures counted only. */
-async function plainLoop(
-  client: KinesisClient,
-  stream: string,
-  entries: readonly ProducerEntry[],
-): Promise<number> {
-  let next = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const batch = entries.slice(next, next + BATCH);
-      next += BATCH;
-      const output = await client.send(
-        new PutRecordsCommand({
-          StreamName: stream,
-          Records: batch.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })),
-        }),
-      );
-      failed += output.FailedRecordCount ?? 0;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return failed;
-}
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -61,7 +35,7 @@ export async function runProducerBench(): Promise<BenchResult[]> {
   try {
     for (const name of ['warmup', 'plain', 'ordered']) await createActiveStream(client, name, SHARDS);
     const warm = entries.slice(0, 5_000);
-    await plainLoop(client, 'warmup', warm);
+    await plainPutRecords(client, 'warmup', warm, { concurrency: CONCURRENCY, batchSize: BATCH });
     await createOrderedProducer({ client, streamName: 'warmup', concurrency: CONCURRENCY }).put(warm);
 
     // Interleaved rounds, alternating which side goes first, so load from other processes on a shared
@@ -76,7 +50,10 @@ export async function runProducerBench(): Promise<BenchResult[]> {
       const slice = entries.slice(round * roundSize, (round + 1) * roundSize);
       const runPlain = async () => {
         plainMs += await timed(async () => {
-          plainFailed += await plainLoop(client, 'plain', slice);
+          plainFailed += await plainPutRecords(client, 'plain', slice, {
+            concurrency: CONCURRENCY,
+            batchSize: BATCH,
+          });
         });
       };
       const runProducer = async () => {

@@ -12,11 +12,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
-import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient, plainPutRecords } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
@@ -29,11 +29,7 @@ import {
   runReplay,
   streamTarget,
 } from '../../processors/replay/index.js';
-import {
-  aggregateTableDefinition,
-  DynamoDbAggregateStore,
-  mapWithConcurrency,
-} from '../../processors/store/index.js';
+import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processors/store/index.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
 
@@ -110,18 +106,10 @@ async function rawPutRecordsRate(
   stream: string,
   envelopes: readonly Envelope[],
 ): Promise<number> {
-  const batches: Envelope[][] = [];
-  for (let i = 0; i < envelopes.length; i += 500) batches.push(envelopes.slice(i, i + 500));
   const started = performance.now();
-  await mapWithConcurrency(batches, PRODUCER_CONCURRENCY, async (batch) => {
-    const out = await client.send(
-      new PutRecordsCommand({
-        StreamName: stream,
-        Records: batch.map((e) => ({ PartitionKey: e.aggregateId, Data: encodeEnvelope(e) })),
-      }),
-    );
-    if ((out.FailedRecordCount ?? 0) > 0) throw new Error('raw PutRecords had failures');
-  });
+  const entries = envelopes.map((e) => ({ partitionKey: e.aggregateId, data: encodeEnvelope(e) }));
+  const failed = await plainPutRecords(client, stream, entries, { concurrency: PRODUCER_CONCURRENCY });
+  if (failed > 0) throw new Error('raw PutRecords had failures');
   return envelopes.length / ((performance.now() - started) / 1000);
 }
 
