@@ -48,12 +48,19 @@ afterAll(async () => {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/** A delivery stream on the shared emulators; `running` stops it after the test. */
+function deliveryStream(options: FirehoseDeliveryStreamOptions): FirehoseDeliveryStream {
+  const firehose = new FirehoseDeliveryStream(options);
+  running.push(firehose);
+  return firehose;
+}
+
 async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'firehose-'));
   dataDirs.push(dataDir);
   const streamName = await createTestStream(kinesis);
   const bucket = BUCKETS[bucketCounter++] ?? 'none';
-  const firehose = new FirehoseDeliveryStream({
+  const firehose = deliveryStream({
     name: 'archive',
     kinesis,
     streamName,
@@ -68,13 +75,12 @@ async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
     startingPosition: 'TRIM_HORIZON',
     ...options,
   });
-  running.push(firehose);
   return { firehose, streamName, bucket, dataDir };
 }
 
 /** The same delivery stream started again on its data directory (its checkpoints and creation instant kept). */
 function restarted(streamName: string, bucket: string, dataDir: string): FirehoseDeliveryStream {
-  const again = new FirehoseDeliveryStream({
+  return deliveryStream({
     name: 'archive',
     kinesis,
     streamName,
@@ -84,8 +90,6 @@ function restarted(streamName: string, bucket: string, dataDir: string): Firehos
     bufferIntervalSeconds: 0.05,
     pollIntervalMs: 20,
   });
-  running.push(again);
-  return again;
 }
 
 async function objects(bucket: string): Promise<{ key: string; lines: string[]; bytes: number }[]> {

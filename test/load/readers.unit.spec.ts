@@ -2,21 +2,23 @@ import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArchiveReader } from '../../load/archive-reader.js';
 import { FileQueueReader } from '../../load/bus-reader.js';
 import { EventCounter, envelopeIn } from '../../load/event-counter.js';
 import { DirectoryArchiveSource } from '../../processors/replay/directory-archive-source.js';
 
-describe('Class: ArchiveReader', () => {
-  let archive: string | undefined;
-  afterAll(async () => {
-    if (archive !== undefined) await rm(archive, { recursive: true, force: true });
-  });
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'load-readers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
 
+describe('Class: ArchiveReader', () => {
   it('reads the gzipped objects of every hour folder since the run began, each object once', async () => {
-    archive = await mkdtemp(join(tmpdir(), 'load-archive-'));
-    const root = archive;
+    const root = join(dir, 'archive');
     const put = async (key: string, lines: string[]) => {
       await mkdir(join(root, dirname(key)), { recursive: true });
       await writeFile(join(root, key), gzipSync(lines.join('\n')));
@@ -65,13 +67,7 @@ describe('envelopeIn', () => {
 });
 
 describe('Class: FileQueueReader', () => {
-  let dir: string | undefined;
-  afterAll(async () => {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
   it('counts only lines after the start offset and only whole lines, for this run', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'load-queue-'));
     const file = join(dir, 'order-events.ndjson');
     const line = (eventId: string, aggregateId: string) =>
       `${JSON.stringify({ detail: { envelope: { eventId, aggregateId } } })}\n`;

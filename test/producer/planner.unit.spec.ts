@@ -21,6 +21,15 @@ function planner(overrides: Partial<PlannerSettings> = {}): OrderedBatchPlanner 
   return new OrderedBatchPlanner({ ...settings, ...overrides });
 }
 
+/** A default planner with entries 0, 1, … of 10 bytes queued on the given keys in order. */
+function plannerWith(keys: readonly string[], deadline = 1000): OrderedBatchPlanner {
+  const p = planner();
+  keys.forEach((partitionKey, id) => {
+    p.enqueue({ id, partitionKey, size: 10, deadline });
+  });
+  return p;
+}
+
 const written = (n: number): PutRecordsEntryOutcome => ({
   kind: 'written',
   shardId: 'shardId-000000000000',
@@ -29,10 +38,7 @@ const written = (n: number): PutRecordsEntryOutcome => ({
 
 describe('Class: OrderedBatchPlanner', () => {
   it('puts at most one entry of a partition key in a batch and none while the key is in flight', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 2, partitionKey: 'b', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a', 'b']);
     expect(p.nextBatch(0)).toEqual([0, 2]);
     expect(p.nextBatch(0)).toBeUndefined();
     p.settle([0, 2], [written(1), written(2)], 1);
@@ -57,9 +63,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('backs a retried key off and keeps its later entries behind the retried one', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a']);
     expect(p.nextBatch(0)).toEqual([0]);
     p.settle([0], [{ kind: 'retry', message: 'ProvisionedThroughputExceededException' }], 0);
     // random 0.5 of a 10 ms cap: the key waits 5 ms.
@@ -71,10 +75,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('fails an entry at its deadline and every entry queued behind it on the same key', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 3 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 3 });
-    p.enqueue({ id: 2, partitionKey: 'b', size: 10, deadline: 3 });
+    const p = plannerWith(['a', 'a', 'b'], 3);
     expect(p.nextBatch(0)).toEqual([0, 2]);
     p.settle([0, 2], [{ kind: 'retry', message: 'InternalFailure: boom' }, written(1)], 0);
     const settled = p.drainSettled();
@@ -108,9 +109,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('fails a rejected entry with its followers without retrying', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a']);
     p.nextBatch(0);
     p.settle([0], [{ kind: 'reject', message: 'ResourceNotFoundException: no stream' }], 0);
     expect(p.nextBatch(0)).toBeUndefined();
