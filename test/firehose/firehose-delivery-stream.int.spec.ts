@@ -48,9 +48,22 @@ afterAll(async () => {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-/** A delivery stream on the shared emulators; `running` stops it after the test. */
-function deliveryStream(options: FirehoseDeliveryStreamOptions): FirehoseDeliveryStream {
-  const firehose = new FirehoseDeliveryStream(options);
+/**
+ * The delivery stream `archive` of `streamName` into `bucket` on the shared emulators, polling every 20 ms;
+ * `running` stops it after the test.
+ */
+function deliveryStream(
+  where: { readonly streamName: string; readonly bucket: string; readonly dataDir: string },
+  options: Partial<FirehoseDeliveryStreamOptions> = {},
+): FirehoseDeliveryStream {
+  const firehose = new FirehoseDeliveryStream({
+    name: 'archive',
+    kinesis,
+    s3,
+    ...where,
+    pollIntervalMs: 20,
+    ...options,
+  });
   running.push(firehose);
   return firehose;
 }
@@ -60,36 +73,23 @@ async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
   dataDirs.push(dataDir);
   const streamName = await createTestStream(kinesis);
   const bucket = BUCKETS[bucketCounter++] ?? 'none';
-  const firehose = deliveryStream({
-    name: 'archive',
-    kinesis,
-    streamName,
-    s3,
-    bucket,
-    dataDir,
-    pollIntervalMs: 20,
-    retryDelayMs: 5,
-    maxRetryDelayMs: 20,
-    shardDiscoveryIntervalMs: 200,
-    // These tests write before starting; the tests of the starting position set it themselves.
-    startingPosition: 'TRIM_HORIZON',
-    ...options,
-  });
+  const firehose = deliveryStream(
+    { streamName, bucket, dataDir },
+    {
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      shardDiscoveryIntervalMs: 200,
+      // These tests write before starting; the tests of the starting position set it themselves.
+      startingPosition: 'TRIM_HORIZON',
+      ...options,
+    },
+  );
   return { firehose, streamName, bucket, dataDir };
 }
 
 /** The same delivery stream started again on its data directory (its checkpoints and creation instant kept). */
 function restarted(streamName: string, bucket: string, dataDir: string): FirehoseDeliveryStream {
-  return deliveryStream({
-    name: 'archive',
-    kinesis,
-    streamName,
-    s3,
-    bucket,
-    dataDir,
-    bufferIntervalSeconds: 0.05,
-    pollIntervalMs: 20,
-  });
+  return deliveryStream({ streamName, bucket, dataDir }, { bufferIntervalSeconds: 0.05 });
 }
 
 async function objects(bucket: string): Promise<{ key: string; lines: string[]; bytes: number }[]> {
