@@ -90,12 +90,8 @@ describe('Function: createSeededRandom', () => {
 
 describe('Function: generateOrderEvents, mixes and delivery', () => {
   it('draws the types after OrderPlaced from a mix when one is given', () => {
-    const envelopes = generateOrderEvents({
-      aggregates: 5,
-      eventsPerAggregate: 20,
-      seed: 4,
-      mix: { ...DEFAULT_ORDER_EVENT_MIX, ItemAdded: 0, ItemRemoved: 0, OrderShipped: 0, OrderCancelled: 0 },
-    });
+    const onlyPaid = { ItemAdded: 0, ItemRemoved: 0, OrderPaid: 1, OrderShipped: 0, OrderCancelled: 0 };
+    const envelopes = generateOrderEvents({ aggregates: 5, eventsPerAggregate: 20, seed: 4, mix: onlyPaid });
     for (const envelope of envelopes) {
       expect(envelope.type).toBe(envelope.sequence === 1 ? 'OrderPlaced' : 'OrderPaid');
       expect(() => registry.validate(envelope)).not.toThrow();

@@ -1,19 +1,19 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { JsonFileError, readJsonFile, writeJsonFile } from '../../processors/files/index.js';
 
-let dir: string;
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'json-file-'));
-});
-afterEach(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+/** A fresh directory for this test, removed when it ends. */
+async function scratch(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'json-file-'));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
 
 describe('Function: writeJsonFile', () => {
   it('writes indented JSON with a final newline, creating the directory, and reads it back', async () => {
+    const dir = await scratch();
     const file = join(dir, 'nested', 'state.json');
     await writeJsonFile(file, { a: 1, b: ['x'] });
     expect(await readFile(file, 'utf8')).toBe('{\n  "a": 1,\n  "b": [\n    "x"\n  ]\n}\n');
@@ -21,12 +21,14 @@ describe('Function: writeJsonFile', () => {
   });
 
   it('writes one line with indent 0 and with fsync', async () => {
+    const dir = await scratch();
     const file = join(dir, 'line.json');
     await writeJsonFile(file, { a: 1 }, { indent: 0, fsync: true });
     expect(await readFile(file, 'utf8')).toBe('{"a":1}\n');
   });
 
   it('replaces the file whole and leaves no temporary file, even with writes in flight together', async () => {
+    const dir = await scratch();
     const file = join(dir, 'state.json');
     await Promise.all(Array.from({ length: 20 }, (_, n) => writeJsonFile(file, { n })));
     const { n } = (await readJsonFile(file)) as { n: number };
@@ -35,6 +37,7 @@ describe('Function: writeJsonFile', () => {
   });
 
   it('keeps the old content when the write fails', async () => {
+    const dir = await scratch();
     const file = join(dir, 'state.json');
     await writeJsonFile(file, { v: 1 });
     const cyclic: Record<string, unknown> = {};
@@ -50,10 +53,12 @@ describe('Function: writeJsonFile', () => {
 
 describe('Function: readJsonFile', () => {
   it('returns undefined for a missing file', async () => {
+    const dir = await scratch();
     expect(await readJsonFile(join(dir, 'missing.json'))).toBeUndefined();
   });
 
   it('names the file when it is not JSON', async () => {
+    const dir = await scratch();
     const file = join(dir, 'half.json');
     await writeFile(file, '{"a":');
     const error = await readJsonFile(file).catch((e: unknown) => e);
@@ -63,6 +68,7 @@ describe('Function: readJsonFile', () => {
   });
 
   it('rethrows other I/O errors as they are', async () => {
+    const dir = await scratch();
     await expect(readJsonFile(dir)).rejects.toMatchObject({ code: 'EISDIR' });
   });
 });
