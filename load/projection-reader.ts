@@ -1,15 +1,11 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AggregateSnapshot } from '../processors/engine/snapshot.js';
 
-/** The parts of a projection's snapshot item the verifier needs. */
-export interface ProjectionSnapshot {
-  readonly aggregateId: string;
-  readonly version: number;
-  readonly chain: string;
-  /** eventIds of the last ≤ 64 applied sequences, oldest first. */
-  readonly recent: readonly string[];
-  /** Epoch ms each of `recent` was applied, parallel to it. */
-  readonly recentAppliedAt: readonly number[];
-}
+/** The parts of a projection's snapshot item the verifier needs (table layout: docs/design.md §3). */
+export type ProjectionSnapshot = Pick<
+  AggregateSnapshot,
+  'aggregateId' | 'version' | 'chain' | 'recent' | 'recentAppliedAt'
+>;
 
 const CHUNK = 100;
 const PARALLEL = 4;
