@@ -21,6 +21,7 @@ import {
   DEFAULT_EVENTBRIDGE_RETRY_POLICY,
   type EventBridgeRetryPolicy,
   type ExhaustedRetryCondition,
+  type RetryClock,
   resolveRetryPolicy,
   retryWithBackoff,
 } from './retry-policy.js';
@@ -47,7 +48,7 @@ export interface BusRuleDefinition {
 }
 
 /** Options of `openEventBus`. */
-export interface EventBusOptions {
+export interface EventBusOptions extends RetryClock {
   /** Bus name; entries must name it or its ARN (an entry without `EventBusName` means `default`). */
   readonly name: string;
   /** Folder of the rule queues (`<rule>.ndjson`) and DLQs (`<rule>.dlq.ndjson`). */
@@ -61,12 +62,8 @@ export interface EventBusOptions {
   readonly retry?: Partial<EventBridgeRetryPolicy>;
   /** @default 5000 */
   readonly webhookTimeoutMs?: number;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
   /** @default crypto.randomUUID */
   readonly newEventId?: () => string;
-  /** Jitter source. @default Math.random */
-  readonly random?: () => number;
 }
 
 /** Counters since the bus was opened. */

@@ -48,6 +48,7 @@ export {
   DEFAULT_EVENTBRIDGE_RETRY_POLICY,
   type EventBridgeRetryPolicy,
   type ExhaustedRetryCondition,
+  type RetryClock,
   type RetryOutcome,
   resolveRetryPolicy,
   retryWithBackoff,

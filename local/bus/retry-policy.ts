@@ -35,6 +35,14 @@ export function resolveRetryPolicy(
   return policy;
 }
 
+/** The clock and the jitter source a retrying emulator reads, injectable so tests are deterministic. */
+export interface RetryClock {
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** Jitter source, in [0, 1). @default Math.random */
+  readonly random?: () => number;
+}
+
 /** Why retrying stopped. */
 export type ExhaustedRetryCondition = 'MaximumRetryAttempts' | 'MaximumEventAgeInSeconds';
 

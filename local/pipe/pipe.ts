@@ -6,6 +6,7 @@ import {
   type NdjsonQueue,
   type PutEventsRequestEntry,
   PutEventsValidationError,
+  type RetryClock,
   resolveRetryPolicy,
 } from '../bus/index.js';
 import { chunkPutEventsEntries } from './batching.js';
@@ -47,7 +48,7 @@ const DEFAULT_PIPE_RETRY: PipeRetryPolicy = {
 export type PipeEnrichment = (events: unknown[]) => Promise<unknown>;
 
 /** Options of `createPipe`. */
-export interface PipeOptions {
+export interface PipeOptions extends RetryClock {
   /** @default 'local-pipe' */
   readonly name?: string;
   /** @default '000000000000' */
@@ -85,10 +86,6 @@ export interface PipeOptions {
   readonly retry?: Partial<PipeRetryPolicy>;
   /** Where records go when they can not be delivered. */
   readonly dlq: NdjsonQueue<PipeDeadLetter>;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-  /** @default Math.random */
-  readonly random?: () => number;
 }
 
 /** Counts for one `handleBatch` call (or, from `stats()`, since the Pipe was created). */
