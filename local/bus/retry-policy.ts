@@ -1,7 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { backoffDelayMs } from '../../processors/retry/backoff.js';
 
-/** How a failed delivery is retried before it goes to a dead-letter queue (EventBridge's EventBridgeRetryPolicy). */
+/**
+ * How a failed delivery is retried before it goes to a dead-letter queue (a rule target's `RetryPolicy`): by default AWS
+ * retries for 24 hours and up to 185 times "with an exponential back off and jitter"
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html); locally the delays follow the
+ * full-jitter curve of `backoffDelayMs` (processors/retry/backoff.ts), shortened for a laptop.
+ */
 export interface EventBridgeRetryPolicy {
   /** Retries after the first attempt (AWS: `MaximumRetryAttempts`, default 185; local default 4). */
   readonly maximumRetryAttempts: number;

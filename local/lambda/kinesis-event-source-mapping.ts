@@ -76,7 +76,9 @@ export class KinesisEventSourceMapping {
 
   constructor(options: KinesisEventSourceMappingOptions) {
     this.options = resolveEventSourceMappingOptions(options);
-    // The local retry delay, doubled per retry: not randomized, so tests can predict it.
+    // AWS documents that a failed batch is retried (until MaximumRetryAttempts or the records' age), not the delay
+    // between retries (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html): locally it
+    // doubles per retry without jitter, so tests can predict it.
     this.backoff = {
       baseDelayMs: this.options.retryDelayMs,
       maxDelayMs: this.options.maxRetryDelayMs,
