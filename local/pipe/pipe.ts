@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { backoffDelayMs } from '../../processors/retry/backoff.js';
+import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
 import {
-  type EventBridgeRetryPolicy,
   type EventBusPort,
   type NdjsonQueue,
   type PutEventsRequestEntry,
@@ -175,7 +174,8 @@ export class LocalPipe {
   readonly #options: PipeOptions;
   readonly #batchSize: number;
   readonly #retry: PipeRetryPolicy;
-  readonly #backoff: EventBridgeRetryPolicy;
+  /** The retry delays (validated like a bus rule's retry policy). */
+  readonly #backoff: Backoff;
   readonly #filter: ReturnType<typeof compilePipeFilters>;
   readonly #template: CompiledInputTemplate | undefined;
   readonly #enrichmentTemplate: CompiledInputTemplate | undefined;
