@@ -1,5 +1,6 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AggregateSnapshot } from '../processors/engine/snapshot.js';
+import { type Backoff, backoffDelayMs } from '../processors/retry/backoff.js';
 
 /** The parts of a projection's snapshot item the verifier needs (table layout: docs/design.md §3). */
 export type ProjectionSnapshot = Pick<
@@ -9,6 +10,8 @@ export type ProjectionSnapshot = Pick<
 
 const CHUNK = 100;
 const PARALLEL = 4;
+// Unprocessed keys mean a throttled table: back off with full jitter, as the aggregate store does.
+const UNPROCESSED_BACKOFF: Backoff = { baseDelayMs: 50, maxDelayMs: 1000 };
 
 /** Reads `order#<id>` / `state` snapshot items with BatchGetItem (100 keys a call, unprocessed keys retried). */
 export async function readProjections(
@@ -25,7 +28,10 @@ export async function readProjections(
       const chunk = chunks[next++] as string[];
       let keys: Record<string, unknown>[] = chunk.map((id) => ({ pk: `order#${id}`, sk: 'state' }));
       for (let attempt = 0; keys.length > 0 && attempt < 20; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        if (attempt > 0)
+          await new Promise((resolve) =>
+            setTimeout(resolve, backoffDelayMs(attempt, UNPROCESSED_BACKOFF, Math.random())),
+          );
         const output = await client.send(
           new BatchGetCommand({
             RequestItems: {
