@@ -2,9 +2,10 @@
  * The Kinesis Lambda events that carry synthetic `order` events, for benchmarks and tests. The events themselves come
  * from the one generator beside the order domain (processors/aggregates/order-events.ts).
  */
-import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import type { Envelope } from '../processors/envelope/index.js';
-import { encodeKinesisData } from '../processors/envelope/index.js';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import type { StreamRecord } from '../local/kinesis/stream-record.js';
+import { buildKinesisStreamEvent } from '../local/lambda/kinesis-stream-event.js';
+import { type Envelope, encodeEnvelope } from '../processors/envelope/index.js';
 
 // Re-exported for the replay tests that still import the generator from here.
 export { createSeededRandom, generateOrderEvents } from '../processors/aggregates/index.js';
@@ -35,8 +36,8 @@ function regionOf(arn: string): string {
 }
 
 /**
- * Wraps envelopes in the `KinesisStreamEvent` a Lambda event source mapping delivers: one record per
- * envelope, partition key = aggregateId, increasing sequence numbers, base64 data.
+ * Wraps envelopes in the `KinesisStreamEvent` a Lambda event source mapping delivers (built as the local mapping
+ * builds it): one record per envelope, partition key = aggregateId, increasing sequence numbers, base64 data.
  *
  * @example
  * ```ts
@@ -51,26 +52,18 @@ export function toKinesisStreamEvent(
   const streamArn = options.streamArn ?? 'arn:aws:kinesis:us-east-1:123456789012:stream/order-events';
   const first = options.firstSequenceNumber ?? DEFAULT_FIRST_SEQUENCE_NUMBER;
   const lagMs = options.arrivalLagMs ?? 25;
-  const invokeIdentityArn = options.invokeIdentityArn ?? 'arn:aws:iam::123456789012:role/order-processor';
-  const awsRegion = regionOf(streamArn);
-  const Records = envelopes.map((envelope, index): KinesisStreamRecord => {
-    const sequenceNumber = (first + BigInt(index) * SEQUENCE_NUMBER_STEP).toString();
-    return {
-      kinesis: {
-        kinesisSchemaVersion: '1.0',
-        partitionKey: envelope.aggregateId,
-        sequenceNumber,
-        data: encodeKinesisData(envelope),
-        approximateArrivalTimestamp: (Date.parse(envelope.occurredAt) + lagMs) / 1000,
-      },
-      eventSource: 'aws:kinesis',
-      eventVersion: '1.0',
-      eventID: `${shardId}:${sequenceNumber}`,
-      eventName: 'aws:kinesis:record',
-      invokeIdentityArn,
-      awsRegion,
-      eventSourceARN: streamArn,
-    };
+  const records = envelopes.map(
+    (envelope, index): StreamRecord => ({
+      shardId,
+      sequenceNumber: (first + BigInt(index) * SEQUENCE_NUMBER_STEP).toString(),
+      partitionKey: envelope.aggregateId,
+      data: encodeEnvelope(envelope),
+      approximateArrivalTimestamp: new Date(Date.parse(envelope.occurredAt) + lagMs),
+    }),
+  );
+  return buildKinesisStreamEvent(records, {
+    awsRegion: regionOf(streamArn),
+    eventSourceARN: streamArn,
+    invokeIdentityArn: options.invokeIdentityArn ?? 'arn:aws:iam::123456789012:role/order-processor',
   });
-  return { Records };
 }
