@@ -1,6 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { writeJsonFile } from '../processors/files/index.js';
 import type { BenchResult } from './result.js';
 
 /** A parsed `BenchResult.target`. */
@@ -173,7 +173,6 @@ export async function writeResultsJson(
   // Colons are not allowed in Windows file names; milliseconds keep two quick runs apart; still sortable.
   const stamp = now.toISOString().replaceAll(':', '-').replace('.', '-');
   const file = path.join(directory, `results-${stamp}.json`);
-  await mkdir(directory, { recursive: true });
-  await writeFile(file, `${JSON.stringify(report, null, 2)}\n`, 'utf8');
+  await writeJsonFile(file, report);
   return file;
 }

@@ -5,10 +5,10 @@ import {
   GetShardIteratorCommand,
   type KinesisClient,
   ListShardsCommand,
-  PutRecordsCommand,
 } from '@aws-sdk/client-kinesis';
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createActiveStream } from '../local/kinesis/create-active-stream.js';
+import { plainPutRecords } from '../local/kinesis/plain-put-records.js';
 import { aggregateTableDefinition } from '../processors/store/table-definition.js';
 import type { CeilingReport } from './report.js';
 
@@ -62,20 +62,12 @@ async function measureKinesis(
   try {
     const data = Buffer.from(JSON.stringify({ eventId: 'x'.repeat(26), padding: 'p'.repeat(150) }));
     const batches = Math.ceil(records / 500);
-    let next = 0;
+    const entries = Array.from({ length: batches * 500 }, (_, n) => ({
+      partitionKey: `k${Math.floor(n / 500)}-${n % 500}`,
+      data,
+    }));
     const putStart = performance.now();
-    const putWorker = async () => {
-      while (next < batches) {
-        const batch = next++;
-        await client.send(
-          new PutRecordsCommand({
-            StreamName: stream,
-            Records: Array.from({ length: 500 }, (_, i) => ({ Data: data, PartitionKey: `k${batch}-${i}` })),
-          }),
-        );
-      }
-    };
-    await Promise.all([putWorker(), putWorker()]);
+    await plainPutRecords(client, stream, entries, { concurrency: 2 });
     const putRate = (batches * 500) / ((performance.now() - putStart) / 1000);
 
     const { Shards } = await client.send(new ListShardsCommand({ StreamName: stream }));

@@ -7,7 +7,7 @@ export { RunLedger } from './ledger.js';
 export { type LoadCommandIo, type LoadCommandResult, runLoadCommand } from './load-command.js';
 export { executeRun, type RunOutcome, type RunSettings } from './load-run.js';
 export { LOAD_DEFAULTS, type LoadOptions, parseLoadOptions } from './options.js';
-export { OrderStream } from './order-stream.js';
+export { loadOrderStream } from './order-stream.js';
 export { ProgressLine } from './progress-bar.js';
 export type { FindMaxReport, LoadReport, RunReport } from './report.js';
 export { planPhase, type RequestPlan } from './request-plan.js';

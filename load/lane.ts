@@ -1,5 +1,5 @@
+import type { OrderEventStream } from '../processors/aggregates/order-events.js';
 import type { Envelope } from '../processors/envelope/index.js';
-import type { OrderStream } from './order-stream.js';
 
 /** What one HTTP attempt ended with: a status code, or no answer at all. */
 export type AttemptStatus = number | 'timeout';
@@ -27,13 +27,13 @@ export interface LaneListener {
 /** Options of {@link Lane}. */
 export interface LaneOptions {
   readonly index: number;
-  readonly streams: readonly OrderStream[];
+  readonly streams: readonly OrderEventStream[];
   readonly eventsPerRequest: number;
   /** Attempts of one request before its aggregates are given up. */
   readonly maxAttempts: number;
   readonly random: () => number;
   /** A fresh aggregate to replace one given up, so the lane never runs dry. */
-  readonly newStream: () => OrderStream;
+  readonly newStream: () => OrderEventStream;
   readonly listener: LaneListener;
 }
 
@@ -59,7 +59,7 @@ export function isRetryable(status: AttemptStatus): boolean {
  */
 export class Lane {
   readonly index: number;
-  #streams: OrderStream[];
+  #streams: OrderEventStream[];
   #current: CurrentRequest | undefined;
   readonly #options: LaneOptions;
 
@@ -70,7 +70,7 @@ export class Lane {
   }
 
   /** Aggregates this lane currently sends. */
-  get streams(): readonly OrderStream[] {
+  get streams(): readonly OrderEventStream[] {
     return this.#streams;
   }
 
@@ -101,7 +101,9 @@ export class Lane {
   #newBody(now: number): string {
     const events: Envelope[] = [];
     for (let i = 0; i < this.#options.eventsPerRequest; i++) {
-      const stream = this.#streams[Math.floor(this.#options.random() * this.#streams.length)] as OrderStream;
+      const stream = this.#streams[
+        Math.floor(this.#options.random() * this.#streams.length)
+      ] as OrderEventStream;
       events.push(stream.next(now));
     }
     const body = JSON.stringify(events);

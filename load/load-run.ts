@@ -1,38 +1,41 @@
-import { createSeededRandom } from '../bench/synthetic-order-events.js';
+import { createSeededRandom } from '../processors/aggregates/seeded-random.js';
+import { S3ArchiveSource } from '../processors/replay/s3-archive-source.js';
 import { ArchiveReader } from './archive-reader.js';
 import { drivePhase } from './autocannon-driver.js';
 import { FileQueueReader, SqsQueueReader } from './bus-reader.js';
 import { type DrainResult, waitForDrain } from './drain-waiter.js';
 import { EventCounter } from './event-counter.js';
-import type { EventMix } from './event-mix.js';
 import { type LagSummary, lagSamples, summarizeLag } from './lag.js';
 import { Lane, type LaneListener } from './lane.js';
 import { RunLedger } from './ledger.js';
-import { OrderStream } from './order-stream.js';
+import type { LoadOptions } from './options.js';
+import { loadOrderStream } from './order-stream.js';
 import { settlePendingRequests } from './pending-settler.js';
 import { formatBar, type ProgressLine } from './progress-bar.js';
 import { readProjections } from './projection-reader.js';
 import { planPhase, type RequestPlan } from './request-plan.js';
 import { RunFile } from './run-file.js';
-import type { LoadPhase } from './scenarios/index.js';
 import type { StoreClients } from './store-clients.js';
 import type { LoadTarget } from './target.js';
 import { buildTimeline, type TimelinePoint } from './timeline.js';
 import { type VerificationResult, verifyRun } from './verifier.js';
 
 /** Settings of one run (a whole load run, or one find-max step). */
-export interface RunSettings {
+export interface RunSettings
+  extends Pick<
+    LoadOptions,
+    | 'phases'
+    | 'aggregates'
+    | 'eventsPerRequest'
+    | 'connections'
+    | 'seed'
+    | 'mix'
+    | 'maxAttempts'
+    | 'requestTimeoutSeconds'
+    | 'drainTimeoutSeconds'
+    | 'verify'
+  > {
   readonly runId: string;
-  readonly phases: readonly LoadPhase[];
-  readonly aggregates: number;
-  readonly eventsPerRequest: number;
-  readonly connections: number;
-  readonly seed: number;
-  readonly mix: EventMix;
-  readonly maxAttempts: number;
-  readonly requestTimeoutSeconds: number;
-  readonly drainTimeoutSeconds: number;
-  readonly verify: boolean;
   /** The NDJSON run file. */
   readonly runFile: string;
 }
@@ -90,7 +93,7 @@ export async function executeRun(settings: RunSettings, io: RunIo): Promise<RunO
   const aggregatePrefix = `load-${settings.runId}`;
   let created = 0;
   const newStream = () =>
-    new OrderStream(`${aggregatePrefix}-${String(created++).padStart(6, '0')}`, settings.mix, random);
+    loadOrderStream(`${aggregatePrefix}-${String(created++).padStart(6, '0')}`, settings.mix, random);
   const plans = settings.phases.map((phase) =>
     planPhase(phase, settings.eventsPerRequest, settings.connections),
   );
@@ -212,8 +215,7 @@ export async function executeRun(settings: RunSettings, io: RunIo): Promise<RunO
     readProjections: (ids) => readProjections(clients.dynamodb, stores.table, ids),
     archive: {
       reader: new ArchiveReader({
-        s3: clients.s3,
-        bucket: stores.bucket,
+        source: new S3ArchiveSource({ client: clients.s3, bucket: stores.bucket }),
         prefix: stores.archivePrefix,
         since: new Date(startedAt),
         counter: archiveCounter,

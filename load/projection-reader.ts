@@ -1,18 +1,17 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AggregateSnapshot } from '../processors/engine/snapshot.js';
+import { type Backoff, backoffDelayMs } from '../processors/retry/backoff.js';
 
-/** The parts of a projection's snapshot item the verifier needs. */
-export interface ProjectionSnapshot {
-  readonly aggregateId: string;
-  readonly version: number;
-  readonly chain: string;
-  /** eventIds of the last ≤ 64 applied sequences, oldest first. */
-  readonly recent: readonly string[];
-  /** Epoch ms each of `recent` was applied, parallel to it. */
-  readonly recentAppliedAt: readonly number[];
-}
+/** The parts of a projection's snapshot item the verifier needs (table layout: docs/design.md §3). */
+export type ProjectionSnapshot = Pick<
+  AggregateSnapshot,
+  'aggregateId' | 'version' | 'chain' | 'recent' | 'recentAppliedAt'
+>;
 
 const CHUNK = 100;
 const PARALLEL = 4;
+// Unprocessed keys mean a throttled table: back off with full jitter, as the aggregate store does.
+const UNPROCESSED_BACKOFF: Backoff = { baseDelayMs: 50, maxDelayMs: 1000 };
 
 /** Reads `order#<id>` / `state` snapshot items with BatchGetItem (100 keys a call, unprocessed keys retried). */
 export async function readProjections(
@@ -29,7 +28,10 @@ export async function readProjections(
       const chunk = chunks[next++] as string[];
       let keys: Record<string, unknown>[] = chunk.map((id) => ({ pk: `order#${id}`, sk: 'state' }));
       for (let attempt = 0; keys.length > 0 && attempt < 20; attempt++) {
-        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+        if (attempt > 0)
+          await new Promise((resolve) =>
+            setTimeout(resolve, backoffDelayMs(attempt, UNPROCESSED_BACKOFF, Math.random())),
+          );
         const output = await client.send(
           new BatchGetCommand({
             RequestItems: {

@@ -3,7 +3,7 @@ import type { RunOutcome } from './load-run.js';
 import { type Distribution, distribution } from './percentiles.js';
 import type { LoadTarget } from './target.js';
 import type { TimelinePoint } from './timeline.js';
-import type { AggregateMismatch, CopyCheck } from './verifier.js';
+import type { VerificationResult } from './verifier.js';
 
 /** Most mismatches written to a report; the count is always exact. */
 export const MAX_REPORTED_MISMATCHES = 500;
@@ -64,18 +64,8 @@ export interface RunReport {
       }
     | undefined;
   readonly lag: LagSummary | undefined;
-  readonly verification:
-    | {
-        readonly ok: boolean;
-        readonly aggregates: number;
-        readonly acceptedEvents: number;
-        readonly projection: { readonly checked: number; readonly matched: number };
-        readonly archive: CopyCheck | undefined;
-        readonly bus: CopyCheck | undefined;
-        readonly mismatchCount: number;
-        readonly mismatches: readonly AggregateMismatch[];
-      }
-    | undefined;
+  /** The verifier's result; `mismatches` may be cut short in the report, `mismatchCount` counts them all. */
+  readonly verification: (VerificationResult & { readonly mismatchCount: number }) | undefined;
   readonly verificationSkipped: string | undefined;
   /** Hints about why the run fell short (pure reasoning over the figures). */
   readonly notes: readonly string[];

@@ -106,29 +106,31 @@ function checkCopies(
   where: string,
   note: (aggregateId: string, problem: string) => void,
 ): CopyCheck {
-  let expected = 0;
-  let found = 0;
-  let duplicatedEvents = 0;
-  let extraCopies = 0;
-  let uncertainPresent = 0;
-  let rejectedPresent = 0;
+  const tally = {
+    expected: 0,
+    found: 0,
+    duplicatedEvents: 0,
+    extraCopies: 0,
+    uncertainPresent: 0,
+    rejectedPresent: 0,
+  };
   for (const [aggregateId, events] of ledger.aggregates) {
     const missing: number[] = [];
     for (const event of events) {
       const count = counter.counts.get(event.eventId) ?? 0;
       if (event.outcome === 'accepted') {
-        expected += 1;
+        tally.expected += 1;
         if (count === 0) missing.push(event.sequence);
-        else found += 1;
+        else tally.found += 1;
         if (count > 1) {
-          duplicatedEvents += 1;
-          extraCopies += count - 1;
+          tally.duplicatedEvents += 1;
+          tally.extraCopies += count - 1;
         }
       } else if (count > 0) {
         if (event.outcome === 'rejected') {
-          rejectedPresent += 1;
+          tally.rejectedPresent += 1;
           note(aggregateId, `${where}: sequence ${event.sequence} was rejected by ingest but is present`);
-        } else uncertainPresent += 1;
+        } else tally.uncertainPresent += 1;
       }
     }
     if (missing.length > 0)
@@ -137,15 +139,8 @@ function checkCopies(
         `${where}: ${missing.length} accepted event(s) missing (sequences ${abbreviate(missing)})`,
       );
   }
-  return {
-    expected,
-    found,
-    missing: expected - found,
-    duplicatedEvents,
-    extraCopies,
-    uncertainPresent,
-    rejectedPresent,
-  };
+  const { expected, found, ...copies } = tally;
+  return { expected, found, missing: expected - found, ...copies };
 }
 
 function abbreviate(values: readonly number[]): string {

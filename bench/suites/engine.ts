@@ -4,13 +4,14 @@
  * is decode + validate alone (base64 → JSON → envelope schema → data schema) with no ordering or folding.
  */
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { decodeKinesisData } from '../../processors/envelope/index.js';
 import { InMemoryAggregateStore } from '../../processors/store/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents, toKinesisStreamEvent } from '../synthetic-order-events.js';
+import { toKinesisStreamEvent } from '../synthetic-order-events.js';
 
 const AGGREGATES = 1_000;
 const EVENTS_PER_AGGREGATE = 10;

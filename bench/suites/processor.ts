@@ -9,6 +9,7 @@ import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, startS3rver } from '../../local/emulators/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { S3Quarantine } from '../../processors/quarantine/index.js';
 import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processors/store/index.js';
@@ -17,7 +18,7 @@ import { runPowertoolsBaseline } from '../baseline/powertools-idempotent-process
 import { DynamoRequestCounter } from '../dynamo-request-counter.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents, toKinesisStreamEvent } from '../synthetic-order-events.js';
+import { toKinesisStreamEvent } from '../synthetic-order-events.js';
 
 const AGGREGATES = 100;
 const EVENTS_PER_AGGREGATE = 10;

@@ -3,45 +3,22 @@
  * (500-record batches, same concurrency, no ordering guarantee), in the same run, same emulator.
  */
 
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { startKinesalite } from '../../local/emulators/index.js';
-import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient, plainPutRecords } from '../../local/kinesis/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer, type ProducerEntry } from '../../processors/producer/index.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents } from '../synthetic-order-events.js';
 
-const PARTITION_KEYS = 1_000;
-const EVENTS_PER_KEY = 50;
-const SHARDS = 4;
-const CONCURRENCY = 4;
-const BATCH = 500;
-const ROUNDS = 4;
-
-/** The baseline: 500-record batches in input order, `CONCURRENCY` calls in flight, failures counted only. */
-async function plainLoop(
-  client: KinesisClient,
-  stream: string,
-  entries: readonly ProducerEntry[],
-): Promise<number> {
-  let next = 0;
-  let failed = 0;
-  const worker = async () => {
-    while (next < entries.length) {
-      const batch = entries.slice(next, next + BATCH);
-      next += BATCH;
-      const output = await client.send(
-        new PutRecordsCommand({
-          StreamName: stream,
-          Records: batch.map((e) => ({ PartitionKey: e.partitionKey, Data: e.data })),
-        }),
-      );
-      failed += output.FailedRecordCount ?? 0;
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return failed;
-}
+/** The benchmark's shape: keys, events, shards, calls in flight, records per call, interleaved rounds. */
+const SETUP = {
+  partitionKeys: 1_000,
+  eventsPerKey: 50,
+  shards: 4,
+  concurrency: 4,
+  batch: 500,
+  rounds: 4,
+} as const;
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();
@@ -52,31 +29,34 @@ async function timed(run: () => Promise<unknown>): Promise<number> {
 /** Runs the producer benchmark: producer records/s vs a plain PutRecords loop, 1,000 partition keys. */
 export async function runProducerBench(): Promise<BenchResult[]> {
   const entries: ProducerEntry[] = generateOrderEvents({
-    aggregates: PARTITION_KEYS,
-    eventsPerAggregate: EVENTS_PER_KEY,
+    aggregates: SETUP.partitionKeys,
+    eventsPerAggregate: SETUP.eventsPerKey,
   }).map((envelope) => ({ partitionKey: envelope.aggregateId, data: encodeEnvelope(envelope) }));
   const meanBytes = Math.round(entries.reduce((sum, e) => sum + e.data.byteLength, 0) / entries.length);
   const kinesalite = await startKinesalite();
   const client = createKinesisClient({ endpoint: kinesalite.endpoint });
   try {
-    for (const name of ['warmup', 'plain', 'ordered']) await createActiveStream(client, name, SHARDS);
+    for (const name of ['warmup', 'plain', 'ordered']) await createActiveStream(client, name, SETUP.shards);
     const warm = entries.slice(0, 5_000);
-    await plainLoop(client, 'warmup', warm);
-    await createOrderedProducer({ client, streamName: 'warmup', concurrency: CONCURRENCY }).put(warm);
+    await plainPutRecords(client, 'warmup', warm, { concurrency: SETUP.concurrency, batchSize: SETUP.batch });
+    await createOrderedProducer({ client, streamName: 'warmup', concurrency: SETUP.concurrency }).put(warm);
 
     // Interleaved rounds, alternating which side goes first, so load from other processes on a shared
     // machine and the emulator's growing state weigh on both sides alike.
-    const producer = createOrderedProducer({ client, streamName: 'ordered', concurrency: CONCURRENCY });
+    const producer = createOrderedProducer({ client, streamName: 'ordered', concurrency: SETUP.concurrency });
     let plainMs = 0;
     let producerMs = 0;
     let plainFailed = 0;
     let notWritten = 0;
-    const roundSize = Math.ceil(entries.length / ROUNDS);
-    for (let round = 0; round < ROUNDS; round += 1) {
+    const roundSize = Math.ceil(entries.length / SETUP.rounds);
+    for (let round = 0; round < SETUP.rounds; round += 1) {
       const slice = entries.slice(round * roundSize, (round + 1) * roundSize);
       const runPlain = async () => {
         plainMs += await timed(async () => {
-          plainFailed += await plainLoop(client, 'plain', slice);
+          plainFailed += await plainPutRecords(client, 'plain', slice, {
+            concurrency: SETUP.concurrency,
+            batchSize: SETUP.batch,
+          });
         });
       };
       const runProducer = async () => {
@@ -98,16 +78,16 @@ export async function runProducerBench(): Promise<BenchResult[]> {
     return [
       {
         suite: 'producer',
-        name: `ordered producer, ${entries.length.toLocaleString('en')} records (~${meanBytes} B) / ${PARTITION_KEYS.toLocaleString('en')} keys / ${SHARDS} shards`,
+        name: `ordered producer, ${entries.length.toLocaleString('en')} records (~${meanBytes} B) / ${SETUP.partitionKeys.toLocaleString('en')} keys / ${SETUP.shards} shards`,
         value: producerRate,
         unit: 'records/s',
         baseline: {
-          name: `plain PutRecords loop (${BATCH}/call, ${CONCURRENCY} in flight)`,
+          name: `plain PutRecords loop (${SETUP.batch}/call, ${SETUP.concurrency} in flight)`,
           value: plainRate,
         },
         ratio: Math.round((producerRate / plainRate) * 100) / 100,
         target: '>= 0.8x',
-        note: `kinesalite in-process; ${ROUNDS} interleaved rounds; concurrency ${CONCURRENCY}; not written: producer ${notWritten}, plain loop ${plainFailed}`,
+        note: `kinesalite in-process; ${SETUP.rounds} interleaved rounds; concurrency ${SETUP.concurrency}; not written: producer ${notWritten}, plain loop ${plainFailed}`,
       },
     ];
   } finally {

@@ -12,12 +12,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { type KinesisClient, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { startDynalite, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
-import { createActiveStream, createKinesisClient } from '../../local/kinesis/index.js';
+import { createActiveStream, createKinesisClient, plainPutRecords } from '../../local/kinesis/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { type Envelope, encodeEnvelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
@@ -28,28 +29,26 @@ import {
   runReplay,
   streamTarget,
 } from '../../processors/replay/index.js';
-import {
-  aggregateTableDefinition,
-  DynamoDbAggregateStore,
-  mapWithConcurrency,
-} from '../../processors/store/index.js';
+import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processors/store/index.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { generateOrderEvents } from '../synthetic-order-events.js';
 
-const HOURS = 10;
-const AGGREGATES_PER_HOUR = 10_000;
-const EVENTS_PER_AGGREGATE = 10;
-const EVENTS_PER_OBJECT = 5_000;
-/** Every n-th line is written twice (at-least-once delivery). */
-const DUPLICATE_EVERY = 100;
-const SHARDS = 4;
-/** Rounds of the read side, reported as the median (the first also warms the JIT and the page cache). */
-const READ_ROUNDS = 3;
-/** A budget that holds about a third of the archive, to measure the spilling path. */
-const SPILL_BUDGET_MIB = 256;
-const PRODUCER_CONCURRENCY = 4;
-const START = Date.UTC(2026, 0, 1, 0, 0, 0);
+/** The benchmark's archive and runs. */
+const SETUP = {
+  hours: 10,
+  aggregatesPerHour: 10_000,
+  eventsPerAggregate: 10,
+  eventsPerObject: 5_000,
+  /** Every n-th line is written twice (at-least-once delivery). */
+  duplicateEvery: 100,
+  shards: 4,
+  /** Rounds of the read side, reported as the median (the first also warms the JIT and the page cache). */
+  readRounds: 3,
+  /** A budget that holds about a third of the archive, to measure the spilling path. */
+  spillBudgetMiB: 256,
+  producerConcurrency: 4,
+  start: Date.UTC(2026, 0, 1, 0, 0, 0),
+} as const;
 
 interface GeneratedArchive {
   readonly root: string;
@@ -63,23 +62,23 @@ export async function generateArchive(root: string): Promise<GeneratedArchive> {
   let events = 0;
   let lines = 0;
   let objects = 0;
-  for (let hour = 0; hour < HOURS; hour++) {
+  for (let hour = 0; hour < SETUP.hours; hour++) {
     const envelopes = generateOrderEvents({
-      aggregates: AGGREGATES_PER_HOUR,
-      eventsPerAggregate: EVENTS_PER_AGGREGATE,
+      aggregates: SETUP.aggregatesPerHour,
+      eventsPerAggregate: SETUP.eventsPerAggregate,
       seed: hour + 1,
       aggregateIdPrefix: `order-h${hour}`,
-      startTime: new Date(START + hour * 3_600_000),
+      startTime: new Date(SETUP.start + hour * 3_600_000),
     });
     events += envelopes.length;
-    for (let i = 0; i < envelopes.length; i += EVENTS_PER_OBJECT) {
-      const slice = envelopes.slice(i, i + EVENTS_PER_OBJECT);
+    for (let i = 0; i < envelopes.length; i += SETUP.eventsPerObject) {
+      const slice = envelopes.slice(i, i + SETUP.eventsPerObject);
       let text = '';
       slice.forEach((e, j) => {
         const line = `${JSON.stringify(e)}\n`;
         text += line;
         lines++;
-        if ((i + j) % DUPLICATE_EVERY === 0) {
+        if ((i + j) % SETUP.duplicateEvery === 0) {
           text += line;
           lines++;
         }
@@ -88,7 +87,7 @@ export async function generateArchive(root: string): Promise<GeneratedArchive> {
         prefix: 'events/',
         deliveryStreamName: 'archive',
         deliveryStreamVersion: 1,
-        timestamp: new Date(START + hour * 3_600_000 + (i / EVENTS_PER_OBJECT) * 60_000),
+        timestamp: new Date(SETUP.start + hour * 3_600_000 + (i / SETUP.eventsPerObject) * 60_000),
         id: `bench-${hour}-${i}`,
       });
       const file = join(root, key);
@@ -101,7 +100,10 @@ export async function generateArchive(root: string): Promise<GeneratedArchive> {
 }
 
 function hourRange(first: number, count: number) {
-  return { from: new Date(START + first * 3_600_000), to: new Date(START + (first + count) * 3_600_000) };
+  return {
+    from: new Date(SETUP.start + first * 3_600_000),
+    to: new Date(SETUP.start + (first + count) * 3_600_000),
+  };
 }
 
 /** The emulator's ceiling: plain PutRecords of 500 records, same concurrency, no ordering, no retries. */
@@ -110,18 +112,10 @@ async function rawPutRecordsRate(
   stream: string,
   envelopes: readonly Envelope[],
 ): Promise<number> {
-  const batches: Envelope[][] = [];
-  for (let i = 0; i < envelopes.length; i += 500) batches.push(envelopes.slice(i, i + 500));
   const started = performance.now();
-  await mapWithConcurrency(batches, PRODUCER_CONCURRENCY, async (batch) => {
-    const out = await client.send(
-      new PutRecordsCommand({
-        StreamName: stream,
-        Records: batch.map((e) => ({ PartitionKey: e.aggregateId, Data: encodeEnvelope(e) })),
-      }),
-    );
-    if ((out.FailedRecordCount ?? 0) > 0) throw new Error('raw PutRecords had failures');
-  });
+  const entries = envelopes.map((e) => ({ partitionKey: e.aggregateId, data: encodeEnvelope(e) }));
+  const failed = await plainPutRecords(client, stream, entries, { concurrency: SETUP.producerConcurrency });
+  if (failed > 0) throw new Error('raw PutRecords had failures');
   return envelopes.length / ((performance.now() - started) / 1000);
 }
 
@@ -138,11 +132,11 @@ export async function runReplayBench(): Promise<BenchResult[]> {
     const budgetMiB = Math.round(defaultMemoryBudgetBytes() / 2 ** 20);
     const readRates: number[] = [];
     let read: Awaited<ReturnType<typeof runReplay>> | undefined;
-    for (let round = 0; round < READ_ROUNDS; round++) {
+    for (let round = 0; round < SETUP.readRounds; round++) {
       read = await runReplay({
         source,
         registry,
-        range: hourRange(0, HOURS),
+        range: hourRange(0, SETUP.hours),
         targetName: 'dry-run',
         dryRun: true,
       });
@@ -158,23 +152,23 @@ export async function runReplayBench(): Promise<BenchResult[]> {
       value: Math.round(median(readRates)),
       unit: 'events/s',
       target: '>= 200000',
-      note: `median of ${READ_ROUNDS} rounds (${readRates.map((r) => Math.round(r / 1000)).join(', ')} k); one thread; default memory budget ${budgetMiB} MiB (a quarter of the heap limit): ${read.spilledRuns} runs spilled; RSS after ${rssAfterRead} MiB; ${read.archiveDuplicates} duplicate lines dropped; archive on local disk via DirectoryArchiveSource`,
+      note: `median of ${SETUP.readRounds} rounds (${readRates.map((r) => Math.round(r / 1000)).join(', ')} k); one thread; default memory budget ${budgetMiB} MiB (a quarter of the heap limit): ${read.spilledRuns} runs spilled; RSS after ${rssAfterRead} MiB; ${read.archiveDuplicates} duplicate lines dropped; archive on local disk via DirectoryArchiveSource`,
     });
 
     // The same archive with a budget too small for it, so the external sort spills runs to disk and merges them.
     const spilling = await runReplay({
       source,
       registry,
-      range: hourRange(0, HOURS),
+      range: hourRange(0, SETUP.hours),
       targetName: 'dry-run',
       dryRun: true,
-      memoryBudgetBytes: SPILL_BUDGET_MIB * 2 ** 20,
+      memoryBudgetBytes: SETUP.spillBudgetMiB * 2 ** 20,
     });
     if (spilling.toSend !== archive.events || spilling.spilledRuns === 0)
       throw new Error(`spilling read found ${spilling.toSend} events in ${spilling.spilledRuns} runs`);
     results.push({
       suite: 'replay',
-      name: `read side, archive larger than the budget (--memory-budget ${SPILL_BUDGET_MIB})`,
+      name: `read side, archive larger than the budget (--memory-budget ${SETUP.spillBudgetMiB})`,
       value: Math.round(spilling.read.lines / (spilling.elapsedMs / 1000)),
       unit: 'events/s',
       note: `${spilling.spilledRuns} sorted runs written to disk and merged; what archives beyond the budget cost`,
@@ -207,7 +201,7 @@ export async function runReplayBench(): Promise<BenchResult[]> {
       if (summary.failed > 0) throw new Error(`projection replay failed ${summary.failed} events`);
       results.push({
         suite: 'replay',
-        name: `projection target vs dynalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${AGGREGATES_PER_HOUR.toLocaleString('en-US')} aggregates)`,
+        name: `projection target vs dynalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${SETUP.aggregatesPerHour.toLocaleString('en-US')} aggregates)`,
         value: Math.round(summary.sent / (summary.elapsedMs / 1000)),
         unit: 'events/s',
         note: `one conditional write per aggregate per 2,000-event chunk; dynalite does ~700-1,000 conditional writes/s`,
@@ -221,20 +215,20 @@ export async function runReplayBench(): Promise<BenchResult[]> {
     const kinesalite = await startKinesalite();
     try {
       const client = createKinesisClient({ endpoint: kinesalite.endpoint });
-      await createActiveStream(client, 'ceiling', SHARDS);
-      await createActiveStream(client, 'replayed', SHARDS);
+      await createActiveStream(client, 'ceiling', SETUP.shards);
+      await createActiveStream(client, 'replayed', SETUP.shards);
       const hourEvents = generateOrderEvents({
-        aggregates: AGGREGATES_PER_HOUR,
-        eventsPerAggregate: EVENTS_PER_AGGREGATE,
+        aggregates: SETUP.aggregatesPerHour,
+        eventsPerAggregate: SETUP.eventsPerAggregate,
         seed: 2,
         aggregateIdPrefix: 'order-h1',
-        startTime: new Date(START + 3_600_000),
+        startTime: new Date(SETUP.start + 3_600_000),
       });
       const ceiling = await rawPutRecordsRate(client, 'ceiling', hourEvents);
       const producer = createOrderedProducer({
         client,
         streamName: 'replayed',
-        concurrency: PRODUCER_CONCURRENCY,
+        concurrency: SETUP.producerConcurrency,
       });
       const summary = await runReplay({
         source,
@@ -248,7 +242,7 @@ export async function runReplayBench(): Promise<BenchResult[]> {
       const rate = summary.sent / (summary.elapsedMs / 1000);
       results.push({
         suite: 'replay',
-        name: `stream target vs kinesalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${SHARDS} shards), read included`,
+        name: `stream target vs kinesalite (1 hour: ${summary.sent.toLocaleString('en-US')} events, ${SETUP.shards} shards), read included`,
         value: Math.round(rate),
         unit: 'events/s',
         baseline: { name: 'raw PutRecords, same events and concurrency', value: Math.round(ceiling) },

@@ -18,9 +18,10 @@ import {
   validatePutEventsRequest,
 } from './put-events.js';
 import {
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_EVENTBRIDGE_RETRY_POLICY,
+  type EventBridgeRetryPolicy,
   type ExhaustedRetryCondition,
-  type RetryPolicy,
+  type RetryClock,
   resolveRetryPolicy,
   retryWithBackoff,
 } from './retry-policy.js';
@@ -43,11 +44,11 @@ export interface BusRuleDefinition {
   readonly state?: 'ENABLED' | 'DISABLED';
   readonly webhook?: WebhookTargetDefinition;
   /** Overrides the bus's retry policy for this rule's targets. */
-  readonly retry?: Partial<RetryPolicy>;
+  readonly retry?: Partial<EventBridgeRetryPolicy>;
 }
 
 /** Options of `openEventBus`. */
-export interface EventBusOptions {
+export interface EventBusOptions extends RetryClock {
   /** Bus name; entries must name it or its ARN (an entry without `EventBusName` means `default`). */
   readonly name: string;
   /** Folder of the rule queues (`<rule>.ndjson`) and DLQs (`<rule>.dlq.ndjson`). */
@@ -57,16 +58,12 @@ export interface EventBusOptions {
   /** @default 'us-east-1' */
   readonly region?: string;
   readonly rules?: readonly BusRuleDefinition[];
-  /** @default DEFAULT_RETRY_POLICY (4 retries, 60 s, 100 ms → 2 s backoff) */
-  readonly retry?: Partial<RetryPolicy>;
+  /** @default DEFAULT_EVENTBRIDGE_RETRY_POLICY (4 retries, 60 s, 100 ms → 2 s backoff) */
+  readonly retry?: Partial<EventBridgeRetryPolicy>;
   /** @default 5000 */
   readonly webhookTimeoutMs?: number;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
   /** @default crypto.randomUUID */
   readonly newEventId?: () => string;
-  /** Jitter source. @default Math.random */
-  readonly random?: () => number;
 }
 
 /** Counters since the bus was opened. */
@@ -107,7 +104,7 @@ interface Rule {
   readonly definition: BusRuleDefinition;
   readonly arn: string;
   readonly pattern: CompiledEventPattern;
-  readonly retry: RetryPolicy;
+  readonly retry: EventBridgeRetryPolicy;
   readonly queue: NdjsonQueue<EventBridgeEvent>;
   readonly dlq: NdjsonQueue<BusDeadLetter>;
 }
@@ -137,7 +134,7 @@ export class LocalEventBus implements EventBusPort {
   readonly name: string;
   readonly arn: string;
   readonly #options: Required<Omit<EventBusOptions, 'rules' | 'retry'>>;
-  readonly #retry: RetryPolicy;
+  readonly #retry: EventBridgeRetryPolicy;
   readonly #rules = new Map<string, Rule>();
   readonly #inFlight = new Set<Promise<void>>();
   readonly #stats: MutableStats = {
@@ -165,7 +162,7 @@ export class LocalEventBus implements EventBusPort {
       newEventId: options.newEventId ?? randomUUID,
       random: options.random ?? Math.random,
     };
-    this.#retry = resolveRetryPolicy(options.retry, DEFAULT_RETRY_POLICY);
+    this.#retry = resolveRetryPolicy(options.retry, DEFAULT_EVENTBRIDGE_RETRY_POLICY);
     this.name = options.name;
     this.arn = `arn:aws:events:${this.#options.region}:${this.#options.account}:event-bus/${options.name}`;
   }

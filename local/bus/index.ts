@@ -45,11 +45,11 @@ export {
   validatePutEventsRequest,
 } from './put-events.js';
 export {
-  backoffDelayMs,
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_EVENTBRIDGE_RETRY_POLICY,
+  type EventBridgeRetryPolicy,
   type ExhaustedRetryCondition,
+  type RetryClock,
   type RetryOutcome,
-  type RetryPolicy,
   resolveRetryPolicy,
   retryWithBackoff,
 } from './retry-policy.js';

@@ -51,7 +51,7 @@ export interface EventContext {
 }
 
 /** The outcome for one entry: the event to route, or why the entry failed. */
-export type EntryOutcome =
+export type PutEventsEntryOutcome =
   | { readonly ok: true; readonly event: EventBridgeEvent }
   | { readonly ok: false; readonly errorCode: string; readonly errorMessage: string };
 
@@ -81,7 +81,10 @@ export function validatePutEventsRequest(entries: readonly PutEventsRequestEntry
 }
 
 /** Validates one entry and builds the event EventBridge would route (pure). */
-export function toEventBridgeEvent(entry: PutEventsRequestEntry, context: EventContext): EntryOutcome {
+export function toEventBridgeEvent(
+  entry: PutEventsRequestEntry,
+  context: EventContext,
+): PutEventsEntryOutcome {
   const busName = entry.EventBusName ?? 'default';
   if (busName !== context.busName && busName !== context.busArn) {
     return failure('ResourceNotFoundException', `Event bus ${busName} does not exist.`);
@@ -131,6 +134,6 @@ export function toEventBridgeEvent(entry: PutEventsRequestEntry, context: EventC
   };
 }
 
-function failure(errorCode: string, errorMessage: string): EntryOutcome {
+function failure(errorCode: string, errorMessage: string): PutEventsEntryOutcome {
   return { ok: false, errorCode, errorMessage };
 }

@@ -1,7 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelayMs } from '../../processors/retry/backoff.js';
 
-/** How a failed delivery is retried before it goes to a dead-letter queue (EventBridge's RetryPolicy). */
-export interface RetryPolicy {
+/**
+ * How a failed delivery is retried before it goes to a dead-letter queue (a rule target's `RetryPolicy`): by default AWS
+ * retries for 24 hours and up to 185 times "with an exponential back off and jitter"
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html); locally the delays follow the
+ * full-jitter curve of `backoffDelayMs` (processors/retry/backoff.ts), shortened for a laptop.
+ */
+export interface EventBridgeRetryPolicy {
   /** Retries after the first attempt (AWS: `MaximumRetryAttempts`, default 185; local default 4). */
   readonly maximumRetryAttempts: number;
   /** Give up once the event is this old (AWS: `MaximumEventAgeInSeconds`, default 24 h; local default 60 s). */
@@ -13,7 +19,7 @@ export interface RetryPolicy {
 }
 
 /** AWS's retry semantics with durations shortened for a laptop. */
-export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+export const DEFAULT_EVENTBRIDGE_RETRY_POLICY: EventBridgeRetryPolicy = {
   maximumRetryAttempts: 4,
   maximumEventAgeMs: 60_000,
   baseDelayMs: 100,
@@ -22,9 +28,9 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 
 /** Fills a partial policy with defaults, rejecting negative numbers. */
 export function resolveRetryPolicy(
-  partial: Partial<RetryPolicy> | undefined,
-  defaults: RetryPolicy = DEFAULT_RETRY_POLICY,
-): RetryPolicy {
+  partial: Partial<EventBridgeRetryPolicy> | undefined,
+  defaults: EventBridgeRetryPolicy = DEFAULT_EVENTBRIDGE_RETRY_POLICY,
+): EventBridgeRetryPolicy {
   const policy = { ...defaults, ...stripUndefined(partial ?? {}) };
   for (const [key, value] of Object.entries(policy)) {
     if (!Number.isFinite(value) || value < 0) {
@@ -34,14 +40,12 @@ export function resolveRetryPolicy(
   return policy;
 }
 
-/** Backoff before retry number `retry` (1-based): uniform in [0, min(max, base·2^(retry-1))]. */
-export function backoffDelayMs(
-  retry: number,
-  policy: RetryPolicy,
-  random: () => number = Math.random,
-): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, retry - 1));
-  return Math.floor(random() * ceiling);
+/** The clock and the jitter source a retrying emulator reads, injectable so tests are deterministic. */
+export interface RetryClock {
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+  /** Jitter source, in [0, 1). @default Math.random */
+  readonly random?: () => number;
 }
 
 /** Why retrying stopped. */
@@ -60,7 +64,7 @@ export type RetryOutcome =
 /** Runs `attempt` until it resolves or the policy is exhausted; `onRetry` is told before each retry. */
 export async function retryWithBackoff(
   attempt: () => Promise<void>,
-  policy: RetryPolicy,
+  policy: EventBridgeRetryPolicy,
   options: { readonly startedAt: number; readonly random?: () => number; readonly onRetry?: () => void },
 ): Promise<RetryOutcome> {
   const random = options.random ?? Math.random;
@@ -73,7 +77,7 @@ export async function retryWithBackoff(
     } catch (error) {
       lastError = error;
       if (attempts === maxAttempts) break;
-      const delay = backoffDelayMs(attempts, policy, random);
+      const delay = backoffDelayMs(attempts, policy, random());
       if (Date.now() + delay - options.startedAt > policy.maximumEventAgeMs) {
         return { ok: false, attempts, error, exhausted: 'MaximumEventAgeInSeconds' };
       }

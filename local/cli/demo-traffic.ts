@@ -1,4 +1,4 @@
-import { ulid } from 'ulid';
+import { generateOrderEvents } from '../../processors/aggregates/order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 
 /** Options of {@link buildDemoTraffic}. */
@@ -23,79 +23,33 @@ export interface DemoTraffic {
   readonly expected: ReadonlyMap<string, readonly string[]>;
 }
 
-const ITEM_TYPES = ['ItemAdded', 'ItemAdded', 'ItemRemoved'] as const;
-
-function eventData(type: string, n: number): Record<string, unknown> {
-  switch (type) {
-    case 'OrderPlaced':
-      return { customerId: `c-${n % 17}`, currency: 'EUR' };
-    case 'ItemAdded':
-      return { sku: `sku-${n % 7}`, quantity: 1 + (n % 3), unitPrice: 4.5 };
-    case 'ItemRemoved':
-      return { sku: `sku-${n % 7}`, quantity: 1 };
-    case 'OrderPaid':
-      return { amount: 42, paymentId: `p-${n}` };
-    default:
-      return { carrier: 'local-post', trackingNumber: `t-${n}` };
-  }
-}
-
-function eventType(sequence: number, last: number): string {
-  if (sequence === 1) return 'OrderPlaced';
-  if (sequence === last) return 'OrderShipped';
-  if (sequence === last - 1) return 'OrderPaid';
-  return ITEM_TYPES[sequence % ITEM_TYPES.length] as string;
-}
-
 /**
- * Builds example order traffic with duplicates and reorderings mixed in (pure given `random`).
+ * Builds example order traffic with duplicates and reorderings mixed in (pure given `random`), from the one
+ * order-event generator: aggregates interleaved round-robin, as concurrent clients would send them.
  * @example buildDemoTraffic({ orders: 300, eventsPerOrder: 10, duplicateRate: 0.05, reorderRate: 0.1, random: Math.random, runId: 'demo' })
  */
 export function buildDemoTraffic(options: DemoTrafficOptions): DemoTraffic {
+  const sends = generateOrderEvents({
+    aggregates: options.orders,
+    eventsPerAggregate: options.eventsPerOrder,
+    random: options.random,
+    aggregateIdPrefix: `${options.runId}-order`,
+    interleave: 'round-robin',
+    reorderRate: options.reorderRate,
+    duplicateRate: options.duplicateRate,
+  });
+  const bySequence = new Map<string, Map<number, string>>();
+  for (const envelope of sends) {
+    const events = bySequence.get(envelope.aggregateId) ?? new Map<number, string>();
+    events.set(envelope.sequence, envelope.eventId);
+    bySequence.set(envelope.aggregateId, events);
+  }
   const expected = new Map<string, string[]>();
-  const histories: Envelope[][] = [];
-  const start = Date.UTC(2026, 0, 1);
-  for (let o = 0; o < options.orders; o += 1) {
-    const aggregateId = `${options.runId}-order-${String(o).padStart(4, '0')}`;
-    const history: Envelope[] = [];
-    for (let sequence = 1; sequence <= options.eventsPerOrder; sequence += 1) {
-      const type = eventType(sequence, options.eventsPerOrder);
-      history.push({
-        eventId: ulid(),
-        aggregateType: 'order',
-        aggregateId,
-        sequence,
-        type,
-        schemaVersion: 1,
-        occurredAt: new Date(start + o * 60_000 + sequence * 1000).toISOString(),
-        data: eventData(type, o * options.eventsPerOrder + sequence),
-      });
-    }
+  for (const [aggregateId, events] of bySequence) {
     expected.set(
       aggregateId,
-      history.map((e) => e.eventId),
+      [...events].sort(([a], [b]) => a - b).map(([, eventId]) => eventId),
     );
-    // Reorder: swap neighbours, so the processor buffers the later one until the gap fills.
-    for (let i = 0; i + 1 < history.length; i += 1) {
-      if (options.random() < options.reorderRate) {
-        [history[i], history[i + 1]] = [history[i + 1] as Envelope, history[i] as Envelope];
-        i += 1;
-      }
-    }
-    // Duplicate: resend an event a little later, as an at-least-once producer would.
-    for (let i = history.length - 1; i >= 0; i -= 1) {
-      if (options.random() < options.duplicateRate) {
-        const copy = history[i] as Envelope;
-        const at = Math.min(history.length, i + 1 + Math.floor(options.random() * 3));
-        history.splice(at, 0, copy);
-      }
-    }
-    histories.push(history);
   }
-  // Interleave aggregates round-robin, as concurrent clients would.
-  const sends: Envelope[] = [];
-  const longest = Math.max(0, ...histories.map((h) => h.length));
-  for (let i = 0; i < longest; i += 1)
-    for (const history of histories) if (i < history.length) sends.push(history[i] as Envelope);
   return { sends, expected };
 }

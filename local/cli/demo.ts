@@ -17,10 +17,13 @@ import {
 } from '../stack/index.js';
 import { buildDemoTraffic } from './demo-traffic.js';
 
-const ORDERS = 300;
-const EVENTS_PER_ORDER = 10;
-const POST_SIZE = 250;
-const DRAIN_TIMEOUT_MS = 60_000;
+/** The tour's traffic: orders, events each, envelopes per POST, and how long the drain may take. */
+const TOUR = {
+  orders: 300,
+  eventsPerOrder: 10,
+  postSize: 250,
+  drainTimeoutMs: 60_000,
+} as const;
 
 async function post(stack: RunningLocalStack, envelopes: readonly Envelope[]): Promise<void> {
   const response = await fetch(`${stack.endpoints.endpoints.ingest}/events`, {
@@ -48,24 +51,25 @@ async function main(): Promise<void> {
     console.log(`stack ready in ${(stack.readyInMs / 1000).toFixed(2)} s, data dir ${dataDir}`);
     const runId = ulid().slice(-8).toLowerCase();
     const traffic = buildDemoTraffic({
-      orders: ORDERS,
-      eventsPerOrder: EVENTS_PER_ORDER,
+      orders: TOUR.orders,
+      eventsPerOrder: TOUR.eventsPerOrder,
       duplicateRate: 0.05,
       reorderRate: 0.1,
       random: Math.random,
       runId,
     });
-    const unique = ORDERS * EVENTS_PER_ORDER;
+    const unique = TOUR.orders * TOUR.eventsPerOrder;
     const sends = traffic.sends.length;
     console.log(
       `sending ${sends} envelopes (${unique} events, ${sends - unique} duplicates, neighbours swapped) to POST ${stack.endpoints.endpoints.ingest}/events`,
     );
-    for (let i = 0; i < sends; i += POST_SIZE) await post(stack, traffic.sends.slice(i, i + POST_SIZE));
+    for (let i = 0; i < sends; i += TOUR.postSize)
+      await post(stack, traffic.sends.slice(i, i + TOUR.postSize));
     console.log(
       `sent in ${((performance.now() - began) / 1000).toFixed(1)} s; waiting for the pipeline to drain…`,
     );
 
-    const deadline = performance.now() + DRAIN_TIMEOUT_MS;
+    const deadline = performance.now() + TOUR.drainTimeoutMs;
     let polls = 0;
     // Bounded by the deadline: applied, archived, bridged and delivered reach what was sent.
     for (;;) {
@@ -81,9 +85,12 @@ async function main(): Promise<void> {
     const ids = [...traffic.expected.keys()];
     const projections = await outputs.projections('order', ids);
     const exact = projections.filter(
-      (p) => p.version === EVENTS_PER_ORDER && p.chain === chainOf(traffic.expected.get(p.aggregateId) ?? []),
+      (p) =>
+        p.version === TOUR.eventsPerOrder && p.chain === chainOf(traffic.expected.get(p.aggregateId) ?? []),
     ).length;
-    console.log(`\nprojections: ${exact}/${ids.length} at version ${EVENTS_PER_ORDER} with the exact chain`);
+    console.log(
+      `\nprojections: ${exact}/${ids.length} at version ${TOUR.eventsPerOrder} with the exact chain`,
+    );
     for (const p of projections.slice(0, 3))
       console.log(
         `  order#${p.aggregateId} v${p.version} chain ${p.chain.slice(0, 16)}… ${JSON.stringify(p.state)}`,

@@ -1,6 +1,5 @@
-import type { Server } from 'node:http';
 import kinesalite from 'kinesalite';
-import { listenOnLoopback } from '../http/listen-on-loopback.js';
+import { startLevelDbEmulator } from './leveldb-emulator.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /** Kinesis emulator options. */
@@ -11,12 +10,7 @@ export interface KinesaliteOptions extends EmulatorOptions {
 
 /** Starts kinesalite in this process, on loopback. Streams become ACTIVE at once. */
 export function startKinesalite(options: KinesaliteOptions = {}): Promise<RunningEmulator> {
-  const server = kinesalite({
-    path: options.directory,
-    createStreamMs: 0,
-    deleteStreamMs: 0,
-    updateStreamMs: 0,
+  return startLevelDbEmulator('kinesalite', kinesalite, 'Stream', options, {
     shardLimit: options.shardLimit ?? 100,
-  }) as Server;
-  return listenOnLoopback('kinesalite', server, options.port ?? 0);
+  });
 }

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { JsonFileError, readJsonFile, writeJsonFile } from '../../processors/files/index.js';
 import { InvalidFirehoseOptionsError } from './errors.js';
 
 const FORMAT = 'firehose-delivery-start/1';
@@ -39,14 +39,12 @@ export function deliveryStartFile(dataDir: string, deliveryStreamName: string): 
  */
 export async function resolveDeliveryStart(options: DeliveryStartOptions): Promise<Date> {
   const file = deliveryStartFile(options.dataDir, options.deliveryStreamName);
-  let text: string | undefined;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-  }
-  if (text !== undefined) {
-    const parsed = fileSchema.safeParse(safeJson(text));
+  const stored = await readJsonFile(file).catch((error: unknown) => {
+    if (error instanceof JsonFileError) return null;
+    throw error;
+  });
+  if (stored !== undefined) {
+    const parsed = fileSchema.safeParse(stored);
     if (!parsed.success) {
       throw new InvalidFirehoseOptionsError(`${file} is not a delivery start file of this version`);
     }
@@ -64,17 +62,6 @@ export async function resolveDeliveryStart(options: DeliveryStartOptions): Promi
     streamName: options.streamName,
     deliveryStartTimestamp: start.toISOString(),
   };
-  await mkdir(dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${JSON.stringify(content, null, 2)}\n`);
-  await rename(temporary, file);
+  await writeJsonFile(file, content);
   return start;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
 import { abortableSleep } from '../kinesis/abortable-sleep.js';
 import { type CheckpointStore, FileCheckpointStore } from '../kinesis/checkpoint-store.js';
 import type { ShardLag } from '../kinesis/shard-reader.js';
@@ -97,6 +98,7 @@ export class FirehoseDeliveryStream {
     Omit<FirehoseDeliveryStreamOptions, 'checkpoints' | 'bufferSizeMiB' | 'bufferIntervalSeconds'>
   > & { readonly bufferBytes: number; readonly intervalMs: number };
   private readonly checkpoints: CheckpointStore;
+  private readonly backoff: Backoff;
   private poller: KinesisStreamPoller | undefined;
   /** Records that arrived before this (ms) predate the delivery stream and are not archived; unset with TRIM_HORIZON. */
   private deliveryStart: number | undefined;
@@ -150,6 +152,8 @@ export class FirehoseDeliveryStream {
       onError: options.onError ?? (() => {}),
       now: options.now ?? (() => new Date()),
     };
+    // The local S3 retry delay, doubled per attempt: not randomized, so tests can predict it.
+    this.backoff = { baseDelayMs: this.o.retryDelayMs, maxDelayMs: this.o.maxRetryDelayMs, jitter: 'none' };
     this.checkpoints =
       options.checkpoints ??
       new FileCheckpointStore({
@@ -325,10 +329,7 @@ export class FirehoseDeliveryStream {
             this.failed = new FirehoseDeliveryError(key, batch.records.length, { cause: error });
             return false;
           }
-          await abortableSleep(
-            Math.min(this.o.maxRetryDelayMs, this.o.retryDelayMs * 2 ** (attempt - 1)),
-            signal,
-          );
+          await abortableSleep(backoffDelayMs(attempt, this.backoff, 0), signal);
           if (signal?.aborted) return false;
           continue;
         }

@@ -1,6 +1,6 @@
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { JsonFileError, readJsonFile, writeJsonFile } from '../../processors/files/index.js';
 import { CheckpointCorruptError, InvalidReaderOptionsError } from './errors.js';
 
 /** What a consumer has durably done on one shard. */
@@ -67,7 +67,6 @@ export class FileCheckpointStore implements CheckpointStore {
   private dirty = false;
   private writing: Promise<void> | undefined;
   private lastError: unknown;
-  private tempCounter = 0;
 
   constructor(private readonly options: FileCheckpointStoreOptions) {
     if (!/^[A-Za-z0-9._-]{1,128}$/.test(options.consumer))
@@ -79,19 +78,20 @@ export class FileCheckpointStore implements CheckpointStore {
 
   /** Loads the file if it exists; a missing file is a consumer that never ran. */
   async load(): Promise<void> {
-    let text: string;
+    let stored: unknown;
     try {
-      text = await readFile(this.file, 'utf8');
+      stored = await readJsonFile(this.file);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
-    }
-    let parsed: z.infer<typeof fileSchema>;
-    try {
-      parsed = fileSchema.parse(JSON.parse(text));
-    } catch (error) {
+      if (!(error instanceof JsonFileError)) throw error;
       throw new CheckpointCorruptError(this.file, 'not a checkpoint file of this version', { cause: error });
     }
+    if (stored === undefined) return;
+    const result = fileSchema.safeParse(stored);
+    if (!result.success)
+      throw new CheckpointCorruptError(this.file, 'not a checkpoint file of this version', {
+        cause: result.error,
+      });
+    const parsed = result.data;
     if (parsed.streamName !== this.options.streamName)
       throw new CheckpointCorruptError(
         this.file,
@@ -156,10 +156,6 @@ export class FileCheckpointStore implements CheckpointStore {
       streamName: this.options.streamName,
       shards: Object.fromEntries([...this.shards].sort(([a], [b]) => (a < b ? -1 : 1))),
     };
-    await mkdir(dirname(this.file), { recursive: true });
-    this.tempCounter += 1;
-    const temp = `${this.file}.${process.pid}.${this.tempCounter}.tmp`;
-    await writeFile(temp, `${JSON.stringify(body, null, 2)}\n`, 'utf8');
-    await rename(temp, this.file);
+    await writeJsonFile(this.file, body);
   }
 }

@@ -8,6 +8,7 @@ export {
 export { createActiveStream, StreamNotActiveError } from './create-active-stream.js';
 export { CheckpointCorruptError, InvalidReaderOptionsError, KinesisReaderError } from './errors.js';
 export { createKinesisClient, type KinesisClientOptions } from './kinesis-client.js';
+export { type PlainPutRecordsOptions, plainPutRecords } from './plain-put-records.js';
 export { type ShardDescription, shardsReadyToStart } from './shard-lineage.js';
 export {
   MAX_GET_RECORDS_LIMIT,

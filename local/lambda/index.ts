@@ -23,8 +23,8 @@ export {
 } from './on-failure-record.js';
 export {
   countExpired,
+  type EventSourceMappingRetryPolicy,
   type PendingBatch,
   planAfterInvocation,
   type RetryPlan,
-  type RetryPolicy,
 } from './retry-plan.js';

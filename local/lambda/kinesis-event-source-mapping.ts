@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
 import { type CheckpointStore, FileCheckpointStore } from '../kinesis/checkpoint-store.js';
 import type { ShardLag } from '../kinesis/shard-reader.js';
 import { KinesisStreamPoller, type ShardLease } from '../kinesis/stream-poller.js';
@@ -58,6 +59,7 @@ export class KinesisEventSourceMapping {
   private readonly checkpoints: CheckpointStore;
   private readonly destination: OnFailureDestination | undefined;
   private readonly poller: KinesisStreamPoller;
+  private readonly backoff: Backoff;
   private readonly counters = {
     invocations: 0,
     recordsDelivered: 0,
@@ -74,6 +76,14 @@ export class KinesisEventSourceMapping {
 
   constructor(options: KinesisEventSourceMappingOptions) {
     this.options = resolveEventSourceMappingOptions(options);
+    // AWS documents that a failed batch is retried (until MaximumRetryAttempts or the records' age), not the delay
+    // between retries (https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html): locally it
+    // doubles per retry without jitter, so tests can predict it.
+    this.backoff = {
+      baseDelayMs: this.options.retryDelayMs,
+      maxDelayMs: this.options.maxRetryDelayMs,
+      jitter: 'none',
+    };
     const o = this.options;
     this.checkpoints =
       o.checkpoints ??
@@ -171,7 +181,7 @@ export class KinesisEventSourceMapping {
       } else {
         this.counters.retries += 1;
         const retries = plan.next[0]?.retries ?? 1;
-        await lease.sleep(Math.min(o.maxRetryDelayMs, o.retryDelayMs * 2 ** (retries - 1)));
+        await lease.sleep(backoffDelayMs(retries, this.backoff, 0));
       }
     }
   }
@@ -276,7 +286,7 @@ export class KinesisEventSourceMapping {
             }),
             lease.shardId,
           );
-          await lease.sleep(Math.min(o.maxRetryDelayMs, o.retryDelayMs * 2 ** (attempt - 1)));
+          await lease.sleep(backoffDelayMs(attempt, this.backoff, 0));
           if (lease.signal.aborted) return false;
         }
       }

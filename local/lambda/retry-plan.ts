@@ -13,7 +13,7 @@ export interface PendingBatch {
 }
 
 /** The error-handling settings the plan follows. */
-export interface RetryPolicy {
+export interface EventSourceMappingRetryPolicy {
   readonly bisectBatchOnFunctionError: boolean;
   /** -1 = retry until the records expire. */
   readonly maximumRetryAttempts: number;
@@ -49,7 +49,7 @@ export type RetryPlan =
 export function planAfterInvocation(
   batch: PendingBatch,
   outcome: InvocationOutcome,
-  policy: RetryPolicy,
+  policy: EventSourceMappingRetryPolicy,
 ): RetryPlan {
   if (outcome.kind === 'success') return { action: 'done' };
   const succeeded = outcome.kind === 'partial' ? outcome.failedIndex : 0;

@@ -1,11 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
 import {
-  backoffDelayMs,
   type EventBusPort,
   type NdjsonQueue,
   type PutEventsRequestEntry,
   PutEventsValidationError,
-  type RetryPolicy,
+  type RetryClock,
   resolveRetryPolicy,
 } from '../bus/index.js';
 import { chunkPutEventsEntries } from './batching.js';
@@ -47,7 +47,7 @@ const DEFAULT_PIPE_RETRY: PipeRetryPolicy = {
 export type PipeEnrichment = (events: unknown[]) => Promise<unknown>;
 
 /** Options of `createPipe`. */
-export interface PipeOptions {
+export interface PipeOptions extends RetryClock {
   /** @default 'local-pipe' */
   readonly name?: string;
   /** @default '000000000000' */
@@ -85,10 +85,6 @@ export interface PipeOptions {
   readonly retry?: Partial<PipeRetryPolicy>;
   /** Where records go when they can not be delivered. */
   readonly dlq: NdjsonQueue<PipeDeadLetter>;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-  /** @default Math.random */
-  readonly random?: () => number;
 }
 
 /** Counts for one `handleBatch` call (or, from `stats()`, since the Pipe was created). */
@@ -178,7 +174,8 @@ export class LocalPipe {
   readonly #options: PipeOptions;
   readonly #batchSize: number;
   readonly #retry: PipeRetryPolicy;
-  readonly #backoff: RetryPolicy;
+  /** The retry delays (validated like a bus rule's retry policy). */
+  readonly #backoff: Backoff;
   readonly #filter: ReturnType<typeof compilePipeFilters>;
   readonly #template: CompiledInputTemplate | undefined;
   readonly #enrichmentTemplate: CompiledInputTemplate | undefined;
@@ -383,7 +380,7 @@ export class LocalPipe {
           );
         } else if (head.retries < this.#retry.maximumRetryAttempts) {
           retried += live.length;
-          await sleep(backoffDelayMs(head.retries + 1, this.#backoff, this.#random));
+          await sleep(backoffDelayMs(head.retries + 1, this.#backoff, this.#random()));
           queue.unshift({ items: live, retries: head.retries + 1 });
         } else {
           const code = error instanceof PipeRecordError ? error.code : 'EnrichmentFailed';
@@ -432,7 +429,7 @@ export class LocalPipe {
     for (let attempt = 1; attempt <= maxAttempts && pending.length > 0; attempt += 1) {
       if (attempt > 1) {
         retried += pending.length;
-        await sleep(backoffDelayMs(attempt - 1, this.#backoff, this.#random));
+        await sleep(backoffDelayMs(attempt - 1, this.#backoff, this.#random()));
       }
       const now = this.#now().getTime();
       pending = pending.filter((p) => {

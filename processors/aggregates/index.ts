@@ -8,6 +8,20 @@ export {
   orderEventSchemas,
 } from './order.js';
 export {
+  DEFAULT_ORDER_EVENT_MIX,
+  drawOrderEventType,
+  type GenerateOrderEventsOptions,
+  generateOrderEvents,
+  MIXABLE_ORDER_EVENT_TYPES,
+  type MixableOrderEventType,
+  type OrderEventInterleave,
+  type OrderEventMix,
+  type OrderEventPlan,
+  OrderEventStream,
+  type OrderEventStreamOptions,
+  randomUlid,
+} from './order-events.js';
+export {
   AggregateBuilder,
   type AggregateDefinition,
   AggregateRegistry,
@@ -15,3 +29,4 @@ export {
   defineAggregate,
   type EventDefinition,
 } from './registry.js';
+export { createSeededRandom } from './seeded-random.js';

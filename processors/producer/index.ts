@@ -1,4 +1,3 @@
-export { type BackoffSettings, fullJitterDelay } from './backoff.js';
 export {
   type CallErrorVerdict,
   classifyCallError,
@@ -17,10 +16,10 @@ export {
   resolveProducerOptions,
 } from './options.js';
 export {
-  type EntryOutcome,
   OrderedBatchPlanner,
   type PlannedEntry,
   type PlannerSettings,
+  type PutRecordsEntryOutcome,
   type Settlement,
 } from './planner.js';
 export { createOrderedProducer, recordSize } from './producer.js';

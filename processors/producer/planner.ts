@@ -1,8 +1,12 @@
-import { type BackoffSettings, fullJitterDelay } from './backoff.js';
+import { backoffDelayMs } from '../retry/backoff.js';
 import { ProducerFailureReason, type ProducerResult } from './types.js';
 
 /** Limits and retry settings of the planner. */
-export interface PlannerSettings extends BackoffSettings {
+export interface PlannerSettings {
+  /** Backoff ceiling of the first retry; doubles per retry (full jitter). */
+  readonly baseDelayMs: number;
+  /** Largest backoff ceiling. */
+  readonly maxDelayMs: number;
   readonly maxBatchRecords: number;
   readonly maxBatchBytes: number;
   readonly maxRecordBytes: number;
@@ -23,7 +27,7 @@ export interface PlannedEntry {
 }
 
 /** What happened to one entry of a sent batch. */
-export type EntryOutcome =
+export type PutRecordsEntryOutcome =
   | { readonly kind: 'written'; readonly shardId: string; readonly sequenceNumber: string }
   | { readonly kind: 'retry'; readonly message: string }
   | { readonly kind: 'reject'; readonly message: string };
@@ -165,7 +169,7 @@ export class OrderedBatchPlanner {
   }
 
   /** Records the outcome of each entry of a sent batch (`outcomes` aligned with `ids`). */
-  settle(ids: readonly number[], outcomes: readonly EntryOutcome[], now: number): void {
+  settle(ids: readonly number[], outcomes: readonly PutRecordsEntryOutcome[], now: number): void {
     if (ids.length !== outcomes.length) {
       throw new Error(`settle: ${ids.length} ids but ${outcomes.length} outcomes`);
     }
@@ -176,7 +180,7 @@ export class OrderedBatchPlanner {
         throw new Error(`settle: entry ${id} is not in flight`);
       }
       key.inFlight = false;
-      const outcome = outcomes[index] as EntryOutcome;
+      const outcome = outcomes[index] as PutRecordsEntryOutcome;
       switch (outcome.kind) {
         case 'written':
           this.#finish(key, {
@@ -192,7 +196,7 @@ export class OrderedBatchPlanner {
           break;
         case 'retry': {
           state.lastError = outcome.message;
-          const readyAt = now + fullJitterDelay(state.attempts, this.#settings, this.#settings.random());
+          const readyAt = now + backoffDelayMs(state.attempts, this.#settings, this.#settings.random());
           if (readyAt >= state.entry.deadline) {
             this.#fail(
               key,

@@ -6,7 +6,7 @@ import {
   type ResolvedProducerOptions,
   resolveProducerOptions,
 } from './options.js';
-import { type EntryOutcome, OrderedBatchPlanner } from './planner.js';
+import { OrderedBatchPlanner, type PutRecordsEntryOutcome } from './planner.js';
 import type { OrderedProducer, ProducerEntry, ProducerResult } from './types.js';
 
 interface PendingPut {
@@ -26,7 +26,7 @@ export function recordSize(entry: ProducerEntry): number {
   return entry.data.byteLength + Buffer.byteLength(entry.partitionKey, 'utf8');
 }
 
-function toOutcome(result: PutRecordsResultEntry | undefined): EntryOutcome {
+function toOutcome(result: PutRecordsResultEntry | undefined): PutRecordsEntryOutcome {
   if (result === undefined)
     return { kind: 'retry', message: 'PutRecords returned no result for this record' };
   if (result.ErrorCode !== undefined && result.ErrorCode !== null) {
@@ -106,7 +106,7 @@ export function createOrderedProducer(options: OrderedProducerOptions): OrderedP
   }
 
   async function send(ids: number[]): Promise<void> {
-    let outcomes: EntryOutcome[];
+    let outcomes: PutRecordsEntryOutcome[];
     try {
       const output = await settings.client.send(
         new PutRecordsCommand({
@@ -124,7 +124,10 @@ export function createOrderedProducer(options: OrderedProducerOptions): OrderedP
       );
       outcomes = ids.map((_, index) => toOutcome(output.Records?.[index]));
     } catch (error) {
-      const outcome: EntryOutcome = { kind: classifyCallError(error), message: describeError(error) };
+      const outcome: PutRecordsEntryOutcome = {
+        kind: classifyCallError(error),
+        message: describeError(error),
+      };
       outcomes = ids.map(() => outcome);
     }
     inFlight -= 1;

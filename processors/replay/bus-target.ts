@@ -6,6 +6,7 @@ import {
   putEventsEntrySize,
 } from '../bus-bridge/index.js';
 import type { Envelope } from '../envelope/schema.js';
+import { type Backoff, backoffDelayMs } from '../retry/backoff.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import type { DeliveryOutcome, ReplayTarget } from './replay-target.js';
 
@@ -52,7 +53,12 @@ export function replayBusEntry(
 export function busTarget(options: BusTargetOptions): ReplayTarget {
   const concurrency = options.concurrency ?? 4;
   const attempts = options.attempts ?? 4;
-  const baseDelayMs = options.baseDelayMs ?? 100;
+  // Equal jitter: a retried call waits at least half its ceiling, so a throttled bus is not hit again at once.
+  const backoff: Backoff = {
+    baseDelayMs: options.baseDelayMs ?? 100,
+    maxDelayMs: Number.POSITIVE_INFINITY,
+    jitter: 'equal',
+  };
   return {
     description: options.description,
     async send(events: readonly Envelope[]): Promise<DeliveryOutcome[]> {
@@ -74,7 +80,7 @@ export function busTarget(options: BusTargetOptions): ReplayTarget {
         let pending = batch;
         let lastError = '';
         for (let attempt = 1; attempt <= attempts && pending.length > 0; attempt++) {
-          if (attempt > 1) await sleep(baseDelayMs * 2 ** (attempt - 2) * (0.5 + Math.random() / 2));
+          if (attempt > 1) await sleep(backoffDelayMs(attempt - 1, backoff, Math.random()));
           try {
             const result = await options.bus.putEvents(
               pending.map((i) => entries[i] as PutEventsRequestEntry),

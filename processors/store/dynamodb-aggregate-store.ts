@@ -9,6 +9,7 @@ import {
 import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine/snapshot.js';
 import { aggregatePk } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
+import { type Backoff, backoffDelayMs } from '../retry/backoff.js';
 import type { AggregateStore, AggregateWrite, ListWithGapsOptions, LoadResult } from './aggregate-store.js';
 import {
   ConcurrentWriteError,
@@ -58,7 +59,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
   readonly #table: string;
   readonly #readConcurrency: number;
   readonly #attempts: number;
-  readonly #baseDelayMs: number;
+  readonly #backoff: Backoff;
   readonly #orphanAgeMs: number;
   /** Buffered-event items left behind because their cleanup failed (they are ignored by readers). */
   cleanupFailures = 0;
@@ -68,7 +69,9 @@ export class DynamoDbAggregateStore implements AggregateStore {
     this.#table = options.tableName;
     this.#readConcurrency = options.readConcurrency ?? 4;
     this.#attempts = options.unprocessedAttempts ?? 8;
-    this.#baseDelayMs = options.unprocessedBaseDelayMs ?? 25;
+    // Round n waits up to base·2^n ms, the doubling stopping after 8 rounds (at 256 × base).
+    const baseDelayMs = options.unprocessedBaseDelayMs ?? 25;
+    this.#backoff = { baseDelayMs: baseDelayMs * 2, maxDelayMs: baseDelayMs * 2 ** 8 };
     this.#orphanAgeMs = options.orphanPendingAgeMs ?? 1_800_000;
   }
 
@@ -279,7 +282,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
           for (const key of remaining) failures.set(key.pk as string, error);
           return;
         }
-        if (attempt > 0) await sleep(backoff(this.#baseDelayMs, attempt));
+        if (attempt > 0) await sleep(backoffDelayMs(attempt, this.#backoff, Math.random()));
         try {
           const response = await this.#client.send(
             new BatchGetCommand({
@@ -309,7 +312,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
       for (let attempt = 0; requests.length > 0; attempt++) {
         if (attempt >= this.#attempts)
           throw new StoreUnavailableError('BatchWriteItem left deletes unprocessed', undefined);
-        if (attempt > 0) await sleep(backoff(this.#baseDelayMs, attempt));
+        if (attempt > 0) await sleep(backoffDelayMs(attempt, this.#backoff, Math.random()));
         const response = await this.#client.send(
           new BatchWriteCommand({ RequestItems: { [this.#table]: requests } }),
         );
@@ -328,10 +331,6 @@ function pendingEventsOf(snapshot: AggregateSnapshot, items: Map<string, Item>):
     if (item !== undefined && item.eventId === ref.eventId) events.set(ref.sequence, item.envelope);
   }
   return events;
-}
-
-function backoff(baseMs: number, attempt: number): number {
-  return Math.random() * baseMs * 2 ** Math.min(attempt, 8);
 }
 
 function sleep(ms: number): Promise<void> {

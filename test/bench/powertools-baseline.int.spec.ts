@@ -7,8 +7,9 @@ import {
   createPowertoolsBaseline,
   runPowertoolsBaseline,
 } from '../../bench/baseline/powertools-idempotent-processor.js';
-import { generateOrderEvents, toKinesisStreamEvent } from '../../bench/synthetic-order-events.js';
+import { toKinesisStreamEvent } from '../../bench/synthetic-order-events.js';
 import { type RunningEmulator, startDynalite } from '../../local/emulators/index.js';
+import { generateOrderEvents } from '../../processors/aggregates/index.js';
 
 const AGGREGATES = 5;
 const EVENTS_PER_AGGREGATE = 10;

@@ -665,15 +665,11 @@ const invalid: readonly (readonly [name: string, pattern: unknown, path: string]
 
 describe('Function: validateEventPattern', () => {
   it.each(invalid)('rejects %s, naming the path', (_name, pattern, path) => {
-    let caught: unknown;
-    try {
-      validateEventPattern(pattern);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(InvalidEventPatternError);
-    expect((caught as InvalidEventPatternError).path).toBe(path);
-    expect((caught as Error).message).toContain(path === '' ? '(root)' : path);
+    const validate = () => validateEventPattern(pattern);
+    expect(validate).toThrow(InvalidEventPatternError);
+    expect(validate).toThrow(
+      expect.objectContaining({ path, message: expect.stringContaining(path === '' ? '(root)' : path) }),
+    );
   });
 
   it('rejects JSON text that does not parse', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  backoffDelayMs,
-  DEFAULT_RETRY_POLICY,
+  DEFAULT_EVENTBRIDGE_RETRY_POLICY,
   PUT_EVENTS_LIMITS,
   PutEventsValidationError,
   putEventsEntrySize,
@@ -106,17 +105,9 @@ describe('Function: validatePutEventsRequest', () => {
 });
 
 describe('Function: retry policy', () => {
-  it('doubles the backoff ceiling up to the maximum', () => {
-    const policy = resolveRetryPolicy({ baseDelayMs: 100, maxDelayMs: 500 });
-    expect([1, 2, 3, 4].map((retry) => backoffDelayMs(retry, policy, () => 0.999999))).toEqual([
-      99, 199, 399, 499,
-    ]);
-    expect(backoffDelayMs(3, policy, () => 0)).toBe(0);
-  });
-
   it('rejects negative settings', () => {
     expect(() => resolveRetryPolicy({ maximumRetryAttempts: -1 })).toThrow(/maximumRetryAttempts/);
-    expect(resolveRetryPolicy(undefined)).toEqual(DEFAULT_RETRY_POLICY);
+    expect(resolveRetryPolicy(undefined)).toEqual(DEFAULT_EVENTBRIDGE_RETRY_POLICY);
   });
 
   it('stops after maximumRetryAttempts retries', async () => {

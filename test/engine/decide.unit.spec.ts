@@ -103,14 +103,17 @@ describe('decideAggregate', () => {
     expect(d.next).toBeUndefined();
   });
 
-  it('flags an applied eventId reused at a new sequence as a conflict', () => {
-    const stored = persist(undefined, decide(undefined, [ev(1), ev(2)]));
-    const d = decide(stored, [{ ...ev(3), eventId: ev(2).eventId }]);
-    expect(d.outcomes[0]).toMatchObject({
-      decision: 'conflict',
-      detail: expect.stringMatching(/applied at sequence 2/),
-    });
-  });
+  it.each([
+    ['an applied', [1, 2], 3, 2, /applied at sequence 2/],
+    ['a buffered', [1, 3], 4, 3, /buffered at sequence 3/],
+  ] as const)(
+    'flags %s eventId reused at another sequence as a conflict',
+    (_what, stored, at, reused, detail) => {
+      const s = persist(undefined, decide(undefined, stored.map(ev)));
+      const d = decide(s, [{ ...ev(at), eventId: ev(reused).eventId }]);
+      expect(d.outcomes[0]).toMatchObject({ decision: 'conflict', detail: expect.stringMatching(detail) });
+    },
+  );
 
   it('buffers an event past a gap, records when, and applies it when the gap fills in a later batch', () => {
     const s1 = persist(undefined, decide(undefined, [ev(1)]));
@@ -148,15 +151,6 @@ describe('decideAggregate', () => {
     const d = decide(s, [ev(3), { ...ev(3), eventId: 'other' }]);
     expect(d.outcomes[0]).toEqual({ decision: 'duplicate', verified: true });
     expect(d.outcomes[1]).toMatchObject({ decision: 'conflict', existingEventId: ev(3).eventId });
-  });
-
-  it('flags a buffered eventId reused at another sequence as a conflict', () => {
-    const s = persist(undefined, decide(undefined, [ev(1), ev(3)]));
-    const d = decide(s, [{ ...ev(4), eventId: ev(3).eventId }]);
-    expect(d.outcomes[0]).toMatchObject({
-      decision: 'conflict',
-      detail: expect.stringMatching(/buffered at sequence 3/),
-    });
   });
 
   it('reports a gap older than maxGapAge as stalled, and not before', () => {

@@ -48,44 +48,48 @@ afterAll(async () => {
   await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
+/**
+ * The delivery stream `archive` of `streamName` into `bucket` on the shared emulators, polling every 20 ms;
+ * `running` stops it after the test.
+ */
+function deliveryStream(
+  where: { readonly streamName: string; readonly bucket: string; readonly dataDir: string },
+  options: Partial<FirehoseDeliveryStreamOptions> = {},
+): FirehoseDeliveryStream {
+  const firehose = new FirehoseDeliveryStream({
+    name: 'archive',
+    kinesis,
+    s3,
+    ...where,
+    pollIntervalMs: 20,
+    ...options,
+  });
+  running.push(firehose);
+  return firehose;
+}
+
 async function setup(options: Partial<FirehoseDeliveryStreamOptions> = {}) {
   const dataDir = await mkdtemp(join(tmpdir(), 'firehose-'));
   dataDirs.push(dataDir);
   const streamName = await createTestStream(kinesis);
   const bucket = BUCKETS[bucketCounter++] ?? 'none';
-  const firehose = new FirehoseDeliveryStream({
-    name: 'archive',
-    kinesis,
-    streamName,
-    s3,
-    bucket,
-    dataDir,
-    pollIntervalMs: 20,
-    retryDelayMs: 5,
-    maxRetryDelayMs: 20,
-    shardDiscoveryIntervalMs: 200,
-    // These tests write before starting; the tests of the starting position set it themselves.
-    startingPosition: 'TRIM_HORIZON',
-    ...options,
-  });
-  running.push(firehose);
+  const firehose = deliveryStream(
+    { streamName, bucket, dataDir },
+    {
+      retryDelayMs: 5,
+      maxRetryDelayMs: 20,
+      shardDiscoveryIntervalMs: 200,
+      // These tests write before starting; the tests of the starting position set it themselves.
+      startingPosition: 'TRIM_HORIZON',
+      ...options,
+    },
+  );
   return { firehose, streamName, bucket, dataDir };
 }
 
 /** The same delivery stream started again on its data directory (its checkpoints and creation instant kept). */
 function restarted(streamName: string, bucket: string, dataDir: string): FirehoseDeliveryStream {
-  const again = new FirehoseDeliveryStream({
-    name: 'archive',
-    kinesis,
-    streamName,
-    s3,
-    bucket,
-    dataDir,
-    bufferIntervalSeconds: 0.05,
-    pollIntervalMs: 20,
-  });
-  running.push(again);
-  return again;
+  return deliveryStream({ streamName, bucket, dataDir }, { bufferIntervalSeconds: 0.05 });
 }
 
 async function objects(bucket: string): Promise<{ key: string; lines: string[]; bytes: number }[]> {

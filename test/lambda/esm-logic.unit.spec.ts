@@ -59,17 +59,16 @@ describe('Function: interpretBatchResponse', () => {
   });
 });
 
+/** The event source mapping's error handling as `planAfterInvocation` reads it. */
+const policy = (bisectBatchOnFunctionError: boolean, maximumRetryAttempts: number) => ({
+  bisectBatchOnFunctionError,
+  maximumRetryAttempts,
+});
+
 describe('Function: planAfterInvocation', () => {
   const thrown = { kind: 'failure', functionError: true, reason: 'x' } as const;
   it('retries from the lowest failure, counting a retry, without bisect', () => {
-    const plan = planAfterInvocation(
-      batchOf(5),
-      { kind: 'partial', failedIndex: 2 },
-      {
-        bisectBatchOnFunctionError: false,
-        maximumRetryAttempts: 3,
-      },
-    );
+    const plan = planAfterInvocation(batchOf(5), { kind: 'partial', failedIndex: 2 }, policy(false, 3));
     expect(plan).toMatchObject({ action: 'retry', succeeded: 2, bisected: false });
     if (plan.action === 'retry')
       expect(plan.next[0]?.records.map((r) => r.sequenceNumber)).toEqual(['1002', '1003', '1004']);
@@ -77,10 +76,7 @@ describe('Function: planAfterInvocation', () => {
   });
 
   it('splits a failed batch in halves without consuming retries', () => {
-    const plan = planAfterInvocation(batchOf(5, 1), thrown, {
-      bisectBatchOnFunctionError: true,
-      maximumRetryAttempts: 1,
-    });
+    const plan = planAfterInvocation(batchOf(5, 1), thrown, policy(true, 1));
     expect(plan.action).toBe('retry');
     if (plan.action === 'retry') {
       expect(plan.bisected).toBe(true);
@@ -92,30 +88,13 @@ describe('Function: planAfterInvocation', () => {
   });
 
   it('bisects at the returned sequence number after a partial failure', () => {
-    const plan = planAfterInvocation(
-      batchOf(4),
-      { kind: 'partial', failedIndex: 3 },
-      {
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: 0,
-      },
-    );
+    const plan = planAfterInvocation(batchOf(4), { kind: 'partial', failedIndex: 3 }, policy(true, 0));
     expect(plan).toMatchObject({ action: 'retry', succeeded: 3, bisected: true });
   });
 
   it('discards once retries are exhausted; -1 never discards', () => {
-    expect(
-      planAfterInvocation(batchOf(1, 2), thrown, {
-        bisectBatchOnFunctionError: true,
-        maximumRetryAttempts: 2,
-      }).action,
-    ).toBe('discard');
-    expect(
-      planAfterInvocation(batchOf(1, 500), thrown, {
-        bisectBatchOnFunctionError: false,
-        maximumRetryAttempts: -1,
-      }).action,
-    ).toBe('retry');
+    expect(planAfterInvocation(batchOf(1, 2), thrown, policy(true, 2)).action).toBe('discard');
+    expect(planAfterInvocation(batchOf(1, 500), thrown, policy(false, -1)).action).toBe('retry');
   });
 });
 

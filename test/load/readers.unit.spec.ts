@@ -1,16 +1,58 @@
-import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { hourPrefixes } from '../../load/archive-reader.js';
+import { dirname, join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ArchiveReader } from '../../load/archive-reader.js';
 import { FileQueueReader } from '../../load/bus-reader.js';
 import { EventCounter, envelopeIn } from '../../load/event-counter.js';
+import { DirectoryArchiveSource } from '../../processors/replay/directory-archive-source.js';
 
-describe('hourPrefixes', () => {
-  it('lists every UTC hour folder the run touched, across midnight', () => {
-    expect(
-      hourPrefixes('events/', new Date('2026-01-01T22:59:00Z'), new Date('2026-01-02T00:10:00Z')),
-    ).toEqual(['events/2026/01/01/22/', 'events/2026/01/01/23/', 'events/2026/01/02/00/']);
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'load-readers-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('Class: ArchiveReader', () => {
+  it('reads the gzipped objects of every hour folder since the run began, each object once', async () => {
+    const root = join(dir, 'archive');
+    const put = async (key: string, lines: string[]) => {
+      await mkdir(join(root, dirname(key)), { recursive: true });
+      await writeFile(join(root, key), gzipSync(lines.join('\n')));
+    };
+    const envelope = (eventId: string, aggregateId: string) => JSON.stringify({ eventId, aggregateId });
+    // Across midnight; the 21:00 folder is before the run (minus a minute of slack) and not listed.
+    await put('events/2026/01/01/21/old.gz', [envelope('e0', 'load-run-1')]);
+    await put('events/2026/01/01/22/a.gz', [
+      envelope('e1', 'load-run-1'),
+      'not json',
+      envelope('x', 'other'),
+    ]);
+    await put('events/2026/01/02/00/b.gz', ['', envelope('e2', 'load-run-1')]);
+    const counter = new EventCounter((id) => id.startsWith('load-run-'));
+    const reader = new ArchiveReader({
+      source: new DirectoryArchiveSource(root),
+      prefix: 'events/',
+      since: new Date('2026-01-01T22:01:30Z'),
+      counter,
+    });
+    await reader.poll(new Date('2026-01-01T23:59:30Z'));
+    expect(reader.objects).toBe(2);
+    expect([...counter.counts]).toEqual([
+      ['e1', 1],
+      ['e2', 1],
+    ]);
+    await put('events/2026/01/02/00/c.gz', [envelope('e3', 'load-run-1')]);
+    await reader.poll(new Date('2026-01-02T00:10:00Z'));
+    expect(reader.objects).toBe(3);
+    expect([...counter.counts]).toEqual([
+      ['e1', 1],
+      ['e2', 1],
+      ['e3', 1],
+    ]);
   });
 });
 
@@ -25,13 +67,7 @@ describe('envelopeIn', () => {
 });
 
 describe('Class: FileQueueReader', () => {
-  let dir: string | undefined;
-  afterAll(async () => {
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
   it('counts only lines after the start offset and only whole lines, for this run', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'load-queue-'));
     const file = join(dir, 'order-events.ndjson');
     const line = (eventId: string, aggregateId: string) =>
       `${JSON.stringify({ detail: { envelope: { eventId, aggregateId } } })}\n`;

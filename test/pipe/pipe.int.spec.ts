@@ -256,126 +256,123 @@ describe('Class: LocalPipe', () => {
       InvalidPipeConfigError,
     );
   });
-});
 
-describe('Class: LocalPipe with an enrichment', () => {
-  const fixture = busFixture('pipe-enrich-');
-  let bus: LocalEventBus;
-  let dlq: NdjsonQueue<PipeDeadLetter>;
-  beforeEach(() => {
-    ({ bus, dlq } = fixture());
-  });
+  describe('with an enrichment', () => {
+    /** The bridge as the stack wires it: one Pipe, the bridge's enrichment, dynamic source and detail-type. */
+    function bridge(enrichment: PipeOptions['enrichment'], extra: Partial<PipeOptions> = {}) {
+      return createPipe({
+        name: 'bridge',
+        sourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/events',
+        bus,
+        dlq,
+        filters: { Filters: [{ Pattern: pipeFilterPattern(['order', 'customer']) }] },
+        enrichment,
+        inputTemplate: ENVELOPE_INPUT_TEMPLATE,
+        target: { eventBusName: 'pipeline', detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
+        retry: { baseDelayMs: 1, maxDelayMs: 2 },
+        ...extra,
+      });
+    }
 
-  /** The bridge as the stack wires it: one Pipe, the bridge's enrichment, dynamic source and detail-type. */
-  function bridge(enrichment: PipeOptions['enrichment'], extra: Partial<PipeOptions> = {}) {
-    return createPipe({
-      name: 'bridge',
-      sourceArn: 'arn:aws:kinesis:us-east-1:000000000000:stream/events',
-      bus,
-      dlq,
-      filters: { Filters: [{ Pattern: pipeFilterPattern(['order', 'customer']) }] },
-      enrichment,
-      inputTemplate: ENVELOPE_INPUT_TEMPLATE,
-      target: { eventBusName: 'pipeline', detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
-      retry: { baseDelayMs: 1, maxDelayMs: 2 },
-      ...extra,
+    const customer = (i: number) => ({
+      ...envelope(i),
+      aggregateType: 'customer',
+      type: 'CustomerRegistered',
     });
-  }
+    const mixed = (i: number) => (i % 2 === 0 ? envelope(i) : customer(i));
+    const sequenceOf = (event: unknown) =>
+      (JSON.parse(Buffer.from((event as { data: string }).data, 'base64').toString()) as { sequence: number })
+        .sequence;
 
-  const customer = (i: number) => ({ ...envelope(i), aggregateType: 'customer', type: 'CustomerRegistered' });
-  const mixed = (i: number) => (i % 2 === 0 ? envelope(i) : customer(i));
-  const sequenceOf = (event: unknown) =>
-    (JSON.parse(Buffer.from((event as { data: string }).data, 'base64').toString()) as { sequence: number })
-      .sequence;
-
-  it('puts every aggregate type on the bus with source <prefix>.<type> and its detail-type, in stream order', async () => {
-    const calls: unknown[][] = [];
-    const enrich = createBridgeEnrichment({ sourcePrefix: 'acme', logger: { warn: () => undefined } });
-    const pipe = bridge(async (events) => {
-      calls.push(events);
-      return enrich(events);
-    });
-    const records = Array.from({ length: 23 }, (_, i) => record(i, mixed(i)));
-    records.push(record(23, { ...envelope(23), aggregateType: 'invoice' }));
-    const result = await pipe.handleBatch(records);
-    expect(result).toMatchObject({ received: 24, filtered: 1, sent: 23, failed: 0 });
-    // One synchronous call per batch of ≤ 10 matched records, each record with base64 data.
-    expect(calls.map((c) => c.length)).toEqual([10, 10, 3]);
-    expect(calls[0]?.[0]).toMatchObject({ eventID: 'shardId-000000000000:1000', data: records[0]?.data });
-    const events = await bus.queue('all').read();
-    expect(events.map((e) => [e.source, e['detail-type'], e.detail])).toEqual(
-      Array.from({ length: 23 }, (_, i) => {
-        const expected = mixed(i);
-        return [`acme.${expected.aggregateType}`, expected.type, { envelope: expected }];
-      }),
-    );
-  });
-
-  it('bisects a failing batch down to the failing record, delivers the rest in order, dead-letters it', async () => {
-    const enrich = createBridgeEnrichment({ sourcePrefix: 'pipeline', logger: { warn: () => undefined } });
-    let calls = 0;
-    const pipe = bridge(
-      async (events) => {
-        calls += 1;
-        if (events.some((event) => sequenceOf(event) === 3)) throw new Error('enrichment bug');
+    it('puts every aggregate type on the bus with source <prefix>.<type> and its detail-type, in stream order', async () => {
+      const calls: unknown[][] = [];
+      const enrich = createBridgeEnrichment({ sourcePrefix: 'acme', logger: { warn: () => undefined } });
+      const pipe = bridge(async (events) => {
+        calls.push(events);
         return enrich(events);
-      },
-      { retry: { maximumRetryAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } },
-    );
-    const result = await pipe.handleBatch(Array.from({ length: 5 }, (_, i) => record(i)));
-    expect(result).toMatchObject({ sent: 4, failed: 1, retried: 2 });
-    // [0..4] fails → [0,1,2] fails → [0,1] ok, [2] fails 1 + 2 retries → [3,4] ok.
-    expect(calls).toBe(7);
-    const ids = (await bus.queue('all').read()).map(
-      (e) => (e.detail.envelope as { eventId: string }).eventId,
-    );
-    expect(ids).toEqual(['evt-0000', 'evt-0001', 'evt-0003', 'evt-0004']);
-    const [letter] = await dlq.read();
-    expect(letter).toMatchObject({
-      errorCode: 'EnrichmentFailed',
-      errorMessage: 'Error: enrichment bug',
-      attempts: 3,
-      record: { sequenceNumber: '1002' },
+      });
+      const records = Array.from({ length: 23 }, (_, i) => record(i, mixed(i)));
+      records.push(record(23, { ...envelope(23), aggregateType: 'invoice' }));
+      const result = await pipe.handleBatch(records);
+      expect(result).toMatchObject({ received: 24, filtered: 1, sent: 23, failed: 0 });
+      // One synchronous call per batch of ≤ 10 matched records, each record with base64 data.
+      expect(calls.map((c) => c.length)).toEqual([10, 10, 3]);
+      expect(calls[0]?.[0]).toMatchObject({ eventID: 'shardId-000000000000:1000', data: records[0]?.data });
+      const events = await bus.queue('all').read();
+      expect(events.map((e) => [e.source, e['detail-type'], e.detail])).toEqual(
+        Array.from({ length: 23 }, (_, i) => {
+          const expected = mixed(i);
+          return [`acme.${expected.aggregateType}`, expected.type, { envelope: expected }];
+        }),
+      );
     });
-  });
 
-  it('sends nothing for an empty response, and fails a response bigger than the target’s batch', async () => {
-    const empty = bridge(async () => ({}));
-    expect(await empty.handleBatch([record(0), record(1)])).toMatchObject({ sent: 0, failed: 0 });
-    const tooMany = bridge(
-      async () => Array.from({ length: 11 }, () => ({ source: 's', detailType: 'd', envelope: {} })),
-      { bisectOnEnrichmentError: false, retry: { maximumRetryAttempts: 0 } },
-    );
-    expect(await tooMany.handleBatch([record(0)])).toMatchObject({ sent: 0, failed: 1 });
-    expect((await dlq.read())[0]).toMatchObject({ errorCode: 'EnrichmentResponseTooLarge' });
-    expect(await bus.queue('all').count()).toBe(0);
-  });
-
-  it('renders the enrichment input template per record, against the parsed data', async () => {
-    const seen: unknown[] = [];
-    const pipe = bridge(
-      async (events) => {
-        seen.push(...events);
-        return events.map((e) => ({ source: 'x.order', detailType: 'T', envelope: e }));
-      },
-      { enrichmentInputTemplate: '{"id": <$.data.eventId>, "arn": <aws.pipes.enrichment-arn>}' },
-    );
-    await pipe.handleBatch([record(0)]);
-    expect(seen).toEqual([
-      { id: 'evt-0000', arn: 'arn:aws:lambda:us-east-1:000000000000:function:bridge-enrichment' },
-    ]);
-    expect(() => bridge(undefined, { enrichmentInputTemplate: '{}' })).toThrow(InvalidPipeConfigError);
-  });
-
-  it('dead-letters an enriched event the target cannot take, naming the event', async () => {
-    const pipe = bridge(async () => [{ detailType: 'T', envelope: { eventId: 'e' } }]);
-    expect(await pipe.handleBatch([record(0)])).toMatchObject({ sent: 0, failed: 1 });
-    const [letter] = await dlq.read();
-    expect(letter).toMatchObject({
-      errorCode: 'TargetParameterNotFound',
-      event: { detailType: 'T', envelope: { eventId: 'e' } },
+    it('bisects a failing batch down to the failing record, delivers the rest in order, dead-letters it', async () => {
+      const enrich = createBridgeEnrichment({ sourcePrefix: 'pipeline', logger: { warn: () => undefined } });
+      let calls = 0;
+      const pipe = bridge(
+        async (events) => {
+          calls += 1;
+          if (events.some((event) => sequenceOf(event) === 3)) throw new Error('enrichment bug');
+          return enrich(events);
+        },
+        { retry: { maximumRetryAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } },
+      );
+      const result = await pipe.handleBatch(Array.from({ length: 5 }, (_, i) => record(i)));
+      expect(result).toMatchObject({ sent: 4, failed: 1, retried: 2 });
+      // [0..4] fails → [0,1,2] fails → [0,1] ok, [2] fails 1 + 2 retries → [3,4] ok.
+      expect(calls).toBe(7);
+      const ids = (await bus.queue('all').read()).map(
+        (e) => (e.detail.envelope as { eventId: string }).eventId,
+      );
+      expect(ids).toEqual(['evt-0000', 'evt-0001', 'evt-0003', 'evt-0004']);
+      const [letter] = await dlq.read();
+      expect(letter).toMatchObject({
+        errorCode: 'EnrichmentFailed',
+        errorMessage: 'Error: enrichment bug',
+        attempts: 3,
+        record: { sequenceNumber: '1002' },
+      });
     });
-    expect(letter?.record).toBeUndefined();
+
+    it('sends nothing for an empty response, and fails a response bigger than the target’s batch', async () => {
+      const empty = bridge(async () => ({}));
+      expect(await empty.handleBatch([record(0), record(1)])).toMatchObject({ sent: 0, failed: 0 });
+      const tooMany = bridge(
+        async () => Array.from({ length: 11 }, () => ({ source: 's', detailType: 'd', envelope: {} })),
+        { bisectOnEnrichmentError: false, retry: { maximumRetryAttempts: 0 } },
+      );
+      expect(await tooMany.handleBatch([record(0)])).toMatchObject({ sent: 0, failed: 1 });
+      expect((await dlq.read())[0]).toMatchObject({ errorCode: 'EnrichmentResponseTooLarge' });
+      expect(await bus.queue('all').count()).toBe(0);
+    });
+
+    it('renders the enrichment input template per record, against the parsed data', async () => {
+      const seen: unknown[] = [];
+      const pipe = bridge(
+        async (events) => {
+          seen.push(...events);
+          return events.map((e) => ({ source: 'x.order', detailType: 'T', envelope: e }));
+        },
+        { enrichmentInputTemplate: '{"id": <$.data.eventId>, "arn": <aws.pipes.enrichment-arn>}' },
+      );
+      await pipe.handleBatch([record(0)]);
+      expect(seen).toEqual([
+        { id: 'evt-0000', arn: 'arn:aws:lambda:us-east-1:000000000000:function:bridge-enrichment' },
+      ]);
+      expect(() => bridge(undefined, { enrichmentInputTemplate: '{}' })).toThrow(InvalidPipeConfigError);
+    });
+
+    it('dead-letters an enriched event the target cannot take, naming the event', async () => {
+      const pipe = bridge(async () => [{ detailType: 'T', envelope: { eventId: 'e' } }]);
+      expect(await pipe.handleBatch([record(0)])).toMatchObject({ sent: 0, failed: 1 });
+      const [letter] = await dlq.read();
+      expect(letter).toMatchObject({
+        errorCode: 'TargetParameterNotFound',
+        event: { detailType: 'T', envelope: { eventId: 'e' } },
+      });
+      expect(letter?.record).toBeUndefined();
+    });
   });
 });
 

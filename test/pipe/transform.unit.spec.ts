@@ -196,14 +196,9 @@ describe('Function: renderInputTemplate', () => {
     ['an unknown reserved variable', '{"a": <aws.pipes.nope>}', 6],
     ['event.json inside a string', '{"a": "<aws.pipes.event.json>"}', 7],
   ])('rejects %s, naming the position', (_name, template, position) => {
-    let caught: unknown;
-    try {
-      compileInputTemplate(template);
-    } catch (error) {
-      caught = error;
-    }
-    expect(caught).toBeInstanceOf(InvalidInputTemplateError);
-    expect((caught as InvalidInputTemplateError).position).toBe(position);
+    const compile = () => compileInputTemplate(template);
+    expect(compile).toThrow(InvalidInputTemplateError);
+    expect(compile).toThrow(expect.objectContaining({ position }));
   });
 });
 

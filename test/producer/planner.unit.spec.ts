@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type EntryOutcome,
-  fullJitterDelay,
   OrderedBatchPlanner,
   type PlannerSettings,
+  type PutRecordsEntryOutcome,
   resolveProducerOptions,
 } from '../../processors/producer/index.js';
 
@@ -22,7 +21,16 @@ function planner(overrides: Partial<PlannerSettings> = {}): OrderedBatchPlanner 
   return new OrderedBatchPlanner({ ...settings, ...overrides });
 }
 
-const written = (n: number): EntryOutcome => ({
+/** A default planner with entries 0, 1, … of 10 bytes queued on the given keys in order. */
+function plannerWith(keys: readonly string[], deadline = 1000): OrderedBatchPlanner {
+  const p = planner();
+  keys.forEach((partitionKey, id) => {
+    p.enqueue({ id, partitionKey, size: 10, deadline });
+  });
+  return p;
+}
+
+const written = (n: number): PutRecordsEntryOutcome => ({
   kind: 'written',
   shardId: 'shardId-000000000000',
   sequenceNumber: String(n),
@@ -30,10 +38,7 @@ const written = (n: number): EntryOutcome => ({
 
 describe('Class: OrderedBatchPlanner', () => {
   it('puts at most one entry of a partition key in a batch and none while the key is in flight', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 2, partitionKey: 'b', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a', 'b']);
     expect(p.nextBatch(0)).toEqual([0, 2]);
     expect(p.nextBatch(0)).toBeUndefined();
     p.settle([0, 2], [written(1), written(2)], 1);
@@ -58,9 +63,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('backs a retried key off and keeps its later entries behind the retried one', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a']);
     expect(p.nextBatch(0)).toEqual([0]);
     p.settle([0], [{ kind: 'retry', message: 'ProvisionedThroughputExceededException' }], 0);
     // random 0.5 of a 10 ms cap: the key waits 5 ms.
@@ -72,10 +75,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('fails an entry at its deadline and every entry queued behind it on the same key', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 3 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 3 });
-    p.enqueue({ id: 2, partitionKey: 'b', size: 10, deadline: 3 });
+    const p = plannerWith(['a', 'a', 'b'], 3);
     expect(p.nextBatch(0)).toEqual([0, 2]);
     p.settle([0, 2], [{ kind: 'retry', message: 'InternalFailure: boom' }, written(1)], 0);
     const settled = p.drainSettled();
@@ -109,9 +109,7 @@ describe('Class: OrderedBatchPlanner', () => {
   });
 
   it('fails a rejected entry with its followers without retrying', () => {
-    const p = planner();
-    p.enqueue({ id: 0, partitionKey: 'a', size: 10, deadline: 1000 });
-    p.enqueue({ id: 1, partitionKey: 'a', size: 10, deadline: 1000 });
+    const p = plannerWith(['a', 'a']);
     p.nextBatch(0);
     p.settle([0], [{ kind: 'reject', message: 'ResourceNotFoundException: no stream' }], 0);
     expect(p.nextBatch(0)).toBeUndefined();
@@ -206,22 +204,6 @@ describe('Class: OrderedBatchPlanner', () => {
         expect(settledIds.size).toBe(nextId);
       }),
       { numRuns: 300 },
-    );
-  });
-});
-
-describe('Function: fullJitterDelay', () => {
-  it('stays within [0, min(max, base·2^(n-1))]', () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 80 }),
-        fc.double({ min: 0, max: 0.9999, noNaN: true }),
-        (n, r) => {
-          const delay = fullJitterDelay(n, { baseDelayMs: 50, maxDelayMs: 2000 }, r);
-          expect(delay).toBeGreaterThanOrEqual(0);
-          expect(delay).toBeLessThanOrEqual(Math.min(2000, 50 * 2 ** (n - 1)));
-        },
-      ),
     );
   });
 });

@@ -1,0 +1,1 @@
+export { type Backoff, type BackoffJitter, backoffDelayMs } from './backoff.js';
