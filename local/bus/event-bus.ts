@@ -57,7 +57,7 @@ export interface EventBusOptions extends RetryClock {
   readonly account?: string;
   /** @default 'us-east-1' */
   readonly region?: string;
-  readonly rules?: readonly BusRuleDefinition[];
+  readonly rules?: readonly BusRuleDefinition[] | undefined;
   /** @default DEFAULT_EVENTBRIDGE_RETRY_POLICY (4 retries, 60 s, 100 ms → 2 s backoff) */
   readonly retry?: Partial<EventBridgeRetryPolicy>;
   /** @default 5000 */
@@ -365,7 +365,9 @@ export class LocalEventBus implements EventBusPort {
         ruleName: rule.definition.name,
         ruleArn: rule.arn,
         target,
-        ...(target === 'webhook' ? { targetUrl: rule.definition.webhook?.url } : {}),
+        ...(target === 'webhook' && rule.definition.webhook !== undefined
+          ? { targetUrl: rule.definition.webhook.url }
+          : {}),
         errorCode: errorCode(error),
         errorMessage: error instanceof Error ? error.message : String(error),
         exhaustedRetryCondition: outcome.exhausted,

@@ -6,11 +6,11 @@ import { CheckpointCorruptError, InvalidReaderOptionsError } from './errors.js';
 /** What a consumer has durably done on one shard. */
 export interface ShardCheckpoint {
   /** Last sequence number fully processed; reading resumes after it. */
-  readonly sequenceNumber?: string;
+  readonly sequenceNumber?: string | undefined;
   /** When the consumer first opened the shard (ISO-8601); lets a LATEST start resume without loss. */
-  readonly startedAt?: string;
+  readonly startedAt?: string | undefined;
   /** The shard is closed and every record of it was processed; children may start. */
-  readonly finished?: boolean;
+  readonly finished?: boolean | undefined;
 }
 
 /** Where a consumer keeps its per-shard checkpoints (the port; the file store is the local adapter). */

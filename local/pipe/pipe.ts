@@ -65,7 +65,7 @@ export interface PipeOptions extends RetryClock {
    * fails the batch: it is split in two while `bisectOnEnrichmentError` allows, else retried under `retry`,
    * then dead-lettered. https://docs.aws.amazon.com/eventbridge/latest/userguide/pipes-enrichment.html
    */
-  readonly enrichment?: PipeEnrichment;
+  readonly enrichment?: PipeEnrichment | undefined;
   /** `EnrichmentParameters.InputTemplate`, rendered per record against the event with `data` parsed. */
   readonly enrichmentInputTemplate?: string;
   /** `OnPartialBatchItemFailure: AUTOMATIC_BISECT` for enrichment errors. @default true */
@@ -77,7 +77,7 @@ export interface PipeOptions extends RetryClock {
    * paths read the source event, or with an enrichment what the enrichment returned. Without one the whole
    * event is the detail.
    */
-  readonly inputTemplate?: string;
+  readonly inputTemplate?: string | undefined;
   readonly target: PipeEventBusTarget;
   /** Records per batch, 1–10 (an event bus target takes at most 10). @default 10 */
   readonly batchSize?: number;

@@ -1,13 +1,13 @@
 /** One `PutEvents` entry, shaped like the SDK's `PutEventsRequestEntry`. */
 export interface PutEventsRequestEntry {
-  readonly Source?: string;
-  readonly DetailType?: string;
+  readonly Source?: string | undefined;
+  readonly DetailType?: string | undefined;
   /** A JSON object, as text. */
-  readonly Detail?: string;
+  readonly Detail?: string | undefined;
   /** Bus name or ARN; AWS uses `default` when it is omitted. */
-  readonly EventBusName?: string;
-  readonly Time?: Date | string;
-  readonly Resources?: readonly string[];
+  readonly EventBusName?: string | undefined;
+  readonly Time?: Date | string | undefined;
+  readonly Resources?: readonly string[] | undefined;
 }
 
 /** One result entry: an `EventId` on success, or an error code and message. */
