@@ -10,7 +10,12 @@ export {
   stalledGap,
 } from './decide.js';
 export { type AggregateGroup, groupByAggregate } from './group.js';
-export { type EngineOptions, type ResolvedEngineOptions, resolveEngineOptions } from './options.js';
+export {
+  ENGINE_DEFAULTS,
+  type EngineOptions,
+  type ResolvedEngineOptions,
+  resolveEngineOptions,
+} from './options.js';
 export type { Decision, RecordOutcome, StalledGap } from './outcomes.js';
 export {
   type AggregateKey,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ENGINE_DEFAULTS } from '../engine/options.js';
 import {
   type EnvironmentInput,
   type EnvironmentVariables,
@@ -17,8 +18,8 @@ export const processorConfigSchema = z.object({
   QUARANTINE_BUCKET: z.string().min(1),
   QUARANTINE_PREFIX: z.string().default('quarantine/'),
   /** A gap older than this marks the aggregate stalled (the deployed stacks' value since the start). */
-  MAX_GAP_AGE_SECONDS: positiveIntVariable(300),
-  RECENT_WINDOW: positiveIntVariable(64),
+  MAX_GAP_AGE_SECONDS: positiveIntVariable(ENGINE_DEFAULTS.maxGapAgeMs / 1000),
+  RECENT_WINDOW: positiveIntVariable(ENGINE_DEFAULTS.recentWindow),
   WRITE_CONCURRENCY: positiveIntVariable(16),
   /** Per aggregate, on a lost conditional write (the deployed stacks' value since the start). */
   MAX_WRITE_ATTEMPTS: positiveIntVariable(5),

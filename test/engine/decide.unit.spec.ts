@@ -243,7 +243,8 @@ describe('skipGap', () => {
 
 describe('resolveEngineOptions', () => {
   it('applies defaults and rejects nonsense', () => {
-    expect(resolveEngineOptions()).toEqual({ recentWindow: 64, maxGapAgeMs: 3_600_000 });
+    // The processor's MAX_GAP_AGE_SECONDS default (300 s) is this default: one value for every stack.
+    expect(resolveEngineOptions()).toEqual({ recentWindow: 64, maxGapAgeMs: 300_000 });
     expect(() => resolveEngineOptions({ recentWindow: 0 })).toThrow(/recentWindow/);
     expect(() => resolveEngineOptions({ maxGapAgeMs: -1 })).toThrow(/maxGapAgeMs/);
   });
