@@ -1,15 +1,10 @@
+// The mix itself belongs to the one order-event generator (processors/aggregates); load only parses it from the command line.
 import {
   MIXABLE_ORDER_EVENT_TYPES,
   type MixableOrderEventType,
   type OrderEventMix,
 } from '../processors/aggregates/order-events.js';
 import { InvalidLoadOptionsError } from './errors.js';
-
-// The mix itself belongs to the one order-event generator; load only parses it from the command line.
-export {
-  DEFAULT_ORDER_EVENT_MIX as DEFAULT_EVENT_MIX,
-  type OrderEventMix as EventMix,
-} from '../processors/aggregates/order-events.js';
 
 /**
  * Parses `--mix ItemAdded=6,ItemRemoved=2,...`: types not named get weight 0; at least one weight > 0.

@@ -1,6 +1,6 @@
 export { type CeilingOptions, measureCeilings } from './ceiling.js';
 export { InvalidLoadOptionsError, LoadError, LoadTargetError } from './errors.js';
-export { DEFAULT_EVENT_MIX, type EventMix, parseEventMix } from './event-mix.js';
+export { parseEventMix } from './event-mix.js';
 export { judgeStep, stepRates } from './find-max.js';
 export { Lane, type LaneListener, type LaneOptions } from './lane.js';
 export { RunLedger } from './ledger.js';

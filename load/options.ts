@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { DEFAULT_ORDER_EVENT_MIX, type OrderEventMix } from '../processors/aggregates/order-events.js';
 import {
   chooseEnvironmentSource,
   ENVIRONMENT_OPTIONS,
@@ -8,7 +9,7 @@ import {
   readEnvironmentFlags,
 } from '../tools/environment/index.js';
 import { InvalidLoadOptionsError } from './errors.js';
-import { DEFAULT_EVENT_MIX, type EventMix, parseEventMix } from './event-mix.js';
+import { parseEventMix } from './event-mix.js';
 import { type LoadPhase, SCENARIOS } from './scenarios/index.js';
 
 /**
@@ -37,7 +38,7 @@ export interface LoadOptions {
   readonly eventsPerRequest: number;
   readonly connections: number;
   readonly seed: number;
-  readonly mix: EventMix;
+  readonly mix: OrderEventMix;
   readonly findMax: FindMaxOptions | undefined;
   /** Seconds to wait for the pipeline to drain before verifying anyway. @default 120 */
   readonly drainTimeoutSeconds: number;
@@ -231,7 +232,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     eventsPerRequest,
     connections,
     seed: integer('seed', str('seed'), 0, 2 ** 32 - 1) ?? LOAD_DEFAULTS.seed,
-    mix: str('mix') === undefined ? DEFAULT_EVENT_MIX : parseEventMix(str('mix') as string),
+    mix: str('mix') === undefined ? DEFAULT_ORDER_EVENT_MIX : parseEventMix(str('mix') as string),
     findMax,
     drainTimeoutSeconds:
       parseDurationSeconds('drain-timeout', str('drain-timeout')) ?? LOAD_DEFAULTS.drainTimeoutSeconds,

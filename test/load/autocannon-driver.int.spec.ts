@@ -2,13 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drivePhase } from '../../load/autocannon-driver.js';
-import { DEFAULT_EVENT_MIX } from '../../load/event-mix.js';
 import { Lane } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
 import { loadOrderStream } from '../../load/order-stream.js';
 import { settlePendingRequests } from '../../load/pending-settler.js';
 import { planPhase } from '../../load/request-plan.js';
 import { createSeededRandom } from '../../processors/aggregates/index.js';
+import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 
 // A loopback ingest stand-in that answers every third request with 503: the driver must retry on the same
@@ -52,7 +52,7 @@ describe('drivePhase against a flaky ingest', () => {
     const ledger = new RunLedger();
     const random = createSeededRandom(11);
     let n = 0;
-    const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_EVENT_MIX, random);
+    const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
     const streams = Array.from({ length: 12 }, newStream);
     const lanes = Array.from(
       { length: 4 },

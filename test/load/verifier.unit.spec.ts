@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { EventCounter } from '../../load/event-counter.js';
-import { DEFAULT_EVENT_MIX } from '../../load/event-mix.js';
 import { lagIsGrowing, lagSamples, summarizeLag } from '../../load/lag.js';
 import { Lane } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
@@ -8,6 +7,7 @@ import { loadOrderStream } from '../../load/order-stream.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { verifyRun } from '../../load/verifier.js';
 import { createSeededRandom } from '../../processors/aggregates/index.js';
+import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import { chainOf } from '../../processors/engine/index.js';
 
 /** Given a ledger of accepted requests (2 aggregates, 3 requests of 2 events). */
@@ -15,7 +15,7 @@ function acceptedRun() {
   const ledger = new RunLedger();
   const random = createSeededRandom(3);
   let n = 0;
-  const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_EVENT_MIX, random);
+  const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
   const lane = new Lane({
     index: 0,
     streams: [newStream(), newStream()],
