@@ -8,6 +8,7 @@ import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { ingestStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
+import { stackLogGroup } from './stack-log-group.js';
 
 /** The API's one route. */
 export const INGEST_ROUTE_KEY = 'POST /events';
@@ -126,14 +127,7 @@ export class IngestApi extends pulumi.ComponentResource {
       },
       parent,
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-access-logs`,
-      {
-        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}-access`,
-        retentionInDays: args.logRetentionDays ?? 14,
-      },
-      parent,
-    );
+    const accessLogs = stackLogGroup(`${name}-access`, args.logRetentionDays, parent);
     const stage = new aws.apigatewayv2.Stage(
       `${name}-stage`,
       {

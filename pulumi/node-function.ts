@@ -4,6 +4,7 @@ import * as pulumi from '@pulumi/pulumi';
 import { checkIntRange } from './arg-checks.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { assumeRolePolicy, logWriteStatement, type PolicyStatement, policyDocument } from './iam-policies.js';
+import { stackLogGroup } from './stack-log-group.js';
 
 /** Arguments of {@link NodeFunction}. */
 export interface NodeFunctionArgs {
@@ -40,14 +41,7 @@ export class NodeFunction extends pulumi.ComponentResource {
 
     // A named log group (rather than Lambda's implicit /aws/lambda/<fn>) so retention is set before the
     // first invocation and the function's policy can name the group's ARN.
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      {
-        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        retentionInDays: args.logRetentionDays ?? 14,
-      },
-      { parent: this },
-    );
+    this.logGroup = stackLogGroup(name, args.logRetentionDays, { parent: this });
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
