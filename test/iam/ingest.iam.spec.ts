@@ -14,6 +14,7 @@ import { createActiveStream } from '../../local/kinesis/index.js';
 import { orderEnvelope } from '../ingest/envelopeFactory.js';
 import { localKinesisClient } from '../ingest/streamReader.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 
@@ -59,18 +60,10 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((ok) => secrets.listen(0, '127.0.0.1', ok));
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesalite.endpoint);
-  vi.stubEnv(
-    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
-    `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
-  );
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubHandlerEnvironment(env, {
+    KINESIS: kinesalite.endpoint,
+    SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+  });
   const recorder = recordSdkCalls();
   recorder.exclude(admin);
   try {

@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { BACKFILL_ERROR_NAMES } from '../../processors/replay/backfill-errors.js';
@@ -13,6 +10,7 @@ import {
   type ReplayFunctionSettings,
   replayFunctionSettings,
 } from '../../processors/replay/lambda-handler.js';
+import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
 
 const env: ReplayEnvironment = {
@@ -34,14 +32,7 @@ const settings: ReplayFunctionSettings = {
   projectionTables: ['orders-rebuild'],
 };
 const events = generateOrderEvents({ aggregates: 4, eventsPerAggregate: 5, seed: 7 });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'backfill-lambda-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('backfill-lambda-');
 
 function archiveOf(envelopes: readonly Envelope[]): MemoryArchive {
   const archive = new MemoryArchive();
@@ -96,7 +87,7 @@ function handlerWith(
       return fake.target;
     },
     freeTmpBytes: async () => freeTmpBytes,
-    tempDir: dir,
+    tempDir: tempDir(),
   });
 }
 

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
@@ -17,6 +15,7 @@ import {
   runReplay,
   verifyArchive,
 } from '../../processors/replay/index.js';
+import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
 
 const registry = new AggregateRegistry([orderAggregate]);
@@ -27,18 +26,13 @@ const accepting = {
   description: 'accepting',
   send: async (batch: readonly Envelope[]) => batch.map(() => ({ status: 'sent' as const })),
 };
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'replay-defects-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const tempDir = useTempDir('replay-defects-');
 
 describe('replay checkpoint', () => {
   it('creates the checkpoint’s directory (a run against AWS never created .local/)', async () => {
     const archive = new MemoryArchive();
     archive.put(at, events);
-    const checkpointFile = join(dir, 'never', 'created', 'replay-checkpoint.json');
+    const checkpointFile = join(tempDir(), 'never', 'created', 'replay-checkpoint.json');
     const summary = await runReplay({
       source: archive,
       registry,

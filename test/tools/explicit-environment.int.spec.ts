@@ -159,6 +159,20 @@ afterAll(async () => {
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** `npm run replay` of the fixture's archived range from the explicit bucket, confirmed in advance. */
+function replayArchive(args: readonly string[]): ReturnType<typeof tool> {
+  return tool('tools/replay/replay-cli.ts', [
+    '--from',
+    from,
+    '--to',
+    to,
+    '--bucket',
+    BUCKET,
+    '--yes',
+    ...args,
+  ]);
+}
+
 describe('the explicit form against a second emulator process', () => {
   it('archive verify: duplicates and the poison line are information, the archive is OK', async () => {
     const { code, stdout, stderr } = await tool('tools/replay/archive-cli.ts', [
@@ -209,18 +223,11 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('replay --target stream puts each distinct event once, and saves its default checkpoint', async () => {
-    const { code, stderr, stdout } = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const { code, stderr, stdout } = await replayArchive([
       '--target',
       'stream',
       '--stream',
       STREAM,
-      '--bucket',
-      BUCKET,
-      '--yes',
       '--json',
     ]);
     expect(stderr).not.toMatch(/ENOENT/);
@@ -234,20 +241,13 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('replay --target projection folds into the table; aggregates reads it back', async () => {
-    const replay = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const replay = await replayArchive([
       '--target',
       'projection',
       '--table',
       TABLE,
-      '--bucket',
-      BUCKET,
       '--checkpoint',
       join(dataDir, 'projection.json'),
-      '--yes',
       '--json',
     ]);
     expect(replay.code).toBe(0);
@@ -268,20 +268,13 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('a missing table is named, with --create-table for replay and the environment flags for aggregates', async () => {
-    const replay = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const replay = await replayArchive([
       '--target',
       'projection',
       '--projection-table',
       'no-such-table',
-      '--bucket',
-      BUCKET,
       '--checkpoint',
       join(dataDir, 'missing.json'),
-      '--yes',
     ]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toMatch(/table no-such-table does not exist .*pass --create-table/);
