@@ -91,13 +91,10 @@ export class IngestApi extends pulumi.ComponentResource {
             ingestStatements({ streamArn, streamKeyArn, secretArn, dataKeyArn }),
           ),
         environment: {
-          ...({
-            STREAM_NAME: args.streamName,
-            INGEST_TOKEN_SECRET_ID: this.secret.arn,
-          } satisfies IngestEnvironment<pulumi.Input<string>>),
-          POWERTOOLS_SERVICE_NAME: 'ingest',
-          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
-        },
+          STREAM_NAME: args.streamName,
+          INGEST_TOKEN_SECRET_ID: this.secret.arn,
+        } satisfies IngestEnvironment<pulumi.Input<string>>,
+        powertools: { serviceName: 'ingest', logLevel: args.logLevel },
       },
       { parent: this, dependsOn: [version] },
     );
