@@ -9,9 +9,9 @@ import type { AddressInfo } from 'node:net';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
-import { toApiGatewayEvent } from '../../local/ingest/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
 import { orderEnvelope } from '../ingest/envelopeFactory.js';
+import { postEventsRequest } from '../ingest/post-events-request.js';
 import { localKinesisClient } from '../ingest/streamReader.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
 import { stubHandlerEnvironment } from './handler-environment.js';
@@ -27,17 +27,6 @@ let admin: KinesisClient;
 let secrets: Server;
 let calls: RecordedCall[];
 const statuses: number[] = [];
-
-function request(body: string, token: string) {
-  const raw = {
-    url: '/events',
-    method: 'POST',
-    httpVersion: '1.1',
-    rawHeaders: ['authorization', `Bearer ${token}`, 'content-type', 'application/json'],
-    socket: { remoteAddress: '127.0.0.1' },
-  };
-  return toApiGatewayEvent(raw as never, Buffer.from(body), 'POST /events');
-}
 
 beforeAll(async () => {
   stacks = await deployAllStacks();
@@ -69,8 +58,8 @@ beforeAll(async () => {
   try {
     const { handler } = await import('../../processors/ingest/handler.js');
     const body = JSON.stringify(orderEnvelope('iam-ingest', 1));
-    statuses.push((await handler(request(body, 'wrong'))).statusCode ?? 0);
-    statuses.push((await handler(request(body, TOKEN))).statusCode ?? 0);
+    statuses.push((await handler(postEventsRequest(body, 'wrong'))).statusCode ?? 0);
+    statuses.push((await handler(postEventsRequest(body, TOKEN))).statusCode ?? 0);
   } finally {
     recorder.stop();
   }

@@ -159,6 +159,11 @@ afterAll(async () => {
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** `npm run archive -- verify` with these flags. */
+function verifyArchive(args: readonly string[]): ReturnType<typeof tool> {
+  return tool('tools/replay/archive-cli.ts', ['verify', ...args]);
+}
+
 /** `npm run replay` of the fixture's archived range from the explicit bucket, confirmed in advance. */
 function replayArchive(args: readonly string[]): ReturnType<typeof tool> {
   return tool('tools/replay/replay-cli.ts', [
@@ -175,15 +180,7 @@ function replayArchive(args: readonly string[]): ReturnType<typeof tool> {
 
 describe('the explicit form against a second emulator process', () => {
   it('archive verify: duplicates and the poison line are information, the archive is OK', async () => {
-    const { code, stdout, stderr } = await tool('tools/replay/archive-cli.ts', [
-      'verify',
-      '--from',
-      from,
-      '--to',
-      to,
-      '--bucket',
-      BUCKET,
-    ]);
+    const { code, stdout, stderr } = await verifyArchive(['--from', from, '--to', to, '--bucket', BUCKET]);
     expect(stderr).not.toMatch(/archive:/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/2 objects, 12 lines, 2 aggregates, 9 distinct events/);
@@ -192,8 +189,7 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('archive verify of a range without objects says so and exits 3', async () => {
-    const { code, stdout } = await tool('tools/replay/archive-cli.ts', [
-      'verify',
+    const { code, stdout } = await verifyArchive([
       '--from',
       '2020-01-01T00:00:00Z',
       '--to',
@@ -206,18 +202,10 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('names what a command needs and refuses two forms at once', async () => {
-    const noBucket = await tool('tools/replay/archive-cli.ts', ['verify', '--from', from, '--table', TABLE]);
+    const noBucket = await verifyArchive(['--from', from, '--table', TABLE]);
     expect(noBucket.code).toBe(2);
     expect(noBucket.stderr).toMatch(/archive verify needs --bucket: the explicit form must name it/);
-    const both = await tool('tools/replay/archive-cli.ts', [
-      'verify',
-      '--from',
-      from,
-      '--stack',
-      'dev',
-      '--bucket',
-      BUCKET,
-    ]);
+    const both = await verifyArchive(['--from', from, '--stack', 'dev', '--bucket', BUCKET]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--stack and --bucket choose different environments/);
   });
