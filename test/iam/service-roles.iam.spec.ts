@@ -91,7 +91,7 @@ describe.each(['dev', 'staging', 'prod'])('service roles and resource policies, 
     }
   });
 
-  it.each([
+  for (const { gives, role: logicalName, label, service, needs } of [
     {
       gives: 'Firehose what its documentation lists for a Kinesis source and an encrypted S3 destination',
       role: 'archive-firehose-role',
@@ -113,15 +113,17 @@ describe.each(['dev', 'staging', 'prod'])('service roles and resource policies, 
       service: 'states',
       needs: backfillStateMachineNeeds,
     },
-  ])('gives $gives, only', async ({ role: logicalName, label, service, needs }) => {
-    const role = deployed().role(logicalName);
-    await expectRoleContract(
-      label,
-      { arn: session(role.name, service), identityPolicies: role.policies.map((p) => p.document) },
-      needs(deployed()),
-      deployed(),
-    );
-  });
+  ]) {
+    it(`gives ${gives}, only`, async () => {
+      const role = deployed().role(logicalName);
+      await expectRoleContract(
+        label,
+        { arn: session(role.name, service), identityPolicies: role.policies.map((p) => p.document) },
+        needs(deployed()),
+        deployed(),
+      );
+    });
+  }
 
   it('lets EventBridge deliver each rule to its queue and its DLQ, and no other rule', async () => {
     const d = deployed();
