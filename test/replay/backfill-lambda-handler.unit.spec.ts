@@ -12,6 +12,7 @@ import {
 } from '../../processors/replay/lambda-handler.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { archiveHour } from './replay-fixture.js';
 
 const env: ReplayEnvironment = {
   name: 'aws eu-west-1',
@@ -37,7 +38,7 @@ const tempDir = useTempDir('backfill-lambda-');
 function archiveOf(envelopes: readonly Envelope[]): MemoryArchive {
   const archive = new MemoryArchive();
   for (let i = 0; i < envelopes.length; i += 5) {
-    archive.put(new Date(Date.UTC(2026, 0, 1, 0, i)), envelopes.slice(i, i + 5));
+    archive.put(archiveHour(0, i), envelopes.slice(i, i + 5));
   }
   return archive;
 }
@@ -107,7 +108,7 @@ describe('replay Lambda of distributed backfills', () => {
     // Folder 23:00 of the day before: opened at 23:58, it holds records that arrived after midnight.
     archive.put(new Date(Date.UTC(2025, 11, 31, 23, 58)), events.slice(0, 5));
     archive.put(new Date(Date.UTC(2025, 11, 31, 22, 30)), events.slice(5, 10));
-    archive.put(new Date(Date.UTC(2026, 0, 1, 0, 10)), events.slice(10, 20));
+    archive.put(archiveHour(0, 10), events.slice(10, 20));
     const fake = recordingTarget();
     const result = await handlerWith(archive, fake)(batchOf(archive), plenty);
     expect(result.objects).toBe(2);

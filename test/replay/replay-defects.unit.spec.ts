@@ -5,7 +5,6 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   formatVerification,
@@ -17,9 +16,9 @@ import {
 } from '../../processors/replay/index.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T03:00:00Z') };
+const range = firstHours(3);
 const events = generateOrderEvents({ aggregates: 4, eventsPerAggregate: 5, seed: 7 });
 const at = new Date('2026-01-01T01:10:00Z');
 const accepting = {

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   CheckpointError,
@@ -14,19 +13,16 @@ import {
 import { formatProgress, parseReplayArgs, progressPrinter } from '../../tools/replay/index.js';
 import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { archiveHour, firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T03:00:00Z') };
+const range = firstHours(3);
 const events = generateOrderEvents({ aggregates: 6, eventsPerAggregate: 6, seed: 21 });
 const tempDir = useTempDir('replay-unit-');
 
 function archiveOf(envelopes: readonly Envelope[], perObject = 5): MemoryArchive {
   const archive = new MemoryArchive();
   for (let i = 0; i < envelopes.length; i += perObject) {
-    archive.put(
-      new Date(Date.UTC(2026, 0, 1, (i / perObject) % 3, i % 60)),
-      envelopes.slice(i, i + perObject),
-    );
+    archive.put(archiveHour((i / perObject) % 3, i % 60), envelopes.slice(i, i + perObject));
   }
   return archive;
 }
