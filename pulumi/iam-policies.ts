@@ -66,8 +66,10 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
 }
 
 /**
- * Using a key both ways: `GenerateDataKey` to write SSE-KMS objects, `Decrypt` to read them (or an encrypted table)
- * and to complete multipart uploads (https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions).
+ * Using a key both ways: uploading or downloading an object encrypted with a KMS key needs `kms:GenerateDataKey` and
+ * `kms:Decrypt` on it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-UsingKMSEncryption.html,
+ * which points to https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions for
+ * multipart uploads); `Decrypt` also reads an encrypted table.
  */
 function dataKeyStatement(sid: string, keyArn: string): PolicyStatement {
   return { Sid: sid, Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [keyArn] };
