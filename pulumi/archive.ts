@@ -11,6 +11,7 @@ import {
 import { checkIntRange } from './arg-checks.js';
 import { firehoseAssumeRolePolicy, firehosePolicy } from './iam-policies.js';
 import { SecureBucket } from './secure-bucket.js';
+import { stackLogGroup } from './stack-log-group.js';
 
 /** Arguments of {@link Archive}. */
 export interface ArchiveArgs {
@@ -69,14 +70,7 @@ export class Archive extends pulumi.ComponentResource {
       },
       parent,
     );
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-delivery-logs`,
-      {
-        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}-delivery`,
-        retentionInDays: args.logRetentionDays ?? 14,
-      },
-      parent,
-    );
+    const logGroup = stackLogGroup(`${name}-delivery`, args.logRetentionDays, parent);
     const logStream = new aws.cloudwatch.LogStream(
       `${name}-delivery-errors`,
       { logGroupName: logGroup.name, name: 'S3Delivery' },

@@ -180,12 +180,9 @@ export class BusBridge extends pulumi.ComponentResource {
         logRetentionDays: args.logRetentionDays,
         policyStatements: busEnrichmentStatements(),
         environment: {
-          ...({ EVENT_SOURCE_PREFIX: args.sourcePrefix } satisfies BusBridgeEnvironment<
-            pulumi.Input<string>
-          >),
-          POWERTOOLS_SERVICE_NAME: 'bus-bridge',
-          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
-        },
+          EVENT_SOURCE_PREFIX: args.sourcePrefix,
+        } satisfies BusBridgeEnvironment<pulumi.Input<string>>,
+        powertools: { serviceName: 'bus-bridge', logLevel: args.logLevel },
       },
       parent,
     );

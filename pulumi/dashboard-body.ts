@@ -26,91 +26,80 @@ function widget(region: string, title: string, metrics: MetricRow[], stat: strin
   };
 }
 
+/** One row per metric of a single-dimension namespace, e.g. two Kinesis metrics of one stream. */
+function rows(namespace: string, dimension: string, value: string, metrics: readonly string[]): MetricRow[] {
+  return metrics.map((metric) => [namespace, metric, dimension, value]);
+}
+
 /** Dashboard JSON: throughput, lag, processor outcomes, failures, archive and ingest. */
 export function dashboardBody(t: DashboardTargets): { widgets: Widget[] } {
-  const ns = t.metricsNamespace;
-  const svc = t.serviceName;
-  const outcome = (name: string): MetricRow => [ns, name, 'service', svc];
+  const outcomes = (metrics: readonly string[]) =>
+    rows(t.metricsNamespace, 'service', t.serviceName, metrics);
+  const panel = (title: string, metrics: MetricRow[], stat: string) => widget(t.region, title, metrics, stat);
   return {
     widgets: [
-      widget(
-        t.region,
+      panel(
         'Stream throughput (records)',
-        [
-          ['AWS/Kinesis', 'IncomingRecords', 'StreamName', t.streamName],
-          ['AWS/Kinesis', 'GetRecords.Records', 'StreamName', t.streamName],
-        ],
+        rows('AWS/Kinesis', 'StreamName', t.streamName, ['IncomingRecords', 'GetRecords.Records']),
         'Sum',
       ),
-      widget(
-        t.region,
+      panel(
         'Lag (ms)',
         [
-          ['AWS/Lambda', 'IteratorAge', 'FunctionName', t.processorFunctionName],
-          ['AWS/Kinesis', 'GetRecords.IteratorAgeMilliseconds', 'StreamName', t.streamName],
+          ...rows('AWS/Lambda', 'FunctionName', t.processorFunctionName, ['IteratorAge']),
+          ...rows('AWS/Kinesis', 'StreamName', t.streamName, ['GetRecords.IteratorAgeMilliseconds']),
         ],
         'Maximum',
       ),
-      widget(
-        t.region,
+      panel(
         'Processor outcomes',
-        [
+        outcomes([
           PROCESSOR_METRICS.Applied,
           PROCESSOR_METRICS.Duplicates,
           PROCESSOR_METRICS.Buffered,
           PROCESSOR_METRICS.Drained,
           PROCESSOR_METRICS.WriteRetries,
-        ].map(outcome),
+        ]),
         'Sum',
       ),
-      widget(
-        t.region,
+      panel(
         'Processor problems',
-        [
+        outcomes([
           PROCESSOR_METRICS.Conflicts,
           PROCESSOR_METRICS.Poison,
           PROCESSOR_METRICS.QuarantineWrites,
           PROCESSOR_METRICS.Stalled,
-        ].map(outcome),
+        ]),
         'Sum',
       ),
-      widget(t.region, 'Batch duration (ms)', [outcome(PROCESSOR_METRICS.BatchDurationMs)], 'p99'),
-      widget(
-        t.region,
+      panel('Batch duration (ms)', outcomes([PROCESSOR_METRICS.BatchDurationMs]), 'p99'),
+      panel(
         'Processor records not applied (event source mapping)',
-        [
+        rows('AWS/Lambda', 'EventSourceMappingUUID', t.eventSourceMappingUuid, [
           EVENT_SOURCE_MAPPING_METRICS.OnFailureDestinationDelivered,
           EVENT_SOURCE_MAPPING_METRICS.Dropped,
           'FailedInvokeEventCount',
-        ].map(
-          (metric): MetricRow => ['AWS/Lambda', metric, 'EventSourceMappingUUID', t.eventSourceMappingUuid],
-        ),
+        ]),
         'Sum',
       ),
-      widget(
-        t.region,
+      panel(
         'Lambda errors and throttles',
-        [t.processorFunctionName, t.ingestFunctionName, t.stalledCheckFunctionName].flatMap(
-          (fn): MetricRow[] => [
-            ['AWS/Lambda', 'Errors', 'FunctionName', fn],
-            ['AWS/Lambda', 'Throttles', 'FunctionName', fn],
-          ],
+        [t.processorFunctionName, t.ingestFunctionName, t.stalledCheckFunctionName].flatMap((fn) =>
+          rows('AWS/Lambda', 'FunctionName', fn, ['Errors', 'Throttles']),
         ),
         'Sum',
       ),
-      widget(
-        t.region,
+      panel(
         'Dead-letter queues (messages)',
-        Object.values(t.deadLetterQueueNames).map(
-          (q): MetricRow => ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', q],
+        Object.values(t.deadLetterQueueNames).flatMap((q) =>
+          rows('AWS/SQS', 'QueueName', q, ['ApproximateNumberOfMessagesVisible']),
         ),
         'Maximum',
       ),
-      widget(
-        t.region,
+      panel(
         'Archive (Firehose)',
         [
-          ['AWS/Firehose', 'DeliveryToS3.DataFreshness', 'DeliveryStreamName', t.deliveryStreamName],
+          ...rows('AWS/Firehose', 'DeliveryStreamName', t.deliveryStreamName, ['DeliveryToS3.DataFreshness']),
           [
             'AWS/Firehose',
             'DeliveryToS3.Records',
@@ -121,23 +110,13 @@ export function dashboardBody(t: DashboardTargets): { widgets: Widget[] } {
         ],
         'Maximum',
       ),
-      widget(
-        t.region,
-        'Ingest API',
-        [
-          ['AWS/ApiGateway', 'Count', 'ApiId', t.apiId],
-          ['AWS/ApiGateway', '4xx', 'ApiId', t.apiId],
-          ['AWS/ApiGateway', '5xx', 'ApiId', t.apiId],
-        ],
-        'Sum',
-      ),
-      widget(
-        t.region,
+      panel('Ingest API', rows('AWS/ApiGateway', 'ApiId', t.apiId, ['Count', '4xx', '5xx']), 'Sum'),
+      panel(
         'Aggregate table',
-        [
-          ['AWS/DynamoDB', 'ConsumedWriteCapacityUnits', 'TableName', t.tableName],
-          ['AWS/DynamoDB', 'ConditionalCheckFailedRequests', 'TableName', t.tableName],
-        ],
+        rows('AWS/DynamoDB', 'TableName', t.tableName, [
+          'ConsumedWriteCapacityUnits',
+          'ConditionalCheckFailedRequests',
+        ]),
         'Sum',
       ),
     ],

@@ -1,13 +1,8 @@
 /** Re-exported: the config schema (config/, shared with the local stack) raises it. */
 export { PipelineConfigError } from '../config/errors.js';
 
-/** Base class of every error the Pulumi program raises before it registers resources. */
-export class PipelineInfraError extends Error {
-  override readonly name: string = 'PipelineInfraError';
-}
-
 /** A component was given an invalid combination of arguments; `arg` names the offending argument. */
-export class ComponentArgsError extends PipelineInfraError {
+export class ComponentArgsError extends Error {
   override readonly name: string = 'ComponentArgsError';
   constructor(
     readonly component: string,
@@ -19,7 +14,7 @@ export class ComponentArgsError extends PipelineInfraError {
 }
 
 /** esbuild could not bundle a Lambda handler. */
-export class HandlerBundleError extends PipelineInfraError {
+export class HandlerBundleError extends Error {
   override readonly name: string = 'HandlerBundleError';
   constructor(
     readonly entry: string,

@@ -65,6 +65,16 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
   };
 }
 
+/**
+ * Using a key both ways: uploading or downloading an object encrypted with a KMS key needs `kms:GenerateDataKey` and
+ * `kms:Decrypt` on it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-UsingKMSEncryption.html,
+ * which points to https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions for
+ * multipart uploads); `Decrypt` also reads an encrypted table.
+ */
+function dataKeyStatement(sid: string, keyArn: string): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: [keyArn] };
+}
+
 /** ARNs a shard reader needs. */
 export interface StreamReaderResources {
   readonly streamArn: string;
@@ -134,12 +144,7 @@ export function streamProcessorStatements(r: StreamProcessorResources): PolicySt
     // The event source mapping's S3 on-failure destination requires ListBucket on the bucket.
     { Sid: 'ListDeadLetters', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [r.deadLetterBucketArn] },
     // One key for the table (Decrypt) and the dead-letter bucket (GenerateDataKey for SSE-KMS writes).
-    {
-      Sid: 'UseDataKey',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: [r.dataKeyArn],
-    },
+    dataKeyStatement('UseDataKey', r.dataKeyArn),
   ];
 }
 
@@ -184,12 +189,7 @@ export function firehosePolicy(r: FirehoseResources): PolicyDocument {
       ],
       Resource: [r.bucketArn, `${r.bucketArn}/*`],
     },
-    {
-      Sid: 'EncryptArchive',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: [r.dataKeyArn],
-    },
+    dataKeyStatement('EncryptArchive', r.dataKeyArn),
     {
       Sid: 'LogDeliveryErrors',
       Effect: 'Allow',
@@ -406,12 +406,7 @@ export function backfillStateMachinePolicy(r: BackfillStateMachineResources): Po
       Resource: [`${r.bucketArn}/${r.resultsPrefix}*`],
     },
     // The bucket is SSE-KMS: writing (and completing multipart uploads) needs the key.
-    {
-      Sid: 'EncryptMapRunResults',
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
-      Resource: [r.dataKeyArn],
-    },
+    dataKeyStatement('EncryptMapRunResults', r.dataKeyArn),
     // A Distributed Map runs its items as child executions of this same state machine.
     {
       Sid: 'StartChildExecutions',

@@ -8,6 +8,7 @@ import { ComponentArgsError } from './errors.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { ingestStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
+import { stackLogGroup } from './stack-log-group.js';
 
 /** The API's one route. */
 export const INGEST_ROUTE_KEY = 'POST /events';
@@ -90,13 +91,10 @@ export class IngestApi extends pulumi.ComponentResource {
             ingestStatements({ streamArn, streamKeyArn, secretArn, dataKeyArn }),
           ),
         environment: {
-          ...({
-            STREAM_NAME: args.streamName,
-            INGEST_TOKEN_SECRET_ID: this.secret.arn,
-          } satisfies IngestEnvironment<pulumi.Input<string>>),
-          POWERTOOLS_SERVICE_NAME: 'ingest',
-          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
-        },
+          STREAM_NAME: args.streamName,
+          INGEST_TOKEN_SECRET_ID: this.secret.arn,
+        } satisfies IngestEnvironment<pulumi.Input<string>>,
+        powertools: { serviceName: 'ingest', logLevel: args.logLevel },
       },
       { parent: this, dependsOn: [version] },
     );
@@ -126,14 +124,7 @@ export class IngestApi extends pulumi.ComponentResource {
       },
       parent,
     );
-    const accessLogs = new aws.cloudwatch.LogGroup(
-      `${name}-access-logs`,
-      {
-        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}-access`,
-        retentionInDays: args.logRetentionDays ?? 14,
-      },
-      parent,
-    );
+    const accessLogs = stackLogGroup(`${name}-access`, args.logRetentionDays, parent);
     const stage = new aws.apigatewayv2.Stage(
       `${name}-stage`,
       {

@@ -4,6 +4,31 @@ import * as pulumi from '@pulumi/pulumi';
 import { checkIntRange } from './arg-checks.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { assumeRolePolicy, logWriteStatement, type PolicyStatement, policyDocument } from './iam-policies.js';
+import { stackLogGroup } from './stack-log-group.js';
+
+/**
+ * Powertools' settings, written as the environment variables Powertools reads
+ * (https://docs.aws.amazon.com/powertools/typescript/latest/environment-variables).
+ */
+export interface PowertoolsSettings {
+  /** `POWERTOOLS_SERVICE_NAME`: the `service` key of every log line and the metrics' service dimension. */
+  readonly serviceName: pulumi.Input<string>;
+  /** `POWERTOOLS_METRICS_NAMESPACE`; absent for a function that emits no metrics of its own. */
+  readonly metricsNamespace?: pulumi.Input<string> | undefined;
+  /** `POWERTOOLS_LOG_LEVEL`. @default 'INFO' */
+  readonly logLevel?: pulumi.Input<string> | undefined;
+}
+
+/** Powertools' environment variables for these settings. */
+function powertoolsVariables(settings: PowertoolsSettings): Record<string, pulumi.Input<string>> {
+  return {
+    POWERTOOLS_SERVICE_NAME: settings.serviceName,
+    ...(settings.metricsNamespace === undefined
+      ? {}
+      : { POWERTOOLS_METRICS_NAMESPACE: settings.metricsNamespace }),
+    POWERTOOLS_LOG_LEVEL: settings.logLevel ?? 'INFO',
+  };
+}
 
 /** Arguments of {@link NodeFunction}. */
 export interface NodeFunctionArgs {
@@ -12,6 +37,8 @@ export interface NodeFunctionArgs {
   /** What the function may do besides writing its own logs. */
   readonly policyStatements: pulumi.Input<readonly PolicyStatement[]>;
   readonly environment?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Written as Powertools' environment variables besides `environment`. */
+  readonly powertools?: PowertoolsSettings;
   /** @default 256 */
   readonly memoryMb?: pulumi.Input<number>;
   /** @default 30 */
@@ -40,14 +67,7 @@ export class NodeFunction extends pulumi.ComponentResource {
 
     // A named log group (rather than Lambda's implicit /aws/lambda/<fn>) so retention is set before the
     // first invocation and the function's policy can name the group's ARN.
-    this.logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-logs`,
-      {
-        name: `/${pulumi.getProject()}/${pulumi.getStack()}/${name}`,
-        retentionInDays: args.logRetentionDays ?? 14,
-      },
-      { parent: this },
-    );
+    this.logGroup = stackLogGroup(name, args.logRetentionDays, { parent: this });
     this.role = new aws.iam.Role(
       `${name}-role`,
       {
@@ -82,6 +102,7 @@ export class NodeFunction extends pulumi.ComponentResource {
         ephemeralStorage: { size: args.ephemeralStorageMiB ?? 512 },
         environment: {
           variables: pulumi.output(args.environment ?? {}).apply((variables) => ({
+            ...(args.powertools === undefined ? {} : powertoolsVariables(args.powertools)),
             ...variables,
             // The bundle ships an external source map; stack traces point at the TypeScript sources.
             NODE_OPTIONS: '--enable-source-maps',

@@ -54,13 +54,13 @@ export class StalledCheck extends pulumi.ComponentResource {
             stalledCheckStatements({ tableArn, gapIndexArn, dataKeyArn }),
           ),
         environment: {
-          ...({
-            TABLE_NAME: args.tableName,
-            MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
-          } satisfies StalledCheckEnvironment<pulumi.Input<string>>),
-          POWERTOOLS_SERVICE_NAME: args.serviceName,
-          POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
-          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+          TABLE_NAME: args.tableName,
+          MAX_GAP_AGE_SECONDS: String(args.maxGapAgeSeconds),
+        } satisfies StalledCheckEnvironment<pulumi.Input<string>>,
+        powertools: {
+          serviceName: args.serviceName,
+          metricsNamespace: args.metricsNamespace,
+          logLevel: args.logLevel,
         },
       },
       parent,

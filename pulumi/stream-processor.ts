@@ -168,11 +168,11 @@ export class StreamProcessor extends pulumi.ComponentResource {
               dataKeyArn,
             }),
           ),
-        environment: {
-          ...variables,
-          POWERTOOLS_SERVICE_NAME: args.serviceName,
-          POWERTOOLS_METRICS_NAMESPACE: args.metricsNamespace,
-          POWERTOOLS_LOG_LEVEL: args.logLevel ?? 'INFO',
+        environment: variables,
+        powertools: {
+          serviceName: args.serviceName,
+          metricsNamespace: args.metricsNamespace,
+          logLevel: args.logLevel,
         },
       },
       { parent: this, dependsOn: this.deadLetters.ready },

@@ -19,7 +19,10 @@ import { aggregateTableDefinition } from '../store/table-definition.js';
 import { busTarget, type ReplayMarker } from './bus-target.js';
 import { ReplayOptionsError } from './errors.js';
 import { projectionTarget } from './projection-target.js';
-import type { ReplayEnvironment } from './replay-environment.js';
+import type { ClientEnvironment, ReplayEnvironment } from './replay-environment.js';
+
+export type { ClientEnvironment } from './replay-environment.js';
+
 import type { ReplayTarget } from './replay-target.js';
 import { S3ArchiveSource } from './s3-archive-source.js';
 import { streamTarget } from './stream-target.js';
@@ -27,24 +30,6 @@ import { streamTarget } from './stream-target.js';
 /** The kinds of replay target. */
 export const TARGET_KINDS = ['stream', 'bus', 'projection'] as const;
 export type TargetKind = (typeof TARGET_KINDS)[number];
-
-/**
- * What building SDK clients needs from an environment ({@link ReplayEnvironment} is one). Absent region, credentials
- * and endpoints are left to the SDK, which reads AWS_REGION, the profile and AWS_ENDPOINT_URL[_<SERVICE>]
- * (https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html).
- */
-export interface ClientEnvironment {
-  readonly name: string;
-  readonly local: boolean;
-  readonly region?: string;
-  readonly credentials?: ReplayEnvironment['credentials'];
-  readonly endpoints: ReplayEnvironment['endpoints'];
-  /**
-   * An S3-compatible store rather than AWS: path-style addressing, checksums only when required, ListObjects (V1)
-   * paging. @default true exactly when `endpoints.s3` is set
-   */
-  readonly s3Compatible?: boolean;
-}
 
 /** The names a target may need; a missing one is refused when that target is built. */
 export type TargetEnvironment = ClientEnvironment &

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeKinesisData } from '../../processors/envelope/index.js';
 import { orderHistory } from '../support/order-events.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 
@@ -18,9 +19,7 @@ let events: unknown[];
 beforeAll(async () => {
   stacks = await deployAllStacks();
   const env = (stacks[0] as DeployedStack).environment(FUNCTION);
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubHandlerEnvironment(env);
   const recorder = recordSdkCalls();
   try {
     const { handler } = await import('../../processors/bus-bridge/handler.js');

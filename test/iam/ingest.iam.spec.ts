@@ -9,11 +9,12 @@ import type { AddressInfo } from 'node:net';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
-import { toApiGatewayEvent } from '../../local/ingest/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
 import { orderEnvelope } from '../ingest/envelopeFactory.js';
+import { postEventsRequest } from '../ingest/post-events-request.js';
 import { localKinesisClient } from '../ingest/streamReader.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 
@@ -26,17 +27,6 @@ let admin: KinesisClient;
 let secrets: Server;
 let calls: RecordedCall[];
 const statuses: number[] = [];
-
-function request(body: string, token: string) {
-  const raw = {
-    url: '/events',
-    method: 'POST',
-    httpVersion: '1.1',
-    rawHeaders: ['authorization', `Bearer ${token}`, 'content-type', 'application/json'],
-    socket: { remoteAddress: '127.0.0.1' },
-  };
-  return toApiGatewayEvent(raw as never, Buffer.from(body), 'POST /events');
-}
 
 beforeAll(async () => {
   stacks = await deployAllStacks();
@@ -59,25 +49,17 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((ok) => secrets.listen(0, '127.0.0.1', ok));
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'local');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'local');
-  vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesalite.endpoint);
-  vi.stubEnv(
-    'AWS_ENDPOINT_URL_SECRETS_MANAGER',
-    `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
-  );
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  stubHandlerEnvironment(env, {
+    KINESIS: kinesalite.endpoint,
+    SECRETS_MANAGER: `http://127.0.0.1:${(secrets.address() as AddressInfo).port}`,
+  });
   const recorder = recordSdkCalls();
   recorder.exclude(admin);
   try {
     const { handler } = await import('../../processors/ingest/handler.js');
     const body = JSON.stringify(orderEnvelope('iam-ingest', 1));
-    statuses.push((await handler(request(body, 'wrong'))).statusCode ?? 0);
-    statuses.push((await handler(request(body, TOKEN))).statusCode ?? 0);
+    statuses.push((await handler(postEventsRequest(body, 'wrong'))).statusCode ?? 0);
+    statuses.push((await handler(postEventsRequest(body, TOKEN))).statusCode ?? 0);
   } finally {
     recorder.stop();
   }

@@ -23,9 +23,10 @@ import { createActiveStream } from '../../local/kinesis/index.js';
 import type { EventBusPort } from '../../processors/bus-bridge/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
 import { localKinesisClient } from '../ingest/streamReader.js';
-import { LOCAL_CREDENTIALS, localDocumentClient, localS3Client } from '../support/aws-clients.js';
+import { localDocumentClient, localS3Client } from '../support/aws-clients.js';
 import { orderEvent, orderHistory } from '../support/order-events.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 
@@ -80,17 +81,10 @@ beforeAll(async () => {
     await s3Admin.send(new PutObjectCommand({ Bucket: env.REPLAY_BUCKET, Key: GAP_KEYS[i], Body: body }));
   }
   await createActiveStream(kinesisAdmin, env.REPLAY_STREAM_NAME as string, 1);
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('REPLAY_RATE', '100000');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_KINESIS', kinesis.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', bus.endpoint);
+  stubHandlerEnvironment(
+    { ...env, REPLAY_RATE: '100000', AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED' },
+    { DYNAMODB: dynamo.endpoint, S3: s3.endpoint, KINESIS: kinesis.endpoint, EVENTBRIDGE: bus.endpoint },
+  );
   const recorder = recordSdkCalls();
   recorder.exclude(dynamoAdmin, s3Admin, kinesisAdmin);
   try {

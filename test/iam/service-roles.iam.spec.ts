@@ -91,35 +91,39 @@ describe.each(['dev', 'staging', 'prod'])('service roles and resource policies, 
     }
   });
 
-  it('gives Firehose what its documentation lists for a Kinesis source and an encrypted S3 destination, only', async () => {
-    const role = deployed().role('archive-firehose-role');
-    await expectRoleContract(
-      'Firehose role',
-      { arn: session(role.name, 'firehose'), identityPolicies: role.policies.map((p) => p.document) },
-      firehoseNeeds(deployed()),
-      deployed(),
-    );
-  });
-
-  it('gives the pipe what Pipes documents for a Kinesis source, a bus target and a DLQ, only', async () => {
-    const role = deployed().role('bus-pipe-role');
-    await expectRoleContract(
-      'pipe role',
-      { arn: session(role.name, 'pipes'), identityPolicies: role.policies.map((p) => p.document) },
-      pipeNeeds(deployed()),
-      deployed(),
-    );
-  });
-
-  it('gives the backfill state machine what a Distributed Map over S3 invoking Lambda needs, only', async () => {
-    const role = deployed().role('backfill-sfn-role');
-    await expectRoleContract(
-      'backfill state machine role',
-      { arn: session(role.name, 'states'), identityPolicies: role.policies.map((p) => p.document) },
-      backfillStateMachineNeeds(deployed()),
-      deployed(),
-    );
-  });
+  for (const { gives, role: logicalName, label, service, needs } of [
+    {
+      gives: 'Firehose what its documentation lists for a Kinesis source and an encrypted S3 destination',
+      role: 'archive-firehose-role',
+      label: 'Firehose role',
+      service: 'firehose',
+      needs: firehoseNeeds,
+    },
+    {
+      gives: 'the pipe what Pipes documents for a Kinesis source, a bus target and a DLQ',
+      role: 'bus-pipe-role',
+      label: 'pipe role',
+      service: 'pipes',
+      needs: pipeNeeds,
+    },
+    {
+      gives: 'the backfill state machine what a Distributed Map over S3 invoking Lambda needs',
+      role: 'backfill-sfn-role',
+      label: 'backfill state machine role',
+      service: 'states',
+      needs: backfillStateMachineNeeds,
+    },
+  ]) {
+    it(`gives ${gives}, only`, async () => {
+      const role = deployed().role(logicalName);
+      await expectRoleContract(
+        label,
+        { arn: session(role.name, service), identityPolicies: role.policies.map((p) => p.document) },
+        needs(deployed()),
+        deployed(),
+      );
+    });
+  }
 
   it('lets EventBridge deliver each rule to its queue and its DLQ, and no other rule', async () => {
     const d = deployed();

@@ -8,8 +8,9 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEmulator, startDynalite } from '../../local/emulators/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
-import { LOCAL_CREDENTIALS, localDocumentClient } from '../support/aws-clients.js';
+import { localDocumentClient } from '../support/aws-clients.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 
@@ -45,14 +46,7 @@ beforeAll(async () => {
       },
     }),
   );
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  stubHandlerEnvironment(env, { DYNAMODB: dynamo.endpoint });
   const recorder = recordSdkCalls();
   recorder.exclude(admin);
   try {

@@ -11,10 +11,11 @@ import type { KinesisStreamBatchResponse } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type RunningEmulator, startDynalite, startS3rver } from '../../local/emulators/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
-import { LOCAL_CREDENTIALS, localDocumentClient, localS3Client } from '../support/aws-clients.js';
+import { localDocumentClient, localS3Client } from '../support/aws-clients.js';
 import { envelopeRecord, kinesisEvent, kinesisRecord } from '../support/kinesis-events.js';
 import { orderEvent, orderHistory } from '../support/order-events.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';
+import { stubHandlerEnvironment } from './handler-environment.js';
 import { describeFunctionRoleContract } from './role-contract.js';
 import { type RecordedCall, recordSdkCalls } from './sdk-call-recorder.js';
 import { eventSourceMappingNeeds } from './service-needs.js';
@@ -40,17 +41,10 @@ beforeAll(async () => {
   const s3Admin = localS3Client(s3.endpoint);
   await admin.send(new CreateTableCommand(aggregateTableDefinition(env.TABLE_NAME as string)));
   await s3Admin.send(new CreateBucketCommand({ Bucket: env.QUARANTINE_BUCKET }));
-  for (const [key, value] of Object.entries(env)) vi.stubEnv(key, value);
-  vi.stubEnv('NODE_OPTIONS', undefined);
-  vi.stubEnv('AWS_ENDPOINT_URL_DYNAMODB', dynamo.endpoint);
-  vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
-  vi.stubEnv('S3_FORCE_PATH_STYLE', 'true');
-  vi.stubEnv('AWS_REQUEST_CHECKSUM_CALCULATION', 'WHEN_REQUIRED');
-  vi.stubEnv('AWS_REGION', 'us-east-1');
-  vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-  vi.stubEnv('POWERTOOLS_METRICS_DISABLED', 'true');
+  stubHandlerEnvironment(
+    { ...env, S3_FORCE_PATH_STYLE: 'true', AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED' },
+    { DYNAMODB: dynamo.endpoint, S3: s3.endpoint },
+  );
 
   const recorder = recordSdkCalls();
   recorder.exclude(admin, s3Admin);

@@ -1,4 +1,9 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { BACKFILL_ERROR_NAMES } from '../../processors/replay/backfill-errors.js';
 import { HandlerBundleError } from '../../pulumi/errors.js';
 import { esbuildBundler } from '../../pulumi/handler-bundle.js';
 import { HANDLER_ENTRIES } from '../../pulumi/pipeline.js';
@@ -31,6 +36,32 @@ describe('Function: esbuildBundler', () => {
   it('fails with a HandlerBundleError naming a missing entry', () => {
     expect(() => bundle({ entry: 'processors/nope/handler.ts' })).toThrow(HandlerBundleError);
     expect(() => bundle({ entry: 'processors/nope/handler.ts' })).toThrow(/processors\/nope\/handler\.ts/);
+  });
+
+  it('keeps error names and families through minification (Step Functions Retry matches the names)', async () => {
+    // Minifying renames classes; Lambda reports a thrown error's `name` as its errorType, which the state machine's
+    // Retry matches (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-error-handling.html): each class
+    // must carry its name as a literal, not derive it from the (renamed) constructor.
+    const result = bundle({ entry: 'test/infra/fixtures/backfill-errors-handler.ts' });
+    const assets = (await result.archive.assets) as Record<string, { text: Promise<string> }>;
+    const dir = await mkdtemp(join(tmpdir(), 'bundle-names-'));
+    try {
+      const file = join(dir, 'index.mjs');
+      await writeFile(file, (await assets['index.mjs']?.text) ?? '');
+      const { handler } = (await import(pathToFileURL(file).href)) as {
+        handler: () => Promise<{ name: string; replayError: boolean; error: boolean }[]>;
+      };
+      expect(await handler()).toEqual(
+        [
+          BACKFILL_ERROR_NAMES.deliveryFailed,
+          BACKFILL_ERROR_NAMES.conflict,
+          BACKFILL_ERROR_NAMES.batchTooLarge,
+          BACKFILL_ERROR_NAMES.tableNotGranted,
+        ].map((name) => ({ name, replayError: true, error: true })),
+      );
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it.each(Object.values(HANDLER_ENTRIES))('bundles the real handler %s, as pulumi up will', async (entry) => {

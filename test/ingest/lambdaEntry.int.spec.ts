@@ -1,13 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
-import { toApiGatewayEvent } from '../../local/ingest/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
 import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
 import { orderEnvelope } from './envelopeFactory.js';
+import { postEventsRequest } from './post-events-request.js';
 import { localKinesisClient, readStream } from './streamReader.js';
 
 const TOKEN = 'lambda-entry-token';
@@ -57,23 +56,12 @@ afterAll(async () => {
   await kinesalite?.close();
 });
 
-function event(body: string, token: string): APIGatewayProxyEventV2 {
-  const request = {
-    url: '/events',
-    method: 'POST',
-    httpVersion: '1.1',
-    rawHeaders: ['authorization', `Bearer ${token}`, 'content-type', 'application/json'],
-    socket: { remoteAddress: '127.0.0.1' },
-  };
-  return toApiGatewayEvent(request as never, Buffer.from(body), 'POST /events');
-}
-
 describe('Lambda entry processors/ingest/handler.ts', () => {
   it('wires Kinesis and the cached Secrets Manager token from the standard endpoint variables', async () => {
     const { handler } = await import('../../processors/ingest/handler.js');
     const envelope = orderEnvelope('lambda-1', 1);
-    expect((await handler(event(JSON.stringify(envelope), 'wrong'))).statusCode).toBe(401);
-    const accepted = await handler(event(JSON.stringify(envelope), TOKEN));
+    expect((await handler(postEventsRequest(JSON.stringify(envelope), 'wrong'))).statusCode).toBe(401);
+    const accepted = await handler(postEventsRequest(JSON.stringify(envelope), TOKEN));
     expect(accepted.statusCode).toBe(202);
     const stored = await readStream(reader, STREAM);
     expect(stored.map((r) => decodeEnvelopeBytes(r.data))).toEqual([envelope]);

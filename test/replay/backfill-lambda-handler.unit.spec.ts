@@ -1,7 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { BACKFILL_ERROR_NAMES } from '../../processors/replay/backfill-errors.js';
@@ -13,7 +10,9 @@ import {
   type ReplayFunctionSettings,
   replayFunctionSettings,
 } from '../../processors/replay/lambda-handler.js';
+import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { archiveHour } from './replay-fixture.js';
 
 const env: ReplayEnvironment = {
   name: 'aws eu-west-1',
@@ -34,19 +33,12 @@ const settings: ReplayFunctionSettings = {
   projectionTables: ['orders-rebuild'],
 };
 const events = generateOrderEvents({ aggregates: 4, eventsPerAggregate: 5, seed: 7 });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'backfill-lambda-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('backfill-lambda-');
 
 function archiveOf(envelopes: readonly Envelope[]): MemoryArchive {
   const archive = new MemoryArchive();
   for (let i = 0; i < envelopes.length; i += 5) {
-    archive.put(new Date(Date.UTC(2026, 0, 1, 0, i)), envelopes.slice(i, i + 5));
+    archive.put(archiveHour(0, i), envelopes.slice(i, i + 5));
   }
   return archive;
 }
@@ -96,7 +88,7 @@ function handlerWith(
       return fake.target;
     },
     freeTmpBytes: async () => freeTmpBytes,
-    tempDir: dir,
+    tempDir: tempDir(),
   });
 }
 
@@ -116,7 +108,7 @@ describe('replay Lambda of distributed backfills', () => {
     // Folder 23:00 of the day before: opened at 23:58, it holds records that arrived after midnight.
     archive.put(new Date(Date.UTC(2025, 11, 31, 23, 58)), events.slice(0, 5));
     archive.put(new Date(Date.UTC(2025, 11, 31, 22, 30)), events.slice(5, 10));
-    archive.put(new Date(Date.UTC(2026, 0, 1, 0, 10)), events.slice(10, 20));
+    archive.put(archiveHour(0, 10), events.slice(10, 20));
     const fake = recordingTarget();
     const result = await handlerWith(archive, fake)(batchOf(archive), plenty);
     expect(result.objects).toBe(2);

@@ -1,7 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   AggregateSequencer,
@@ -19,10 +18,9 @@ import {
   TokenBucket,
 } from '../../processors/replay/index.js';
 import { MemoryArchive } from './memory-archive.js';
+import { archiveHour, firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T06:00:00Z') };
-const hour = (h: number, m = 0) => new Date(Date.UTC(2026, 0, 1, h, m));
+const range = firstHours(6);
 
 /** A target that records what it was sent. */
 function recordingTarget(): ReplayTarget & { readonly received: Envelope[] } {
@@ -45,7 +43,7 @@ function scatteredArchive(events: readonly Envelope[], duplicateEvery = 7): Memo
   for (let i = 0; i < reversed.length; i += perObject) {
     const slice = reversed.slice(i, i + perObject);
     const copies = slice.filter((_, j) => (i + j) % duplicateEvery === 0);
-    archive.put(hour((i / perObject) % 5, i % 60), [...slice, ...copies]);
+    archive.put(archiveHour((i / perObject) % 5, i % 60), [...slice, ...copies]);
   }
   return archive;
 }
@@ -192,7 +190,7 @@ describe('bad input', () => {
 
   function brokenArchive(): { archive: MemoryArchive; badLineKey: string; corruptKey: string } {
     const archive = new MemoryArchive();
-    const badLineKey = archive.put(hour(1), [
+    const badLineKey = archive.put(archiveHour(1), [
       events[0] as Envelope,
       '{not json',
       { ...(events[1] as Envelope), data: { nope: 1 } },

@@ -1,13 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   formatVerification,
@@ -17,28 +14,24 @@ import {
   runReplay,
   verifyArchive,
 } from '../../processors/replay/index.js';
+import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T03:00:00Z') };
+const range = firstHours(3);
 const events = generateOrderEvents({ aggregates: 4, eventsPerAggregate: 5, seed: 7 });
 const at = new Date('2026-01-01T01:10:00Z');
 const accepting = {
   description: 'accepting',
   send: async (batch: readonly Envelope[]) => batch.map(() => ({ status: 'sent' as const })),
 };
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'replay-defects-'));
-});
-afterAll(() => rm(dir, { recursive: true, force: true }));
+const tempDir = useTempDir('replay-defects-');
 
 describe('replay checkpoint', () => {
   it('creates the checkpoint’s directory (a run against AWS never created .local/)', async () => {
     const archive = new MemoryArchive();
     archive.put(at, events);
-    const checkpointFile = join(dir, 'never', 'created', 'replay-checkpoint.json');
+    const checkpointFile = join(tempDir(), 'never', 'created', 'replay-checkpoint.json');
     const summary = await runReplay({
       source: archive,
       registry,

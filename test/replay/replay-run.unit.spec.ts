@@ -1,9 +1,6 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   CheckpointError,
@@ -14,27 +11,18 @@ import {
   verifyArchive,
 } from '../../processors/replay/index.js';
 import { formatProgress, parseReplayArgs, progressPrinter } from '../../tools/replay/index.js';
+import { useTempDir } from '../support/temp-dir.js';
 import { MemoryArchive } from './memory-archive.js';
+import { archiveHour, firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T03:00:00Z') };
+const range = firstHours(3);
 const events = generateOrderEvents({ aggregates: 6, eventsPerAggregate: 6, seed: 21 });
-let dir: string;
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'replay-unit-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const tempDir = useTempDir('replay-unit-');
 
 function archiveOf(envelopes: readonly Envelope[], perObject = 5): MemoryArchive {
   const archive = new MemoryArchive();
   for (let i = 0; i < envelopes.length; i += perObject) {
-    archive.put(
-      new Date(Date.UTC(2026, 0, 1, (i / perObject) % 3, i % 60)),
-      envelopes.slice(i, i + perObject),
-    );
+    archive.put(archiveHour((i / perObject) % 3, i % 60), envelopes.slice(i, i + perObject));
   }
   return archive;
 }
@@ -60,7 +48,7 @@ describe('delivery failures', () => {
     const archive = archiveOf(events);
     const victim = (events[0] as Envelope).aggregateId;
     const delivered: Envelope[] = [];
-    const checkpointFile = join(dir, 'failures.json');
+    const checkpointFile = join(tempDir(), 'failures.json');
     let failing = true;
     const target = {
       description: 'flaky',
@@ -77,7 +65,7 @@ describe('delivery failures', () => {
         });
       },
     };
-    const first = await runReplay({
+    const options = {
       source: archive,
       registry,
       range,
@@ -85,20 +73,12 @@ describe('delivery failures', () => {
       targetName: 't',
       chunkSize: 4,
       checkpointFile,
-    });
+    };
+    const first = await runReplay(options);
     expect(first.failed).toBe(4);
     expect(delivered.filter((e) => e.aggregateId === victim).map((e) => e.sequence)).toEqual([1, 2]);
     failing = false;
-    const second = await runReplay({
-      source: archive,
-      registry,
-      range,
-      target,
-      targetName: 't',
-      chunkSize: 4,
-      checkpointFile,
-      resume: true,
-    });
+    const second = await runReplay({ ...options, resume: true });
     expect(second.failed).toBe(0);
     expect(delivered.filter((e) => e.aggregateId === victim).map((e) => e.sequence)).toEqual([
       1, 2, 3, 4, 5, 6,
@@ -108,7 +88,7 @@ describe('delivery failures', () => {
 
   it('refuses a checkpoint written by a different replay', async () => {
     const archive = archiveOf(events);
-    const checkpointFile = join(dir, 'other.json');
+    const checkpointFile = join(tempDir(), 'other.json');
     const target = {
       description: 'ok',
       send: async (b: readonly Envelope[]) => b.map(() => ({ status: 'sent' as const })),

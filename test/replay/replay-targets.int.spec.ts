@@ -18,7 +18,6 @@ import { generateOrderEvents, toKinesisStreamEvent } from '../../bench/synthetic
 import { openEventBus } from '../../local/bus/index.js';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
 import { firehoseObjectKey } from '../../local/firehose/object-key.js';
-import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { chainOf, resolveEngineOptions } from '../../processors/engine/index.js';
 import { decodeEnvelopeBytes, type Envelope } from '../../processors/envelope/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
@@ -33,9 +32,9 @@ import {
 } from '../../processors/replay/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { type LocalAwsFixture, startLocalAws } from '../support/processor-fixture.js';
+import { archiveHour, firstHours, registry } from './replay-fixture.js';
 
-const registry = new AggregateRegistry([orderAggregate]);
-const range = { from: new Date('2026-01-01T00:00:00Z'), to: new Date('2026-01-01T04:00:00Z') };
+const range = firstHours(4);
 const events = generateOrderEvents({ aggregates: 24, eventsPerAggregate: 10, seed: 11 });
 
 interface Row {
@@ -117,7 +116,7 @@ beforeAll(async () => {
       prefix: 'events/',
       deliveryStreamName: 'archive',
       deliveryStreamVersion: 1,
-      timestamp: new Date(Date.UTC(2026, 0, 1, n % 3, n)),
+      timestamp: archiveHour(n % 3, n),
       id: `id-${n++}`,
     });
     await aws.s3Client.send(

@@ -159,17 +159,28 @@ afterAll(async () => {
   if (dataDir !== undefined) await rm(dataDir, { recursive: true, force: true });
 });
 
+/** `npm run archive -- verify` with these flags. */
+function verifyArchive(args: readonly string[]): ReturnType<typeof tool> {
+  return tool('tools/replay/archive-cli.ts', ['verify', ...args]);
+}
+
+/** `npm run replay` of the fixture's archived range from the explicit bucket, confirmed in advance. */
+function replayArchive(args: readonly string[]): ReturnType<typeof tool> {
+  return tool('tools/replay/replay-cli.ts', [
+    '--from',
+    from,
+    '--to',
+    to,
+    '--bucket',
+    BUCKET,
+    '--yes',
+    ...args,
+  ]);
+}
+
 describe('the explicit form against a second emulator process', () => {
   it('archive verify: duplicates and the poison line are information, the archive is OK', async () => {
-    const { code, stdout, stderr } = await tool('tools/replay/archive-cli.ts', [
-      'verify',
-      '--from',
-      from,
-      '--to',
-      to,
-      '--bucket',
-      BUCKET,
-    ]);
+    const { code, stdout, stderr } = await verifyArchive(['--from', from, '--to', to, '--bucket', BUCKET]);
     expect(stderr).not.toMatch(/archive:/);
     expect(code).toBe(0);
     expect(stdout).toMatch(/2 objects, 12 lines, 2 aggregates, 9 distinct events/);
@@ -178,8 +189,7 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('archive verify of a range without objects says so and exits 3', async () => {
-    const { code, stdout } = await tool('tools/replay/archive-cli.ts', [
-      'verify',
+    const { code, stdout } = await verifyArchive([
       '--from',
       '2020-01-01T00:00:00Z',
       '--to',
@@ -192,35 +202,20 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('names what a command needs and refuses two forms at once', async () => {
-    const noBucket = await tool('tools/replay/archive-cli.ts', ['verify', '--from', from, '--table', TABLE]);
+    const noBucket = await verifyArchive(['--from', from, '--table', TABLE]);
     expect(noBucket.code).toBe(2);
     expect(noBucket.stderr).toMatch(/archive verify needs --bucket: the explicit form must name it/);
-    const both = await tool('tools/replay/archive-cli.ts', [
-      'verify',
-      '--from',
-      from,
-      '--stack',
-      'dev',
-      '--bucket',
-      BUCKET,
-    ]);
+    const both = await verifyArchive(['--from', from, '--stack', 'dev', '--bucket', BUCKET]);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--stack and --bucket choose different environments/);
   });
 
   it('replay --target stream puts each distinct event once, and saves its default checkpoint', async () => {
-    const { code, stderr, stdout } = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const { code, stderr, stdout } = await replayArchive([
       '--target',
       'stream',
       '--stream',
       STREAM,
-      '--bucket',
-      BUCKET,
-      '--yes',
       '--json',
     ]);
     expect(stderr).not.toMatch(/ENOENT/);
@@ -234,20 +229,13 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('replay --target projection folds into the table; aggregates reads it back', async () => {
-    const replay = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const replay = await replayArchive([
       '--target',
       'projection',
       '--table',
       TABLE,
-      '--bucket',
-      BUCKET,
       '--checkpoint',
       join(dataDir, 'projection.json'),
-      '--yes',
       '--json',
     ]);
     expect(replay.code).toBe(0);
@@ -268,20 +256,13 @@ describe('the explicit form against a second emulator process', () => {
   });
 
   it('a missing table is named, with --create-table for replay and the environment flags for aggregates', async () => {
-    const replay = await tool('tools/replay/replay-cli.ts', [
-      '--from',
-      from,
-      '--to',
-      to,
+    const replay = await replayArchive([
       '--target',
       'projection',
       '--projection-table',
       'no-such-table',
-      '--bucket',
-      BUCKET,
       '--checkpoint',
       join(dataDir, 'missing.json'),
-      '--yes',
     ]);
     expect(replay.code).toBe(2);
     expect(replay.stderr).toMatch(/table no-such-table does not exist .*pass --create-table/);

@@ -1,27 +1,9 @@
+import type { ClientEnvironment } from '../../processors/replay/replay-environment.js';
+
 /** Where a tool acts: one pipeline's stream, table, archive bucket, bus and ingest API, and how to reach them. */
-export interface PipelineEnvironment {
-  /** Names the environment in prompts and logs (`local stack (/repo/.local)`, `pulumi stack prod`). */
-  readonly name: string;
+export interface PipelineEnvironment extends ClientEnvironment {
   /** Which of the three forms it came from. */
   readonly source: 'data-dir' | 'stack' | 'explicit';
-  /** The local stack (emulators started by `npm start`). */
-  readonly local: boolean;
-  /** Absent in the explicit form: the SDK reads AWS_REGION / the profile itself. */
-  readonly region?: string;
-  /** Absent: the SDK's default credential chain. */
-  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
-  /** Endpoint overrides given to the clients; absent ones are left to the SDK (AWS, or AWS_ENDPOINT_URL_<SERVICE>). */
-  readonly endpoints: {
-    readonly kinesis?: string;
-    readonly dynamodb?: string;
-    readonly s3?: string;
-    readonly eventbridge?: string;
-  };
-  /**
-   * The S3 endpoint is an S3-compatible store rather than AWS: path-style addressing, checksums only when required,
-   * ListObjects (V1) paging. Absent: true exactly when `endpoints.s3` is set.
-   */
-  readonly s3Compatible?: boolean;
   readonly streamName?: string;
   readonly table?: string;
   readonly bucket?: string;

@@ -4,22 +4,20 @@
  * or error, 2 bad flags, 3 no archive object in the range (nothing verified). Duplicates and poison lines are
  * information, not findings.
  */
-import { parseArgs } from 'node:util';
 import { orderAggregate } from '../../processors/aggregates/order.js';
 import { AggregateRegistry } from '../../processors/aggregates/registry.js';
 import { archiveSourceFor } from '../../processors/replay/environment-clients.js';
-import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
+import { ReplayOptionsError } from '../../processors/replay/errors.js';
 import { checkTimeRange, parseInstant } from '../../processors/replay/time-range.js';
 import { formatVerification, verifyArchive } from '../../processors/replay/verify-archive.js';
 import {
-  ENVIRONMENT_OPTIONS,
   ENVIRONMENT_USAGE,
-  EnvironmentError,
   readEnvironmentFlags,
   requireResources,
   resolveEnvironment,
 } from '../environment/index.js';
-import { joinRelativeTimes } from './replay-cli-args.js';
+import { parseArchiveToolArgs } from './archive-tool-flags.js';
+import { exitCodeOf } from './exit-code.js';
 
 const USAGE = `usage: npm run archive -- verify --from <time> [--to <time>] [options]
 
@@ -36,28 +34,8 @@ Exit codes: 0 clean; 1 gaps, conflicts or unreadable objects (duplicates and poi
 ${ENVIRONMENT_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: joinRelativeTimes(argv.filter((a) => a !== '--')),
-      allowPositionals: true,
-      strict: true,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'aggregate-type': { type: 'string', multiple: true },
-        'aggregate-id': { type: 'string', multiple: true },
-        all: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        'bad-input': { type: 'string', default: 'skip' },
-        ...ENVIRONMENT_OPTIONS,
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (cause) {
-    throw new ReplayOptionsError((cause as Error).message, { cause });
-  }
-  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
+  const parsed = parseArchiveToolArgs(argv, { all: { type: 'boolean', default: false } }, true);
+  const { values } = parsed;
   if (values.help === true) {
     console.log(USAGE);
     return 0;
@@ -98,11 +76,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return verification.outcome === 'clean' ? 0 : verification.outcome === 'empty' ? 3 : 1;
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ReplayOptionsError || error instanceof EnvironmentError) {
-    console.error(`archive: ${error.message}\n\n${USAGE}`);
-    return 2;
-  }
-  console.error(error instanceof ReplayError ? `archive: ${error.message}` : error);
-  return 1;
-});
+process.exitCode = await exitCodeOf('archive', USAGE, main(process.argv.slice(2)));

@@ -1,15 +1,16 @@
-import { parseArgs } from 'node:util';
 import { TARGET_KINDS, type TargetKind } from '../../processors/replay/environment-clients.js';
 import { ReplayOptionsError } from '../../processors/replay/errors.js';
 import type { EventFilter } from '../../processors/replay/event-filter.js';
 import { checkTimeRange, parseInstant, type TimeRange } from '../../processors/replay/time-range.js';
 import {
-  ENVIRONMENT_OPTIONS,
   ENVIRONMENT_USAGE,
   EnvironmentError,
   type EnvironmentFlags,
   readEnvironmentFlags,
 } from '../environment/index.js';
+import { parseArchiveToolArgs } from './archive-tool-flags.js';
+
+export { joinRelativeTimes } from './archive-tool-flags.js';
 
 /** The parsed and checked flags of `npm run replay`. */
 export interface ReplayCliArgs {
@@ -66,26 +67,6 @@ const positiveNumber = (flag: string, text: string | undefined): number | undefi
   return value;
 };
 
-/**
- * Joins `--from -2h` into `--from=-2h`: parseArgs takes a value starting with `-` for an option, so relative times
- * would otherwise be refused as ambiguous.
- */
-export function joinRelativeTimes(
-  argv: readonly string[],
-  names: readonly string[] = ['--from', '--to'],
-): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    const next = argv[i + 1];
-    if (names.includes(arg) && next !== undefined && /^-\d/.test(next)) {
-      out.push(`${arg}=${next}`);
-      i++;
-    } else out.push(arg);
-  }
-  return out;
-}
-
 const environmentFlags = (values: Record<string, unknown>): EnvironmentFlags => {
   try {
     return readEnvironmentFlags(values);
@@ -97,37 +78,23 @@ const environmentFlags = (values: Record<string, unknown>): EnvironmentFlags => 
 
 /** Parses `npm run replay` flags; throws {@link ReplayOptionsError} with a message naming the flag. */
 export function parseReplayArgs(argv: readonly string[], now: Date): ReplayCliArgs {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: joinRelativeTimes(argv.filter((a) => a !== '--')),
-      strict: true,
-      allowPositionals: false,
-      options: {
-        from: { type: 'string' },
-        to: { type: 'string' },
-        'aggregate-type': { type: 'string', multiple: true },
-        'aggregate-id': { type: 'string', multiple: true },
-        'event-type': { type: 'string', multiple: true },
-        target: { type: 'string' },
-        'projection-table': { type: 'string' },
-        'create-table': { type: 'boolean', default: false },
-        rate: { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        yes: { type: 'boolean', short: 'y', default: false },
-        resume: { type: 'boolean', default: false },
-        checkpoint: { type: 'string' },
-        ...ENVIRONMENT_OPTIONS,
-        'bad-input': { type: 'string', default: 'skip' },
-        'memory-budget': { type: 'string' },
-        distributed: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (cause) {
-    throw new ReplayOptionsError((cause as Error).message, { cause });
-  }
+  const { values } = parseArchiveToolArgs(
+    argv,
+    {
+      'event-type': { type: 'string', multiple: true },
+      target: { type: 'string' },
+      'projection-table': { type: 'string' },
+      'create-table': { type: 'boolean', default: false },
+      rate: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      yes: { type: 'boolean', short: 'y', default: false },
+      resume: { type: 'boolean', default: false },
+      checkpoint: { type: 'string' },
+      'memory-budget': { type: 'string' },
+      distributed: { type: 'boolean', default: false },
+    },
+    false,
+  );
   const str = (name: string) => values[name] as string | undefined;
   const list = (name: string) => values[name] as string[] | undefined;
   const flag = (name: string) => values[name] === true;

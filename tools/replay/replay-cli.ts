@@ -9,17 +9,17 @@ import { orderAggregate } from '../../processors/aggregates/order.js';
 import { AggregateRegistry } from '../../processors/aggregates/registry.js';
 import { readCheckpoint } from '../../processors/replay/checkpoint.js';
 import { archiveSourceFor, targetFor } from '../../processors/replay/environment-clients.js';
-import { ReplayError, ReplayOptionsError } from '../../processors/replay/errors.js';
+import { ReplayOptionsError } from '../../processors/replay/errors.js';
 import { runReplay } from '../../processors/replay/run-replay.js';
 import { checkTimeRange } from '../../processors/replay/time-range.js';
 import {
-  EnvironmentError,
   type PipelineEnvironment,
   type PipelineResource,
   requireResources,
   resolveEnvironment,
 } from '../environment/index.js';
 import { formatBackfillProgress, startDistributedBackfill } from './distributed-backfill.js';
+import { exitCodeOf } from './exit-code.js';
 import { progressPrinter } from './progress-bar.js';
 import { parseReplayArgs, REPLAY_USAGE } from './replay-cli-args.js';
 import { formatReplaySummary } from './replay-summary-text.js';
@@ -162,11 +162,4 @@ async function confirmOnTerminal(
   }
 }
 
-process.exitCode = await main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof ReplayOptionsError || error instanceof EnvironmentError) {
-    console.error(`replay: ${error.message}\n\n${REPLAY_USAGE}`);
-    return 2;
-  }
-  console.error(error instanceof ReplayError ? `replay: ${error.message}` : error);
-  return 1;
-});
+process.exitCode = await exitCodeOf('replay', REPLAY_USAGE, main(process.argv.slice(2)));
