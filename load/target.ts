@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { isProcessAlive } from '../local/stack/stack-file.js';
 import {
   EnvironmentError,
   type PipelineEnvironment,
@@ -76,7 +77,7 @@ export async function resolveLoadTarget(
     if (error instanceof EnvironmentError) throw new LoadTargetError(error.message, { cause: error });
     throw error;
   }
-  if (env.pid !== undefined && !isAlive(env.pid))
+  if (env.pid !== undefined && !isProcessAlive(env.pid))
     throw new LoadTargetError(`${env.name} is not running (pid ${env.pid} is gone): start it with npm start`);
   const ingest = env.ingest as NonNullable<PipelineEnvironment['ingest']>;
   const token = ingest.token ?? processEnv.PIPELINE_INGEST_TOKEN;
@@ -107,15 +108,6 @@ export async function resolveLoadTarget(
                 : { kind: 'sqs', url: queue },
         };
   return { kind: spec.kind, description: env.name, eventsUrl: eventsUrlOf(ingest.url), token, stores };
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 async function sizeOf(path: string): Promise<number> {

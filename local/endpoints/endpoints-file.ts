@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { JsonFileError, readJsonFile } from '../../processors/files/index.js';
 
 /** The `<data dir>/endpoints.json` contract (docs/design.md §5): how every tool finds the local stack. */
 export const localEndpointsSchema = z.looseObject({
@@ -44,21 +44,16 @@ export class InvalidEndpointsFileError extends Error {
  */
 export async function readLocalEndpoints(dataDir: string): Promise<LocalEndpoints | undefined> {
   const file = join(dataDir, ENDPOINTS_FILE);
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
   let value: unknown;
   try {
-    value = JSON.parse(text);
-  } catch {
+    value = await readJsonFile(file);
+  } catch (error) {
+    if (!(error instanceof JsonFileError)) throw error;
     throw new InvalidEndpointsFileError(
       `${file} is not JSON; restart the local stack (npm start) to rewrite it`,
     );
   }
+  if (value === undefined) return undefined;
   const parsed = localEndpointsSchema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -18,6 +18,7 @@ import {
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import type { BusBridgeEnvironment } from '../../processors/bus-bridge/config.js';
 import { createBusBridgeEntry } from '../../processors/bus-bridge/entry.js';
+import { writeJsonFile } from '../../processors/files/index.js';
 import type { IngestEnvironment } from '../../processors/ingest/config.js';
 import { createIngestEntry } from '../../processors/ingest/entry.js';
 import { aggregateTableDefinition } from '../../processors/store/index.js';
@@ -564,8 +565,5 @@ export function mergeLag(readers: readonly (readonly ShardLag[])[]): ShardLagSta
 }
 
 async function writeEndpointsFile(dataDir: string, endpoints: LocalStackEndpoints): Promise<void> {
-  const path = join(dataDir, ENDPOINTS_FILE);
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(endpoints, null, 2)}\n`, 'utf8');
-  await rename(temp, path);
+  await writeJsonFile(join(dataDir, ENDPOINTS_FILE), endpoints);
 }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeJsonFile } from '../../processors/files/index.js';
 import { DataDirError } from './errors.js';
 import type { LocalResourceNames } from './stack-settings.js';
 
@@ -66,10 +67,7 @@ export async function openStackFile(
     names: { ...fresh.names },
     ingestToken: randomBytes(24).toString('base64url'),
   };
-  await mkdir(dataDir, { recursive: true });
-  const temp = `${path}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(file, null, 2)}\n`, 'utf8');
-  await rename(temp, path);
+  await writeJsonFile(path, file);
   return { file, created: true };
 }
 
@@ -98,7 +96,8 @@ export function parseStackFile(dataDir: string, text: string): StackFile {
 /** The file holding the pid of the process running a stack on this data directory. */
 export const LOCK_FILE = 'stack.lock';
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (one we may not signal counts: it exists). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -124,7 +123,7 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
     const holder = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder))
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isProcessAlive(holder))
       throw new DataDirError(dataDir, `is in use by another local stack (pid ${holder}); stop it first`);
     await rm(path, { force: true });
   }

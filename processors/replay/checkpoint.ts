@@ -1,4 +1,4 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { JsonFileError, readJsonFile, writeJsonFile } from '../files/index.js';
 import type { ArchiveObject } from './archive-source.js';
 import { CheckpointError } from './errors.js';
 import type { ReplayCursor } from './event-order.js';
@@ -38,30 +38,23 @@ export interface ReplayCheckpoint {
 
 /** Reads a checkpoint; undefined when the file does not exist. */
 export async function readCheckpoint(file: string): Promise<ReplayCheckpoint | undefined> {
-  let text: string;
+  let value: ReplayCheckpoint | undefined;
   try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  let value: ReplayCheckpoint;
-  try {
-    value = JSON.parse(text) as ReplayCheckpoint;
+    value = (await readJsonFile(file)) as ReplayCheckpoint | undefined;
   } catch (cause) {
+    if (!(cause instanceof JsonFileError)) throw cause;
     throw new CheckpointError(`checkpoint ${file} is not JSON`, { cause });
   }
+  if (value === undefined) return undefined;
   if (value.version !== 1 || !Array.isArray(value.objects) || typeof value.runId !== 'string') {
     throw new CheckpointError(`checkpoint ${file} is not a replay checkpoint (version 1)`);
   }
   return value;
 }
 
-/** Writes a checkpoint atomically (temp file + rename), so a crash never leaves half a file. */
+/** Writes a checkpoint atomically (temp file + rename, its directory created), so a crash never leaves half a file. */
 export async function writeCheckpoint(file: string, checkpoint: ReplayCheckpoint): Promise<void> {
-  const temp = `${file}.tmp-${process.pid}`;
-  await writeFile(temp, `${JSON.stringify(checkpoint)}\n`);
-  await rename(temp, file);
+  await writeJsonFile(file, checkpoint, { indent: 0 });
 }
 
 /** Throws unless the checkpoint was written by a run with the same fingerprint. */
