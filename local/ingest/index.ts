@@ -1,2 +1,2 @@
-export { toApiGatewayEvent } from './apiGatewayEvent.js';
-export { type LocalIngestOptions, type RunningLocalIngest, startLocalIngest } from './localIngestServer.js';
+export { toApiGatewayEvent } from './api-gateway-event.js';
+export { type LocalIngestOptions, type RunningLocalIngest, startLocalIngest } from './local-ingest-server.js';

@@ -16,7 +16,7 @@ import type { EnvironmentInput } from '../lambda-config/index.js';
 import { createOrderedProducer } from '../producer/index.js';
 import { loadIngestConfig } from './config.js';
 import { TokenUnavailableError } from './errors.js';
-import { createIngestHandler, type IngestHandler } from './ingestHandler.js';
+import { createIngestHandler, type IngestHandler } from './ingest-handler.js';
 
 /** What the caller may hand the entry instead of the defaults. */
 export interface IngestEntryOptions {

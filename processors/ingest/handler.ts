@@ -3,7 +3,7 @@
  * local stack imports) applied to `process.env`, the only place a Lambda reads its environment.
  */
 import { createIngestEntry } from './entry.js';
-import type { IngestHandler } from './ingestHandler.js';
+import type { IngestHandler } from './ingest-handler.js';
 
 export { createIngestEntry, type IngestEntryOptions } from './entry.js';
 

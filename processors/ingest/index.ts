@@ -1,4 +1,4 @@
-export { parseBearerToken, tokensMatch } from './bearerAuth.js';
+export { parseBearerToken, tokensMatch } from './bearer-auth.js';
 export { type IngestConfig, type IngestEnvironment, ingestConfigSchema, loadIngestConfig } from './config.js';
 export { IngestError, TokenUnavailableError } from './errors.js';
 export {
@@ -7,11 +7,11 @@ export {
   type IngestHandlerOptions,
   type ItemError,
   RejectReason,
-} from './ingestHandler.js';
+} from './ingest-handler.js';
 export {
   bodyBytes,
   isJsonContentType,
   MAX_BODY_BYTES,
   MAX_ENVELOPES_PER_REQUEST,
   parseJsonBody,
-} from './requestBody.js';
+} from './request-body.js';

@@ -3,7 +3,7 @@ export {
   classifyCallError,
   classifyEntryError,
   describeError,
-} from './callErrorClassification.js';
+} from './call-error-classification.js';
 export { InvalidProducerOptionsError, ProducerError } from './errors.js';
 export {
   type KinesisSender,

@@ -1,5 +1,5 @@
 import { PutRecordsCommand, type PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
-import { classifyCallError, classifyEntryError, describeError } from './callErrorClassification.js';
+import { classifyCallError, classifyEntryError, describeError } from './call-error-classification.js';
 import {
   MAX_PARTITION_KEY_LENGTH,
   type OrderedProducerOptions,

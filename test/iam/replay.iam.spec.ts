@@ -22,7 +22,7 @@ import {
 import { createActiveStream } from '../../local/kinesis/index.js';
 import type { EventBusPort } from '../../processors/bus-bridge/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
-import { localKinesisClient } from '../ingest/streamReader.js';
+import { localKinesisClient } from '../ingest/stream-reader.js';
 import { localDocumentClient, localS3Client } from '../support/aws-clients.js';
 import { orderEvent, orderHistory } from '../support/order-events.js';
 import { type DeployedStack, deployAllStacks } from './deployed-stack.js';

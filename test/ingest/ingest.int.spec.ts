@@ -9,9 +9,9 @@ import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/i
 import { decodeEnvelopeBytes, maxEnvelopeBytes } from '../../processors/envelope/index.js';
 import { createIngestHandler } from '../../processors/ingest/index.js';
 import { createOrderedProducer } from '../../processors/producer/index.js';
-import { orderEnvelope, quietTelemetry } from './envelopeFactory.js';
-import { injectPutRecordsFaults, type KinesisFaults } from './kinesisFaults.js';
-import { localKinesisClient, readStream } from './streamReader.js';
+import { orderEnvelope, quietTelemetry } from './envelope-factory.js';
+import { injectPutRecordsFaults, type KinesisFaults } from './kinesis-faults.js';
+import { localKinesisClient, readStream } from './stream-reader.js';
 
 const TOKEN = 'test-token-0123456789';
 const STREAM = 'ingest-int';

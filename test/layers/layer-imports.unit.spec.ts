@@ -57,6 +57,14 @@ describe('layer imports', () => {
     expect(wrong).toEqual([]);
   });
 
+  it('every source file name is kebab-case', async () => {
+    const folders = [...Object.keys(MAY_IMPORT), 'test'];
+    const files = (await Promise.all(folders.map(sourceFiles))).flat();
+    expect(files.length).toBeGreaterThan(300);
+    const kebab = /^[a-z0-9]+(?:[.-][a-z0-9]+)*\.(?:ts|mts|cts)$/;
+    expect(files.filter((f) => !kebab.test(f.split('/').pop() ?? ''))).toEqual([]);
+  });
+
   it('Biome refuses an import that runs back up, and allows the ones that run down', async () => {
     // Probes in a scratch copy of the layout, linted with the repository's biome.json.
     const probes: { file: string; imports: string; refused: boolean }[] = [

@@ -5,7 +5,7 @@ import {
   type ProducerEntry,
   type ProducerResult,
 } from '../../processors/producer/index.js';
-import { type CallFate, createFakeKinesis } from './fakeKinesis.js';
+import { type CallFate, createFakeKinesis } from './fake-kinesis.js';
 
 /** Entry `index` of key `key`: its payload names both, so the fake stream can be checked. */
 function entry(key: string, index: number, padding = 0): ProducerEntry {

@@ -12,14 +12,14 @@ import {
   parseEnvelope,
 } from '../envelope/index.js';
 import type { OrderedProducer } from '../producer/index.js';
-import { parseBearerToken, tokensMatch } from './bearerAuth.js';
+import { parseBearerToken, tokensMatch } from './bearer-auth.js';
 import {
   bodyBytes,
   isJsonContentType,
   MAX_BODY_BYTES,
   MAX_ENVELOPES_PER_REQUEST,
   parseJsonBody,
-} from './requestBody.js';
+} from './request-body.js';
 
 /** Why a request was refused; the `reason` dimension of the `Rejected` metric. */
 export const RejectReason = {

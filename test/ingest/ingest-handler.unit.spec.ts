@@ -13,7 +13,7 @@ import {
 } from '../../processors/ingest/index.js';
 import { LambdaConfigError } from '../../processors/lambda-config/index.js';
 import type { ProducerEntry, ProducerResult } from '../../processors/producer/index.js';
-import { orderEnvelope, quietTelemetry } from './envelopeFactory.js';
+import { orderEnvelope, quietTelemetry } from './envelope-factory.js';
 
 const TOKEN = 'unit-token';
 const registry = new AggregateRegistry([orderAggregate]);

@@ -5,9 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
 import { createActiveStream } from '../../local/kinesis/index.js';
 import { decodeEnvelopeBytes } from '../../processors/envelope/index.js';
-import { orderEnvelope } from './envelopeFactory.js';
+import { orderEnvelope } from './envelope-factory.js';
 import { postEventsRequest } from './post-events-request.js';
-import { localKinesisClient, readStream } from './streamReader.js';
+import { localKinesisClient, readStream } from './stream-reader.js';
 
 const TOKEN = 'lambda-entry-token';
 const STREAM = 'lambda-entry';

@@ -4,7 +4,7 @@ import type { IngestHandler } from '../../processors/ingest/index.js';
 import { MAX_BODY_BYTES } from '../../processors/ingest/index.js';
 import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
-import { toApiGatewayEvent } from './apiGatewayEvent.js';
+import { toApiGatewayEvent } from './api-gateway-event.js';
 
 /** Options of {@link startLocalIngest}. */
 export interface LocalIngestOptions {
