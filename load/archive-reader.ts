@@ -1,6 +1,5 @@
-import { createGunzip } from 'node:zlib';
+import { archiveObjectLines } from '../processors/replay/archive-object-lines.js';
 import type { ArchiveSource } from '../processors/replay/archive-source.js';
-import { lineBatches } from '../processors/replay/line-batches.js';
 import { hourPrefixes } from '../processors/replay/time-range.js';
 import { type EventCounter, envelopeIn } from './event-counter.js';
 
@@ -43,11 +42,7 @@ export class ArchiveReader {
     for (const hour of hourPrefixes(prefix, range)) {
       for await (const object of source.list(hour)) {
         if (this.#read.has(object.key)) continue;
-        const body = await source.open(object.key);
-        const gunzip = createGunzip();
-        body.on('error', (error) => gunzip.destroy(error));
-        body.pipe(gunzip);
-        for await (const batch of lineBatches(gunzip)) {
+        for await (const batch of archiveObjectLines(source, object.key)) {
           for (const line of batch.lines) {
             if (line.trim() === '') continue;
             try {

@@ -11,7 +11,7 @@ import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   formatStatusLine,
-  PipelineOutputs,
+  LocalPipelineOutputs,
   type RunningLocalStack,
   startLocalStack,
 } from '../stack/index.js';
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'pipeline-demo-')));
   const began = performance.now();
   const stack = await startLocalStack({ dataDir, logLevel: 'SILENT' });
-  const outputs = new PipelineOutputs(stack.endpoints);
+  const outputs = new LocalPipelineOutputs(stack.endpoints);
   try {
     console.log(`stack ready in ${(stack.readyInMs / 1000).toFixed(2)} s, data dir ${dataDir}`);
     const runId = ulid().slice(-8).toLowerCase();

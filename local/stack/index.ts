@@ -4,6 +4,12 @@ export {
   LocalStackError,
 } from './errors.js';
 export {
+  type ArchivedEnvelopes,
+  LocalPipelineOutputs,
+  type ProjectionSummary,
+  type QueuedBusEvent,
+} from './local-pipeline-outputs.js';
+export {
   type LocalLogLevel,
   type LocalStackEndpoints,
   type LocalStackOptions,
@@ -12,12 +18,6 @@ export {
   startLocalStack,
 } from './local-stack.js';
 export { PipeStreamSource, type PipeStreamSourceOptions, toPipeRecord } from './pipe-stream-source.js';
-export {
-  type ArchiveObject,
-  PipelineOutputs,
-  type ProjectionSummary,
-  type QueuedBusEvent,
-} from './pipeline-outputs.js';
 export {
   openStackFile,
   parseStackFile,

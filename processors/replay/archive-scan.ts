@@ -1,16 +1,15 @@
-import { createGunzip } from 'node:zlib';
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import { decodeEnvelopeBytes, parseEnvelope } from '../envelope/codec.js';
 import { EnvelopeError, PoisonReason } from '../envelope/errors.js';
 import type { Envelope } from '../envelope/schema.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import { parseArchiveKey } from './archive-key.js';
+import { archiveObjectLines } from './archive-object-lines.js';
 import type { ArchiveObject, ArchiveSource } from './archive-source.js';
 import { ArchiveReadError } from './errors.js';
 import { compileEventFilter, type EventFilter } from './event-filter.js';
 import { type ArchivedEvent, archivedEvent, compareEvents, type ReplayCursor } from './event-order.js';
 import { ExternalEventSorter } from './external-sorter.js';
-import { lineBatches } from './line-batches.js';
 import { archiveHourPrefixes, type TimeRange } from './time-range.js';
 
 /** What to do with a corrupt object or a bad line. */
@@ -176,11 +175,7 @@ export async function scanArchive(options: ScanArchiveOptions): Promise<ArchiveS
     let lineNumber = 0;
     const range: { min?: ArchivedEvent; max?: ArchivedEvent } = {};
     try {
-      const body = await options.source.open(object.key);
-      const gunzip = createGunzip({ chunkSize: 64 * 1024 });
-      body.on('error', (error) => gunzip.destroy(error));
-      body.pipe(gunzip);
-      for await (const batch of lineBatches(gunzip)) {
+      for await (const batch of archiveObjectLines(options.source, object.key)) {
         for (let i = 0; i < batch.lines.length; i++) {
           const line = batch.lines[i] as string;
           lineNumber = batch.firstLine + i;

@@ -6,6 +6,7 @@ export {
   type SequenceGap,
 } from './aggregate-sequencer.js';
 export { type ArchiveKeyInfo, parseArchiveKey } from './archive-key.js';
+export { archiveObjectLines } from './archive-object-lines.js';
 export {
   type ArchiveIssue,
   type ArchiveScan,

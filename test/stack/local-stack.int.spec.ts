@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { localEndpointsSchema, readLocalEndpoints } from '../../local/endpoints/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
-import { PipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
+import { LocalPipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
@@ -18,7 +18,7 @@ import { putEnvelopes, tempDataDir, waitUntil, withSwaps } from './stack-fixture
 let dataDir: string;
 let stack: RunningLocalStack;
 let kinesis: KinesisClient;
-let outputs: PipelineOutputs;
+let outputs: LocalPipelineOutputs;
 
 beforeAll(async () => {
   dataDir = await tempDataDir();
@@ -30,7 +30,7 @@ beforeAll(async () => {
     archiveBufferIntervalSeconds: 1,
   });
   kinesis = createKinesisClient({ endpoint: stack.endpoints.endpoints.kinesis });
-  outputs = new PipelineOutputs(stack.endpoints);
+  outputs = new LocalPipelineOutputs(stack.endpoints);
 });
 
 afterAll(async () => {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createKinesisClient } from '../../local/kinesis/index.js';
-import { PipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
+import { LocalPipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { orderHistory } from '../support/order-events.js';
@@ -70,7 +70,7 @@ it('stopped mid-stream and restarted on the same data dir: nothing lost, nothing
     const s = restarted.stats();
     return appliedBefore + s.applied >= all.length && s.archived > 0 && s.delivered > 0;
   });
-  const outputs = new PipelineOutputs(stack.endpoints);
+  const outputs = new LocalPipelineOutputs(stack.endpoints);
   try {
     const ids = all.map((e) => e.eventId).sort();
     await waitUntil('archive and bus to hold every event', async () => {

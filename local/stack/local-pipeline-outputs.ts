@@ -1,18 +1,15 @@
 import { readFile } from 'node:fs/promises';
-import { promisify } from 'node:util';
-import { gunzip as gunzipCallback } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { archiveObjectLines, S3ArchiveSource } from '../../processors/replay/index.js';
 import { SNAPSHOT_SK } from '../../processors/store/index.js';
 import { createS3rverClient } from '../firehose/index.js';
 import type { LocalStackEndpoints } from './local-stack.js';
 
-const gunzip = promisify(gunzipCallback);
-
 /** One archive object: its key and the envelopes in it. */
-export interface ArchiveObject {
+export interface ArchivedEnvelopes {
   readonly key: string;
   readonly envelopes: readonly Envelope[];
 }
@@ -40,7 +37,7 @@ export interface QueuedBusEvent {
  * Reads what the local pipeline produced — archive objects, projections, rule queues — through the same
  * endpoints any client uses (`endpoints.json`).
  */
-export class PipelineOutputs {
+export class LocalPipelineOutputs {
   private readonly s3: S3Client;
   private readonly dynamo: DynamoDBDocumentClient;
 
@@ -55,24 +52,21 @@ export class PipelineOutputs {
     );
   }
 
-  /** Every archive object under the archive prefix, gunzipped and split into envelopes (≤ 1,000 objects: s3rver's continuation needs --openssl-legacy-provider). */
-  async archive(): Promise<ArchiveObject[]> {
-    const listed = await this.s3.send(
-      new ListObjectsV2Command({ Bucket: this.endpoints.bucket, Prefix: this.endpoints.archivePrefix }),
-    );
-    const objects: ArchiveObject[] = [];
-    for (const item of listed.Contents ?? []) {
-      if (item.Key === undefined) continue;
-      const object = await this.s3.send(
-        new GetObjectCommand({ Bucket: this.endpoints.bucket, Key: item.Key }),
-      );
-      const body = await gunzip(Buffer.from(await (object.Body?.transformToByteArray() ?? new Uint8Array())));
-      const envelopes = body
-        .toString('utf8')
-        .split('\n')
-        .filter((line) => line !== '')
-        .map((line) => JSON.parse(line) as Envelope);
-      objects.push({ key: item.Key, envelopes });
+  /** Every archive object under the archive prefix, in key order, with the envelopes in it (read as replay reads them). */
+  async archive(): Promise<ArchivedEnvelopes[]> {
+    // s3rver's V2 continuation tokens fail on Node ≥ 17 (see S3ArchiveSource), so pages go by marker.
+    const source = new S3ArchiveSource({
+      client: this.s3,
+      bucket: this.endpoints.bucket,
+      listing: 'v1-marker',
+    });
+    const objects: ArchivedEnvelopes[] = [];
+    for await (const object of source.list(this.endpoints.archivePrefix)) {
+      const envelopes: Envelope[] = [];
+      for await (const batch of archiveObjectLines(source, object.key)) {
+        for (const line of batch.lines) if (line !== '') envelopes.push(JSON.parse(line) as Envelope);
+      }
+      objects.push({ key: object.key, envelopes });
     }
     return objects;
   }
