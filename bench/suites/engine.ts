@@ -9,9 +9,9 @@ import { resolveEngineOptions } from '../../processors/engine/index.js';
 import { decodeKinesisData } from '../../processors/envelope/index.js';
 import { InMemoryAggregateStore } from '../../processors/store/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
+import { toKinesisStreamEvent } from '../envelope-stream-event.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { toKinesisStreamEvent } from '../synthetic-order-events.js';
 
 const AGGREGATES = 1_000;
 const EVENTS_PER_AGGREGATE = 10;

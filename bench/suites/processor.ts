@@ -16,9 +16,9 @@ import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processo
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { runPowertoolsBaseline } from '../baseline/powertools-idempotent-processor.js';
 import { DynamoRequestCounter } from '../dynamo-request-counter.js';
+import { toKinesisStreamEvent } from '../envelope-stream-event.js';
 import { median } from '../median.js';
 import type { BenchResult } from '../result.js';
-import { toKinesisStreamEvent } from '../synthetic-order-events.js';
 
 const AGGREGATES = 100;
 const EVENTS_PER_AGGREGATE = 10;

@@ -7,7 +7,7 @@ import {
   createPowertoolsBaseline,
   runPowertoolsBaseline,
 } from '../../bench/baseline/powertools-idempotent-processor.js';
-import { toKinesisStreamEvent } from '../../bench/synthetic-order-events.js';
+import { toKinesisStreamEvent } from '../../bench/envelope-stream-event.js';
 import { type RunningEmulator, startDynalite } from '../../local/emulators/index.js';
 import { generateOrderEvents } from '../../processors/aggregates/index.js';
 

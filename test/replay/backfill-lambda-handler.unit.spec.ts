@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
+import { generateOrderEvents } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { BACKFILL_ERROR_NAMES } from '../../processors/replay/backfill-errors.js';
 import type { TargetForOptions } from '../../processors/replay/environment-clients.js';

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
+import { generateOrderEvents } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   AggregateSequencer,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { generateOrderEvents } from '../../bench/synthetic-order-events.js';
+import { generateOrderEvents } from '../../processors/aggregates/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import {
   CheckpointError,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toKinesisStreamEvent } from '../../bench/synthetic-order-events.js';
+import { toKinesisStreamEvent } from '../../bench/envelope-stream-event.js';
 import { generateOrderEvents } from '../../processors/aggregates/index.js';
 import { decodeKinesisData } from '../../processors/envelope/index.js';
 

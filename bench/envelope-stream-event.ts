@@ -1,14 +1,11 @@
 /**
- * The Kinesis Lambda events that carry synthetic `order` events, for benchmarks and tests. The events themselves come
+ * Kinesis Lambda events that carry envelopes, as Lambda delivers them, for benchmarks and tests; the events come
  * from the one generator beside the order domain (processors/aggregates/order-events.ts).
  */
 import type { KinesisStreamEvent } from 'aws-lambda';
 import type { StreamRecord } from '../local/kinesis/stream-record.js';
 import { buildKinesisStreamEvent } from '../local/lambda/kinesis-stream-event.js';
 import { type Envelope, encodeEnvelope } from '../processors/envelope/index.js';
-
-// Re-exported for the replay tests that still import the generator from here.
-export { createSeededRandom, generateOrderEvents } from '../processors/aggregates/index.js';
 
 /** Options of {@link toKinesisStreamEvent}. */
 export interface KinesisStreamEventOptions {
