@@ -1,3 +1,4 @@
+import { postEvents } from '../local/ingest/index.js';
 import type { Lane } from './lane.js';
 
 /**
@@ -16,14 +17,7 @@ export async function settlePendingRequests(
         if (body === undefined) return;
         let status: number | 'timeout';
         try {
-          const response = await fetch(options.eventsUrl, {
-            method: 'POST',
-            headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
-            body,
-            signal: AbortSignal.timeout(options.timeoutSeconds * 1000),
-          });
-          await response.arrayBuffer();
-          status = response.status;
+          ({ status } = await postEvents(options, body, options.timeoutSeconds * 1000));
         } catch {
           status = 'timeout';
         }

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { postEvents } from '../local/ingest/index.js';
 import { isProcessAlive } from '../local/stack/stack-file.js';
 import {
   EnvironmentError,
@@ -125,14 +126,7 @@ async function sizeOf(path: string): Promise<number> {
 export async function preflight(target: LoadTarget): Promise<void> {
   let status: number;
   try {
-    const response = await fetch(target.eventsUrl, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
-      body: '[]',
-      signal: AbortSignal.timeout(10_000),
-    });
-    await response.arrayBuffer();
-    status = response.status;
+    ({ status } = await postEvents(target, '[]', 10_000));
   } catch (error) {
     throw new LoadTargetError(`ingest at ${target.eventsUrl} is not reachable: ${(error as Error).message}`, {
       cause: error,

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { localIngestEndpoint, postEvents } from '../ingest/index.js';
 import {
   formatStatusLine,
   LocalPipelineOutputs,
@@ -26,18 +27,9 @@ const TOUR = {
 } as const;
 
 async function post(stack: RunningLocalStack, envelopes: readonly Envelope[]): Promise<void> {
-  const response = await fetch(`${stack.endpoints.endpoints.ingest}/events`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${stack.endpoints.ingestToken}`,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(envelopes),
-  });
-  const text = await response.text();
+  const { status, text } = await postEvents(localIngestEndpoint(stack.endpoints), envelopes);
   // 200 or 202 (accepted); a partial failure (207) or an error stops the demo.
-  if (response.status !== 200 && response.status !== 202)
-    throw new Error(`ingest answered ${response.status}: ${text.slice(0, 300)}`);
+  if (status !== 200 && status !== 202) throw new Error(`ingest answered ${status}: ${text.slice(0, 300)}`);
 }
 
 async function main(): Promise<void> {

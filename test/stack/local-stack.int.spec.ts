@@ -4,6 +4,7 @@ import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { localEndpointsSchema, readLocalEndpoints } from '../../local/endpoints/index.js';
+import { localIngestEndpoint, postEvents } from '../../local/ingest/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
 import { LocalPipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
@@ -69,11 +70,7 @@ describe('end to end', () => {
     const sdkSends = withSwaps(viaSdk);
     sdkSends.push(...viaSdk.filter((_, i) => i % 7 === 0));
     await putEnvelopes(kinesis, stack.endpoints.stream.name, sdkSends);
-    const response = await fetch(`${stack.endpoints.endpoints.ingest}/events`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${stack.endpoints.ingestToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify(withSwaps(viaIngest)),
-    });
+    const response = await postEvents(localIngestEndpoint(stack.endpoints), withSwaps(viaIngest));
     expect(response.status).toBeLessThan(300);
     const sent = sdkSends.length + viaIngest.length;
 

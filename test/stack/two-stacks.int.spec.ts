@@ -1,5 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localIngestEndpoint, postEvents } from '../../local/ingest/index.js';
 import { type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { localDocumentClient } from '../support/aws-clients.js';
 import { orderHistory } from '../support/order-events.js';
@@ -40,14 +41,7 @@ describe('several local stacks in one process', () => {
     ]);
     await Promise.all(
       [...events].map(async ([stack, envelopes]) => {
-        const response = await fetch(`${stack.endpoints.endpoints.ingest}/events`, {
-          method: 'POST',
-          headers: {
-            authorization: `Bearer ${stack.endpoints.ingestToken}`,
-            'content-type': 'application/json',
-          },
-          body: JSON.stringify(envelopes),
-        });
+        const response = await postEvents(localIngestEndpoint(stack.endpoints), envelopes);
         expect(response.status).toBe(202);
       }),
     );
