@@ -21,7 +21,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   load: ['processors', 'config', 'local', 'tools'],
   bench: ['processors', 'config', 'local'],
   pulumi: ['processors', 'config'],
-  policy: ['processors', 'config', 'pulumi'],
+  policy: ['processors', 'config'],
 };
 
 async function sourceFiles(folder: string): Promise<string[]> {
