@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
 import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
+import { parseRequestTarget } from '../http/request-target.js';
 import { PutEventsValidationError } from './errors.js';
 import { isPlainObject } from './pattern-operators.js';
 import type { PutEventsRequestEntry } from './put-events.js';
@@ -162,10 +163,24 @@ export function startEventBridgeEndpoint(
 ): Promise<RunningEventBridgeEndpoint> {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== '/') {
+    const target = parseRequestTarget(request.url);
+    if (target === undefined) {
       request.resume();
-      writeError(response, 404, 'UnknownOperationException', `No route for ${request.method} ${path}.`);
+      writeError(
+        response,
+        400,
+        'SerializationException',
+        'The request target must be a path starting with "/".',
+        {
+          connection: 'close',
+        },
+      );
+      return;
+    }
+    if (target.path !== '/') {
+      request.resume();
+      // The caller's path is not echoed back: it is whatever bytes they sent.
+      writeError(response, 404, 'UnknownOperationException', 'No route; only POST / is served.');
       return;
     }
     if (request.method !== 'POST') {
@@ -174,14 +189,14 @@ export function startEventBridgeEndpoint(
       return;
     }
     // Header values are whatever the caller sent; only this one is looked at, and only compared.
-    const target = request.headers['x-amz-target'];
-    if (target !== PUT_EVENTS_TARGET) {
+    const operation = request.headers['x-amz-target'];
+    if (operation !== PUT_EVENTS_TARGET) {
       request.resume();
       writeError(
         response,
         400,
         'UnknownOperationException',
-        `Operation ${target ?? '(no x-amz-target)'} is not served by the local bus; only ${PUT_EVENTS_TARGET} is.`,
+        `Operation ${operation ?? '(no x-amz-target)'} is not served by the local bus; only ${PUT_EVENTS_TARGET} is.`,
       );
       return;
     }

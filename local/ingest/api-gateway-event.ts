@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { parseRequestTarget, type RequestTarget } from '../http/request-target.js';
 
 // Content types API Gateway passes as text; anything else arrives base64-encoded.
 const TEXT_TYPES = /^(text\/|application\/(json|[a-z0-9.+-]+\+json|javascript|xml|x-www-form-urlencoded))/i;
@@ -14,14 +15,17 @@ function asText(body: Buffer): string | undefined {
   }
 }
 
-/** Builds the payload-v2 event API Gateway HTTP API would hand the handler for this request. */
+/**
+ * Builds the payload-v2 event API Gateway HTTP API would hand the handler for this request. `target` is the
+ * request's parsed target (a request whose target is not origin-form is answered 400 before it gets here).
+ */
 export function toApiGatewayEvent(
   request: IncomingMessage,
   body: Buffer,
   routeKey: string,
+  target: RequestTarget = parseRequestTarget(request.url) ?? { path: '/', query: '' },
   now: Date = new Date(),
 ): APIGatewayProxyEventV2 {
-  const url = new URL(request.url ?? '/', 'http://127.0.0.1');
   const headers: Record<string, string> = {};
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) {
     const name = (request.rawHeaders[i] as string).toLowerCase();
@@ -34,10 +38,13 @@ export function toApiGatewayEvent(
   return {
     version: '2.0',
     routeKey,
-    rawPath: url.pathname,
-    rawQueryString: url.search.replace(/^\?/, ''),
+    rawPath: target.path,
+    rawQueryString: target.query,
     headers,
-    ...(url.search === '' ? {} : { queryStringParameters: Object.fromEntries(url.searchParams.entries()) }),
+    // URLSearchParams decodes leniently: a broken escape stays as sent, it never throws.
+    ...(target.query === ''
+      ? {}
+      : { queryStringParameters: Object.fromEntries(new URLSearchParams(target.query).entries()) }),
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -45,7 +52,7 @@ export function toApiGatewayEvent(
       domainPrefix: 'local',
       http: {
         method,
-        path: url.pathname,
+        path: target.path,
         protocol: `HTTP/${request.httpVersion}`,
         sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
         userAgent: headers['user-agent'] ?? '',

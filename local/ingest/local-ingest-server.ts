@@ -4,6 +4,7 @@ import type { IngestHandler } from '../../processors/ingest/index.js';
 import { MAX_BODY_BYTES } from '../../processors/ingest/index.js';
 import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
+import { parseRequestTarget } from '../http/request-target.js';
 import { toApiGatewayEvent } from './api-gateway-event.js';
 
 /** Options of {@link startLocalIngest}. */
@@ -59,12 +60,19 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyStructured
 export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLocalIngest> {
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    if (path !== '/events') {
-      writeJson(response, 404, { message: `no route for ${request.method} ${path}` });
+    const target = parseRequestTarget(request.url);
+    if (target === undefined) {
+      request.resume();
+      writeJson(response, 400, { message: 'the request target must be a path starting with "/"' }, true);
+      return;
+    }
+    if (target.path !== '/events') {
+      request.resume();
+      writeJson(response, 404, { message: 'no route; only POST /events is served' });
       return;
     }
     if (request.method !== 'POST') {
+      request.resume();
       response.setHeader('allow', 'POST');
       writeJson(response, 405, { message: 'only POST /events' });
       return;
@@ -83,7 +91,7 @@ export function startLocalIngest(options: LocalIngestOptions): Promise<RunningLo
           request.resume();
           return;
         }
-        writeResult(response, await options.handler(toApiGatewayEvent(request, body, ROUTE_KEY)));
+        writeResult(response, await options.handler(toApiGatewayEvent(request, body, ROUTE_KEY, target)));
       })
       .catch((error: unknown) => {
         if (!response.headersSent) writeJson(response, 500, { message: 'internal error' });
