@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { isValidEnvelope } from './compiled-check.js';
 import { EnvelopeError, type EnvelopeIssue, PoisonReason } from './errors.js';
+import { envelopeNestingIssue } from './nesting-depth.js';
 import { type Envelope, envelopeSchema } from './schema.js';
 import { MIN_ENVELOPE_LIMIT_BYTES, maxEnvelopeBytes } from './size-limit.js';
 
@@ -25,10 +26,13 @@ export function toEnvelopeIssues(
 }
 
 /**
- * Validates a parsed JSON value as an envelope (without checking `data` against its schema). A valid value passes the
- * compiled check and is returned as is; anything else goes through zod, which names every issue.
+ * Validates a parsed JSON value as an envelope (without checking `data` against its schema). A value nested too deeply
+ * (`nesting-depth.ts`) is refused first; a valid value passes the compiled check and is returned as is; anything else
+ * goes through zod, which names every issue.
  */
 export function parseEnvelope(value: unknown): Envelope {
+  const tooDeep = envelopeNestingIssue(value);
+  if (tooDeep !== undefined) throw new EnvelopeError(PoisonReason.SchemaViolation, [tooDeep]);
   if (isValidEnvelope(value)) return value;
   const result = envelopeSchema.safeParse(value);
   if (!result.success) {

@@ -8,6 +8,7 @@ export {
   toEnvelopeIssues,
 } from './codec.js';
 export { EnvelopeError, type EnvelopeIssue, formatIssue, PoisonReason } from './errors.js';
+export { envelopeNestingIssue, MAX_ENVELOPE_NESTING, tooDeeplyNestedPath } from './nesting-depth.js';
 export { type Envelope, envelopeSchema, type TypedEnvelope } from './schema.js';
 export {
   envelopeFitsBridge,

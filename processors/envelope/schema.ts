@@ -13,7 +13,17 @@ export const envelopeSchema = z.strictObject({
     .min(1)
     .max(64)
     .regex(AGGREGATE_TYPE_PATTERN, { message: 'must match [A-Za-z0-9._-]+' }),
-  aggregateId: z.string().min(1).max(256),
+  // Kinesis refuses the whole PutRecords call for a partition key over 256; kinesalite counts UTF-16 code units and
+  // the API reference does not name the unit, so the stricter count holds (a pattern without the `u` flag counts
+  // UTF-16 units; `max` counts code points). https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecordsRequestEntry.html
+  aggregateId: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[\s\S]{0,256}$/, {
+      message:
+        'must be at most 256 UTF-16 code units (the Kinesis partition key limit); a character outside the BMP counts 2',
+    }),
   sequence: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER),
   type: z.string().min(1).max(128),
   schemaVersion: z.number().int().min(1),

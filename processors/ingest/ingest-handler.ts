@@ -7,6 +7,7 @@ import {
   type Envelope,
   EnvelopeError,
   encodeEnvelope,
+  envelopeNestingIssue,
   MAX_ENVELOPE_BYTES,
   maxEnvelopeBytes,
   parseEnvelope,
@@ -182,6 +183,21 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
         RejectReason.TooManyEnvelopes,
         400,
         { message: `send one envelope or an array of 1 to ${maxEnvelopes}; got ${items.length}` },
+        requestContext,
+      );
+    }
+
+    // Before any size is measured: JSON.stringify of a value thousands of levels deep throws RangeError.
+    const tooDeep: ItemError[] = [];
+    for (const [index, item] of items.entries()) {
+      const issue = envelopeNestingIssue(item);
+      if (issue !== undefined) tooDeep.push({ index, ...issue });
+    }
+    if (tooDeep.length > 0) {
+      return reject(
+        RejectReason.Validation,
+        400,
+        { message: 'validation failed; nothing was written', errors: tooDeep },
         requestContext,
       );
     }

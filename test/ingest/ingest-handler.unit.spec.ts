@@ -123,6 +123,67 @@ describe('Function: createIngestHandler', () => {
     expect((await handler(httpEvent({ body: JSON.stringify(atLimit) }))).statusCode).toBe(202);
   });
 
+  it('answers 400, not 500, for 10,000-deep nesting, in data or as the whole body, and writes nothing', async () => {
+    const { producer, handler } = setup();
+    const deep = `${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`;
+    const inData = JSON.stringify(orderEnvelope('deep', 1)).replace(
+      '"currency":"EUR"',
+      `"currency":"EUR","x":${deep}`,
+    );
+    const nested = await handler(httpEvent({ body: inData }));
+    expect(nested.statusCode).toBe(400);
+    expect(JSON.parse(nested.body ?? '{}')).toMatchObject({
+      reason: 'validation',
+      errors: [
+        { index: 0, path: expect.stringMatching(/^data\.x(\.a)+$/), message: expect.stringContaining('31') },
+      ],
+    });
+    const bareArray = await handler(httpEvent({ body: `[${'['.repeat(10_000)}${']'.repeat(10_000)}]` }));
+    expect(bareArray.statusCode).toBe(400);
+    expect(producer.written).toEqual([]);
+  });
+
+  it('accepts data nested 31 levels deep (the envelope is level 1) and refuses 32', async () => {
+    const { producer, handler } = setup();
+    // envelope (1) > data (2) > x (3) > … : `levels` containers in all.
+    const withNesting = (levels: number) =>
+      JSON.stringify(orderEnvelope(`n-${levels}`, 1)).replace(
+        '"currency":"EUR"',
+        `"currency":"EUR","x":${'['.repeat(levels - 2)}${']'.repeat(levels - 2)}`,
+      );
+    // The order schema is strict about unknown fields, so only the nesting rule can refuse before it: look at why.
+    const at31 = JSON.parse((await handler(httpEvent({ body: withNesting(31) }))).body ?? '{}');
+    expect(JSON.stringify(at31)).not.toContain('nested deeper');
+    const at32 = JSON.parse((await handler(httpEvent({ body: withNesting(32) }))).body ?? '{}');
+    expect(at32).toMatchObject({
+      reason: 'validation',
+      errors: [{ message: expect.stringContaining('nested deeper') }],
+    });
+    expect(producer.written).toEqual([]);
+  });
+
+  it('refuses an aggregateId over 256 UTF-16 code units (129 astral characters) with an error naming the field', async () => {
+    const { producer, handler } = setup();
+    const astral = '\u{1F600}';
+    const refused = await handler(
+      httpEvent({ body: JSON.stringify([orderEnvelope('ok', 1), orderEnvelope(astral.repeat(129), 1)]) }),
+    );
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.parse(refused.body ?? '{}')).toMatchObject({
+      reason: 'validation',
+      errors: [{ index: 1, path: 'aggregateId', message: expect.stringContaining('UTF-16') }],
+    });
+    expect(producer.written).toEqual([]);
+    // 128 astral characters are 256 code units, as are 256 BMP ones: both fit a partition key.
+    const accepted = await handler(
+      httpEvent({
+        body: JSON.stringify([orderEnvelope(astral.repeat(128), 1), orderEnvelope('é'.repeat(256), 1)]),
+      }),
+    );
+    expect(accepted.statusCode).toBe(202);
+    expect(producer.written.map((entry) => entry.partitionKey.length)).toEqual([256, 256]);
+  });
+
   it('answers 503 when the token cannot be read, and writes nothing', async () => {
     const producer = recordingProducer();
     const handler = createIngestHandler({
