@@ -3,6 +3,7 @@ export { type IngestConfig, type IngestEnvironment, ingestConfigSchema, loadInge
 export { IngestError, TokenUnavailableError } from './errors.js';
 export {
   createIngestHandler,
+  failureStatus,
   type IngestHandler,
   type IngestHandlerOptions,
   type ItemError,

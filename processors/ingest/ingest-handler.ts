@@ -12,7 +12,7 @@ import {
   maxEnvelopeBytes,
   parseEnvelope,
 } from '../envelope/index.js';
-import type { OrderedProducer } from '../producer/index.js';
+import { type OrderedProducer, ProducerFailureReason } from '../producer/index.js';
 import { parseBearerToken, tokensMatch } from './bearer-auth.js';
 import {
   bodyBytes,
@@ -93,6 +93,18 @@ function envelopeLimitOf(item: unknown): number {
   return typeof aggregateType === 'string' && typeof type === 'string'
     ? maxEnvelopeBytes(aggregateType, type)
     : MAX_ENVELOPE_BYTES;
+}
+
+/**
+ * The status of a request some of whose envelopes the producer failed: 400 when any failed for its own input
+ * (`invalid-entry`: retrying the same request can never succeed), else 500 when Kinesis refused for good
+ * (`rejected`: stream missing, access or KMS key denied), else 503 with `Retry-After` (deadline passed, or an
+ * earlier envelope of the same aggregate failed so this one was held back: both may succeed on retry).
+ */
+export function failureStatus(reasons: readonly ProducerFailureReason[]): 400 | 500 | 503 {
+  if (reasons.includes(ProducerFailureReason.InvalidEntry)) return 400;
+  if (reasons.includes(ProducerFailureReason.Rejected)) return 500;
+  return 503;
 }
 
 function correlationIdOf(value: unknown): string | undefined {
@@ -252,7 +264,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       })),
     );
     const written: { index: number; eventId: string; shardId: string; sequenceNumber: string }[] = [];
-    const failed: { index: number; eventId: string; reason: string; message: string }[] = [];
+    const failed: { index: number; eventId: string; reason: ProducerFailureReason; message: string }[] = [];
     for (const [index, result] of results.entries()) {
       const eventId = (envelopes[index] as Envelope).eventId;
       if (result.status === 'written') {
@@ -266,13 +278,23 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       logger.info('events accepted', { ...requestContext, count: written.length });
       return json(202, { results: written });
     }
-    metrics.addMetric('Throttled', MetricUnit.Count, failed.length);
+    const statusCode = failureStatus(failed.map((failure) => failure.reason));
+    metrics.addMetric(statusCode === 503 ? 'Throttled' : 'WriteRefused', MetricUnit.Count, failed.length);
     logger.warn('events not written', {
       ...requestContext,
+      statusCode,
       written: written.length,
       failed: failed.length,
       firstFailure: failed[0]?.message,
     });
+    if (statusCode !== 503) {
+      return json(statusCode, {
+        reason: statusCode === 400 ? RejectReason.Validation : 'write-refused',
+        message: `${failed.length} of ${results.length} envelope(s) were not written and retrying will not write them${statusCode === 400 ? ': Kinesis refused them as input' : ''}`,
+        written,
+        failed,
+      });
+    }
     return json(
       503,
       {

@@ -7,7 +7,7 @@ export const MAX_PUT_RECORDS_COUNT = 500;
 export const MAX_PUT_RECORDS_BYTES = 5 * 1024 * 1024;
 /** Most bytes of one record, data plus partition key (Kinesis default quota). */
 export const MAX_RECORD_BYTES = 1024 * 1024;
-/** Longest partition key, in Unicode characters. */
+/** Longest partition key, in UTF-16 code units (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecordsRequestEntry.html; see planner.ts). */
 export const MAX_PARTITION_KEY_LENGTH = 256;
 
 /** The part of a Kinesis client the producer uses (a real `KinesisClient` or a test double). */

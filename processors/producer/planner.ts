@@ -30,7 +30,9 @@ export interface PlannedEntry {
 export type PutRecordsEntryOutcome =
   | { readonly kind: 'written'; readonly shardId: string; readonly sequenceNumber: string }
   | { readonly kind: 'retry'; readonly message: string }
-  | { readonly kind: 'reject'; readonly message: string };
+  | { readonly kind: 'reject'; readonly message: string }
+  /** The whole call was refused for its input, no entry named: send again in smaller batches. */
+  | { readonly kind: 'isolate'; readonly message: string };
 
 /** An entry that reached its final state. */
 export interface Settlement {
@@ -43,6 +45,8 @@ interface EntryState {
   readonly invalid: string | undefined;
   attempts: number;
   lastError: string | undefined;
+  /** Largest batch this entry may go in; halved each time a batch with it is refused as a whole for its input. */
+  batchCap: number;
 }
 
 interface KeyState {
@@ -60,9 +64,10 @@ const MAX_MISFITS = 32;
 
 function partitionKeyProblem(partitionKey: string, maxLength: number): string | undefined {
   if (partitionKey.length === 0) return 'partition key is empty';
-  // Kinesis counts Unicode characters; only strings longer in UTF-16 units can be too long.
-  if (partitionKey.length > maxLength && [...partitionKey].length > maxLength) {
-    return `partition key is longer than ${maxLength} characters`;
+  // Counted in UTF-16 code units, as kinesalite counts it; the API reference names no unit and this is the stricter
+  // reading. Over it, Kinesis refuses the whole call, every other entry in it included.
+  if (partitionKey.length > maxLength) {
+    return `partition key is ${partitionKey.length} UTF-16 code units; the limit is ${maxLength}`;
   }
   return undefined;
 }
@@ -72,7 +77,8 @@ function partitionKeyProblem(partitionKey: string, maxLength: number): string | 
  * (time comes in as arguments, jitter from `settings.random`), so it can be property-tested.
  *
  * Invariants: a partition key has at most one entry in flight; a key's entries are sent in enqueue order;
- * an entry is sent again only after its previous attempt settled as retryable; when an entry fails, every
+ * an entry is sent again only after its previous attempt settled as retryable or to be isolated (then in a batch at
+ * most half the size of the refused one, so an entry at fault ends alone and fails alone); when an entry fails, every
  * entry queued behind it on the same key fails too (`predecessor-failed`), so nothing overtakes it.
  */
 export class OrderedBatchPlanner {
@@ -102,7 +108,13 @@ export class OrderedBatchPlanner {
       (entry.size > this.#settings.maxRecordBytes
         ? `record is ${entry.size} bytes with its partition key; the limit is ${this.#settings.maxRecordBytes}`
         : undefined);
-    const state: EntryState = { entry, invalid, attempts: 0, lastError: undefined };
+    const state: EntryState = {
+      entry,
+      invalid,
+      attempts: 0,
+      lastError: undefined,
+      batchCap: Number.POSITIVE_INFINITY,
+    };
     this.#entries.set(entry.id, state);
     let key = this.#keys.get(entry.partitionKey);
     if (key === undefined) {
@@ -131,8 +143,9 @@ export class OrderedBatchPlanner {
     let bytes = 0;
     let misfits = 0;
     let scanned = 0;
+    let cap = this.#settings.maxBatchRecords;
     const available = this.#ready.length - this.#readyHead;
-    while (ids.length < this.#settings.maxBatchRecords && scanned < available && misfits < MAX_MISFITS) {
+    while (ids.length < cap && scanned < available && misfits < MAX_MISFITS) {
       const key = this.#ready[this.#readyHead] as KeyState;
       this.#ready[this.#readyHead] = undefined as unknown as KeyState;
       this.#readyHead += 1;
@@ -153,12 +166,13 @@ export class OrderedBatchPlanner {
         );
         continue;
       }
-      if (bytes + head.entry.size > this.#settings.maxBatchBytes) {
+      if (bytes + head.entry.size > this.#settings.maxBatchBytes || ids.length + 1 > head.batchCap) {
         misfits += 1;
         this.#makeReady(key);
         continue;
       }
       misfits = 0;
+      cap = Math.min(cap, head.batchCap);
       bytes += head.entry.size;
       head.attempts += 1;
       key.inFlight = true;
@@ -193,6 +207,17 @@ export class OrderedBatchPlanner {
         case 'reject':
           state.lastError = outcome.message;
           this.#fail(key, ProducerFailureReason.Rejected, outcome.message);
+          break;
+        case 'isolate':
+          state.lastError = outcome.message;
+          if (ids.length === 1) {
+            // Alone in its call, so it is the entry at fault.
+            this.#fail(key, ProducerFailureReason.InvalidEntry, outcome.message);
+          } else {
+            // Not retrying a transient fault: no backoff, only a smaller batch, so the fault is found in log2(n) rounds.
+            state.batchCap = Math.ceil(ids.length / 2);
+            this.#makeReady(key);
+          }
           break;
         case 'retry': {
           state.lastError = outcome.message;

@@ -1,6 +1,6 @@
 /** One record to put on the stream. */
 export interface ProducerEntry {
-  /** Kinesis partition key (1–256 characters); records of one key are written in the order given. */
+  /** Kinesis partition key (1–256 UTF-16 code units); records of one key are written in the order given. */
   readonly partitionKey: string;
   /** The record's payload. */
   readonly data: Uint8Array;
@@ -10,7 +10,10 @@ export interface ProducerEntry {
 
 /** Why an entry was not written. */
 export const ProducerFailureReason = {
-  /** The entry could not be sent at all (empty or over-long partition key, record over the size limit). */
+  /**
+   * The entry itself cannot be written: empty or over-long partition key, record over the size limit, or Kinesis
+   * refused a call with only this entry in it for its input (ValidationException). The caller's input is at fault.
+   */
   InvalidEntry: 'invalid-entry',
   /** Kinesis rejected the call with an error that retrying cannot fix (e.g. stream not found, access denied). */
   Rejected: 'rejected',

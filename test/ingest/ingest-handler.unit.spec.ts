@@ -6,13 +6,19 @@ import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/i
 import { decodeEnvelopeBytes, maxEnvelopeBytes } from '../../processors/envelope/index.js';
 import {
   createIngestHandler,
+  failureStatus,
   isJsonContentType,
   loadIngestConfig,
   parseBearerToken,
   tokensMatch,
 } from '../../processors/ingest/index.js';
 import { LambdaConfigError } from '../../processors/lambda-config/index.js';
-import type { ProducerEntry, ProducerResult } from '../../processors/producer/index.js';
+import {
+  createOrderedProducer,
+  type ProducerEntry,
+  type ProducerResult,
+} from '../../processors/producer/index.js';
+import { createFakeKinesis } from '../producer/fake-kinesis.js';
 import { orderEnvelope, quietTelemetry } from './envelope-factory.js';
 
 const TOKEN = 'unit-token';
@@ -183,6 +189,66 @@ describe('Function: createIngestHandler', () => {
     expect(accepted.statusCode).toBe(202);
     expect(producer.written.map((entry) => entry.partitionKey.length)).toEqual([256, 256]);
   });
+
+  it("one client's envelope Kinesis refuses fails only that client's request (400), not the others batched with it", async () => {
+    const { client, log } = createFakeKinesis([], {
+      invalidRecord: (record) => record.PartitionKey === 'refused-by-kinesis',
+    });
+    const handler = createIngestHandler({
+      producer: createOrderedProducer({ client, streamName: 's', concurrency: 2 }),
+      tokenProvider: async () => TOKEN,
+      registry,
+      ...quietTelemetry(),
+    });
+    const requests = Array.from({ length: 600 }, (_, i) =>
+      i === 17 ? orderEnvelope('refused-by-kinesis', 1) : orderEnvelope(`client-${i}`, 1),
+    );
+    const answers = await Promise.all(
+      requests.map((envelope) => handler(httpEvent({ body: JSON.stringify(envelope) }))),
+    );
+    const statuses = answers.map((answer) => answer.statusCode);
+    expect(statuses[17]).toBe(400);
+    expect(JSON.parse(answers[17]?.body ?? '{}')).toMatchObject({
+      reason: 'validation',
+      failed: [
+        { index: 0, reason: 'invalid-entry', message: expect.stringContaining('ValidationException') },
+      ],
+    });
+    expect(statuses.filter((status) => status === 202)).toHaveLength(599);
+    expect(log.stored).toHaveLength(599);
+  });
+
+  it.each([
+    { reasons: ['invalid-entry'], status: 400 },
+    { reasons: ['deadline-exceeded', 'invalid-entry'], status: 400 },
+    { reasons: ['rejected'], status: 500 },
+    { reasons: ['rejected', 'predecessor-failed'], status: 500 },
+    { reasons: ['deadline-exceeded'], status: 503 },
+    { reasons: ['predecessor-failed', 'deadline-exceeded'], status: 503 },
+  ] as const)(
+    'answers $status when the producer fails envelopes as $reasons',
+    async ({ reasons, status }) => {
+      const handler = createIngestHandler({
+        producer: {
+          put: async (entries) =>
+            entries.map((_, i) => ({
+              status: 'failed' as const,
+              reason: reasons[i] ?? 'deadline-exceeded',
+              message: 'injected',
+              attempts: 1,
+            })),
+        },
+        tokenProvider: async () => TOKEN,
+        registry,
+        ...quietTelemetry(),
+      });
+      const body = JSON.stringify(reasons.map((_, i) => orderEnvelope(`r-${i}`, 1)));
+      const answer = await handler(httpEvent({ body }));
+      expect(answer.statusCode).toBe(status);
+      expect(answer.headers?.['retry-after'] !== undefined).toBe(status === 503);
+      expect(failureStatus([...reasons])).toBe(status);
+    },
+  );
 
   it('answers 503 when the token cannot be read, and writes nothing', async () => {
     const producer = recordingProducer();

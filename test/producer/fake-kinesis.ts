@@ -28,7 +28,11 @@ export interface FakeKinesisLog {
  */
 export function createFakeKinesis(
   fates: readonly CallFate[],
-  options: { readonly random?: () => number } = {},
+  options: {
+    readonly random?: () => number;
+    /** Refuses a whole call with a ValidationException (as Kinesis does for one bad entry) when this is true of a record. */
+    readonly invalidRecord?: (record: { readonly PartitionKey?: string | undefined }) => boolean;
+  } = {},
 ): { readonly client: KinesisSender; readonly log: FakeKinesisLog } {
   const random = options.random ?? Math.random;
   const log: FakeKinesisLog = { stored: [], calls: [], overlaps: [] };
@@ -54,6 +58,15 @@ export function createFakeKinesis(
     // Let calls overlap and finish out of order.
     await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 3)));
     for (const key of keys) inFlight.delete(key);
+    const invalidAt = options.invalidRecord === undefined ? -1 : records.findIndex(options.invalidRecord);
+    if (invalidAt !== -1) {
+      throw Object.assign(
+        new Error(
+          `1 validation error detected: Value at 'records.${invalidAt + 1}.member.partitionKey' failed to satisfy constraint`,
+        ),
+        { name: 'ValidationException', $metadata: { httpStatusCode: 400 } },
+      );
+    }
     if (fate?.kind === 'throw') {
       const error = Object.assign(new Error(`injected ${fate.name}`), {
         name: fate.name,

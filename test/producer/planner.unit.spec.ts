@@ -96,7 +96,9 @@ describe('Class: OrderedBatchPlanner', () => {
     p.enqueue({ id: 1, partitionKey: 'x'.repeat(257), size: 10, deadline: 1000 });
     p.enqueue({ id: 2, partitionKey: 'big', size: 51, deadline: 1000 });
     p.enqueue({ id: 3, partitionKey: 'big', size: 10, deadline: 1000 });
-    p.enqueue({ id: 4, partitionKey: '🙂'.repeat(256), size: 10, deadline: 1000 });
+    // Counted in UTF-16 code units: 128 astral characters are 256 units, 129 are 258 (only 129 code points).
+    p.enqueue({ id: 4, partitionKey: '🙂'.repeat(128), size: 10, deadline: 1000 });
+    p.enqueue({ id: 5, partitionKey: '🙂'.repeat(129), size: 10, deadline: 1000 });
     expect(p.nextBatch(0)).toEqual([4]);
     expect(
       p.drainSettled().map((s) => [s.id, s.result.status === 'failed' ? s.result.reason : 'written']),
@@ -105,6 +107,7 @@ describe('Class: OrderedBatchPlanner', () => {
       [1, 'invalid-entry'],
       [2, 'invalid-entry'],
       [3, 'predecessor-failed'],
+      [5, 'invalid-entry'],
     ]);
   });
 
@@ -118,6 +121,52 @@ describe('Class: OrderedBatchPlanner', () => {
     );
   });
 
+  it('isolates a call refused for its input: halves the batch until the entry at fault is alone, and fails only it', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    const p = plannerWith(keys);
+    const poison = 23;
+    const calls: number[][] = [];
+    let now = 0;
+    for (let ids = p.nextBatch(now); ids !== undefined; ids = p.nextBatch(now)) {
+      calls.push(ids);
+      p.settle(
+        ids,
+        ids.map((id, i) =>
+          ids.includes(poison)
+            ? { kind: 'isolate', message: 'ValidationException: bad entry' }
+            : written(id * 100 + i),
+        ),
+        now,
+      );
+      now += 1;
+    }
+    const results = new Map(p.drainSettled().map((s) => [s.id, s.result]));
+    expect(results.size).toBe(40);
+    expect(results.get(poison)).toMatchObject({
+      status: 'failed',
+      reason: 'invalid-entry',
+      message: 'ValidationException: bad entry',
+    });
+    for (const [id, result] of results) if (id !== poison) expect(result.status).toBe('written');
+    // The poisoned call at least halves each round (40 → ≤ 20 → ≤ 10 …) until the entry is alone.
+    const poisoned = calls.filter((ids) => ids.includes(poison)).map((ids) => ids.length);
+    expect(poisoned[0]).toBe(40);
+    expect(poisoned.at(-1)).toBe(1);
+    for (let i = 1; i < poisoned.length; i += 1) {
+      expect(poisoned[i]).toBeLessThanOrEqual(Math.ceil((poisoned[i - 1] as number) / 2));
+    }
+    expect(calls.length).toBeLessThan(20);
+  });
+
+  it('fails an entry alone in a call refused for its input as invalid, with its followers', () => {
+    const p = plannerWith(['a', 'a']);
+    expect(p.nextBatch(0)).toEqual([0]);
+    p.settle([0], [{ kind: 'isolate', message: 'ValidationException: x' }], 0);
+    expect(p.drainSettled().map((s) => (s.result.status === 'failed' ? s.result.reason : 'written'))).toEqual(
+      ['invalid-entry', 'predecessor-failed'],
+    );
+  });
+
   it('keeps every invariant for any interleaving of enqueues, batches and outcomes (property)', () => {
     const step = fc.oneof(
       fc.record({
@@ -128,7 +177,7 @@ describe('Class: OrderedBatchPlanner', () => {
       fc.record({ op: fc.constant('batch' as const) }),
       fc.record({
         op: fc.constant('settle' as const),
-        outcomes: fc.array(fc.constantFrom('written', 'retry', 'reject'), { maxLength: 10 }),
+        outcomes: fc.array(fc.constantFrom('written', 'retry', 'reject', 'isolate'), { maxLength: 10 }),
       }),
       fc.record({ op: fc.constant('tick' as const), ms: fc.nat(30) }),
     );

@@ -122,6 +122,30 @@ describe('Function: createOrderedProducer', () => {
     ]);
   });
 
+  it("fails only the entry a call was refused for, not the other clients' entries batched with it", async () => {
+    const { client, log } = createFakeKinesis([], {
+      invalidRecord: (record) => record.PartitionKey === 'poison',
+    });
+    const producer = createOrderedProducer({ client, streamName: 's', concurrency: 1 });
+    const clients = await Promise.all([
+      producer.put(Array.from({ length: 30 }, (_, i) => entry(`a${i}`, i))),
+      producer.put([entry('b0', 100), entry('poison', 101), entry('poison', 102), entry('b1', 103)]),
+      producer.put(Array.from({ length: 30 }, (_, i) => entry(`c${i}`, 200 + i))),
+    ]);
+    const [first, second, third] = clients as [ProducerResult[], ProducerResult[], ProducerResult[]];
+    expect(first.every((result) => result.status === 'written')).toBe(true);
+    expect(third.every((result) => result.status === 'written')).toBe(true);
+    expect(second.map((result) => (result.status === 'failed' ? result.reason : result.status))).toEqual([
+      'written',
+      'invalid-entry',
+      'predecessor-failed',
+      'written',
+    ]);
+    expect(second[1]?.status === 'failed' && second[1].message).toContain('ValidationException');
+    expect(log.stored.filter((record) => record.partitionKey === 'poison')).toEqual([]);
+    expect(log.stored).toHaveLength(62);
+  });
+
   it('keeps each key in order across concurrent put calls on one producer', async () => {
     const { client, log } = createFakeKinesis([{ kind: 'answer', failRecords: ['throttle'] }]);
     const producer = createOrderedProducer({ client, streamName: 's', baseDelayMs: 1 });
