@@ -10,15 +10,34 @@
 /** Most levels of objects and arrays in an envelope, the envelope itself included. */
 export const MAX_ENVELOPE_NESTING = 31;
 
+/** True when some object or array in `value` is nested deeper than `maxNesting` levels (fast: no paths built). */
+function nestsDeeperThan(value: object, maxNesting: number): boolean {
+  const nodes: object[] = [value];
+  const levels: number[] = [1];
+  for (let node = nodes.pop(); node !== undefined; node = nodes.pop()) {
+    const level = levels.pop() as number;
+    if (level > maxNesting) return true;
+    const record = node as Record<string, unknown>;
+    for (const key in record) {
+      const child = record[key];
+      if (typeof child === 'object' && child !== null) {
+        nodes.push(child);
+        levels.push(level + 1);
+      }
+    }
+  }
+  return false;
+}
+
 /**
  * The dotted path of the first object or array nested deeper than `maxNesting` levels (the root is level 1), or
- * `undefined` when there is none. Visits each value once; never recurses.
+ * `undefined` when there is none. Visits each value once; never recurses; builds paths only when one is too deep.
  */
 export function tooDeeplyNestedPath(
   value: unknown,
   maxNesting: number = MAX_ENVELOPE_NESTING,
 ): string | undefined {
-  if (typeof value !== 'object' || value === null) return undefined;
+  if (typeof value !== 'object' || value === null || !nestsDeeperThan(value, maxNesting)) return undefined;
   const stack: { readonly value: object; readonly level: number; readonly path: string }[] = [
     { value, level: 1, path: '' },
   ];
