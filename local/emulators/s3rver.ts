@@ -1,8 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
-import { PortInUseError } from '../http/listen-on-loopback.js';
+import { guardRequestListeners, PortInUseError } from '../http/listen-on-loopback.js';
 import type { EmulatorOptions, RunningEmulator } from './types.js';
 
 /** S3 emulator options. */
@@ -31,6 +32,8 @@ export async function startS3rver(options: S3rverOptions = {}): Promise<RunningE
       throw new PortInUseError('s3rver', port, { cause: error });
     throw error;
   }
+  // s3rver listens by itself, not through listenOnLoopback: its server gets the same guard against malformed targets.
+  guardRequestListeners('s3rver', (server as unknown as { httpServer: Server }).httpServer);
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     port: address.port,

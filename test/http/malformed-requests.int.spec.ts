@@ -22,7 +22,7 @@ interface Listener {
   readonly validStatus: number;
   /**
    * Ours answer every malformed request 4xx; the third-party emulators only have to answer at all (dynalite
-   * answers any GET 200, s3rver an absolute-form target 500) and keep serving.
+   * answers any GET 200) and keep serving.
    */
   readonly ours: boolean;
   close(): Promise<void>;
