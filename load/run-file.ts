@@ -4,7 +4,8 @@ import type { LaneListener } from './lane.js';
 /**
  * Appends one NDJSON line per event per HTTP attempt to the run file:
  * `{ aggregateId, sequence, eventId, lane, attempt, sentAt, respondedAt, status }` (`status` is the HTTP
- * status or `"timeout"`), and one `{ eventId, outcome }` line when its request ends for good.
+ * status, `"timeout"` (no answer) or `"refused"` (connection refused)), and one `{ eventId, outcome }` line when its
+ * request ends other than accepted (an accepted event is one with a 2xx attempt).
  */
 export class RunFile implements LaneListener {
   readonly #stream: WriteStream;
