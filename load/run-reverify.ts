@@ -128,7 +128,9 @@ export async function reverifyRunFile(
             ? { skipped: `no queue for the example rule in ${target.description}` }
             : queue.kind === 'file'
               ? (counter) => new FileQueueReader(queue.path, 0, counter)
-              : // The run's own verification received and deleted the queue's messages: they cannot be read twice.
+              : // The run's own verification received and deleted the queue's messages (DeleteMessage removes a message
+                // from the queue: https://docs.aws.amazon.com/sdk-for-sap-abap/v1/api/latest/sqs/operation/DELETEMESSAGE.html,
+                // the SQS API's DeleteMessage text): they cannot be read a second time.
                 {
                   skipped:
                     'an SQS queue is consumed by the run that read it; only the local file queue is read again',
