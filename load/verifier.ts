@@ -152,8 +152,15 @@ function abbreviate(values: readonly number[]): string {
   return values.length <= 8 ? values.join(', ') : `${values.slice(0, 8).join(', ')}, … (${values.length})`;
 }
 
-/** The verdict as printed at the end of a run and by `--verify <run file>` (pure). */
-export function verdictLines(v: VerificationResult, maxMismatches = 10): string[] {
+/**
+ * The verdict as printed at the end of a run and by `--verify <run file>` (pure). `mismatchCount` is the full count
+ * when `v.mismatches` was cut short (the report keeps at most 500).
+ */
+export function verdictLines(
+  v: VerificationResult,
+  maxMismatches = 10,
+  mismatchCount = v.mismatches.length,
+): string[] {
   const copies = (c: CopyCheck | undefined) =>
     c === undefined ? '-' : `${c.found}/${c.expected} (+${c.extraCopies} dup)`;
   const lines = [
@@ -161,12 +168,16 @@ export function verdictLines(v: VerificationResult, maxMismatches = 10): string[
   ];
   for (const m of v.mismatches.slice(0, maxMismatches))
     lines.push(`  ${m.aggregateId}: ${m.problems.join('; ')}`);
-  if (v.mismatches.length > maxMismatches) lines.push(`  … ${v.mismatches.length - maxMismatches} more`);
+  if (mismatchCount > maxMismatches) lines.push(`  … ${mismatchCount - maxMismatches} more`);
   for (const [place, check] of [
     ['archive', v.archive],
     ['bus', v.bus],
-  ] as const)
-    for (const part of check?.unreadable ?? [])
+  ] as const) {
+    const parts = check?.unreadable ?? [];
+    for (const part of parts.slice(0, maxMismatches))
       lines.push(`  ${place}: unreadable, skipped: ${part.where}: ${part.error}`);
+    if (parts.length > maxMismatches)
+      lines.push(`  ${place}: … ${parts.length - maxMismatches} more unreadable`);
+  }
   return lines;
 }
