@@ -61,9 +61,9 @@ export function formatAggregate(loaded: LoadedAggregate): string {
     lines.push('buffered    none');
   }
   for (const skip of s.skips as readonly (SkipRecord & ChainSkip)[]) {
-    // Which chain rule verifies this skip (docs/design.md, "version and chain").
-    const rule = skip.chainToken === 'range' ? 'one range token' : 'a token per sequence';
-    lines.push(`skipped     ${skip.from}-${skip.to} at ${skip.at}: ${skip.reason} (chain: ${rule})`);
+    // Which chain rule verifies this skip (docs/design.md, "version and chain"); unmarked = a token per sequence.
+    const rule = skip.chainToken === 'range' ? ' (chain: one token for the range)' : '';
+    lines.push(`skipped     ${skip.from}-${skip.to} at ${skip.at}: ${skip.reason}${rule}`);
   }
   return lines.join('\n');
 }
