@@ -1,5 +1,5 @@
 import autocannon, { type AutocannonClient, type AutocannonResult } from 'autocannon';
-import type { Lane } from './lane.js';
+import { attemptStatusOfError, type Lane } from './lane.js';
 import type { RequestPlan } from './request-plan.js';
 
 /** Options of {@link drivePhase}. */
@@ -29,7 +29,8 @@ export interface PhaseDriveResult {
  * Runs one constant-rate phase with autocannon: `plan.connections` connections, pipelining 1 (one request
  * in flight per connection), `overallRate` = the plan's request rate, `amount` = its request count.
  * `setupClient` binds connection i to lane i; the lane builds each body in its `setupRequest` and learns
- * the answer in `onResponse`, so a connection only ever carries its own aggregates.
+ * the answer in `onResponse` (a refused connection from the client's `connError`), so a connection only ever
+ * carries its own aggregates.
  */
 export function drivePhase(options: DrivePhaseOptions): Promise<PhaseDriveResult> {
   const { plan, lanes } = options;
@@ -54,6 +55,11 @@ export function drivePhase(options: DrivePhaseOptions): Promise<PhaseDriveResult
         setupClient: (client: AutocannonClient) => {
           const lane = lanes[bound++];
           if (lane === undefined) throw new RangeError('autocannon opened more connections than lanes');
+          // autocannon reconnects at once after a connection error and sends the lane's next body: a refused
+          // connection is recorded as such first (else the unanswered request would count as a timeout).
+          client.on('connError', (error: unknown) => {
+            if (attemptStatusOfError(error) === 'refused') lane.respond('refused', Date.now());
+          });
           client.setRequests([
             {
               method: 'POST',

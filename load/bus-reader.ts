@@ -34,10 +34,20 @@ export class FileQueueReader implements BusReader {
       await handle.read(buffer, 0, buffer.length, this.#offset);
       // Only whole lines: a line still being appended is read on the next poll.
       const end = buffer.lastIndexOf(0x0a) + 1;
-      for (const line of buffer.subarray(0, end).toString('utf8').split('\n')) {
-        if (line === '') continue;
-        const envelope = envelopeIn(JSON.parse(line));
-        if (envelope !== undefined) this.counter.add(envelope);
+      let lineStart = 0;
+      while (lineStart < end) {
+        const lineEnd = buffer.indexOf(0x0a, lineStart);
+        const line = buffer.subarray(lineStart, lineEnd).toString('utf8');
+        if (line !== '') {
+          try {
+            const envelope = envelopeIn(JSON.parse(line));
+            if (envelope !== undefined) this.counter.add(envelope);
+          } catch (error) {
+            // A torn or foreign line must not stop the reading of the lines after it: skipped and reported.
+            this.counter.markUnreadable(`${this.path}:${this.#offset + lineStart}`, (error as Error).message);
+          }
+        }
+        lineStart = lineEnd + 1;
       }
       this.#offset += end;
     } finally {

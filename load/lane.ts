@@ -1,8 +1,25 @@
 import type { OrderEventStream } from '../processors/aggregates/order-events.js';
 import type { Envelope } from '../processors/envelope/index.js';
 
-/** What one HTTP attempt ended with: a status code, or no answer at all. */
-export type AttemptStatus = number | 'timeout';
+/**
+ * What one HTTP attempt ended with: a status code; `'refused'` when the connection was refused (ECONNREFUSED:
+ * the request never reached ingest); `'timeout'` when no answer came (it may have been written).
+ */
+export type AttemptStatus = number | 'timeout' | 'refused';
+
+/** The status of an attempt that failed with this error: refused when the connection was, else no answer. */
+export function attemptStatusOfError(error: unknown): 'timeout' | 'refused' {
+  // fetch wraps the socket error in `cause`; autocannon and node:http hand it over as is.
+  for (let e = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; depth++) {
+    if ((e as NodeJS.ErrnoException).code === 'ECONNREFUSED') return 'refused';
+    const inner = e as { cause?: unknown; errors?: unknown[] };
+    // A host with several addresses (localhost: ::1 and 127.0.0.1) fails with an AggregateError of refusals.
+    if (Array.isArray(inner.errors) && inner.errors.length > 0)
+      return inner.errors.every((x) => attemptStatusOfError(x) === 'refused') ? 'refused' : 'timeout';
+    e = inner.cause;
+  }
+  return 'timeout';
+}
 
 /** How a request's events ended: written, refused with nothing written, or unknown after the last retry. */
 export type FinalOutcome = 'accepted' | 'rejected' | 'uncertain';
@@ -43,11 +60,13 @@ interface CurrentRequest {
   attempt: number;
   sentAt: number;
   answered: boolean;
+  /** True once an attempt may have reached ingest (anything but a refused connection). */
+  mayHaveReached: boolean;
 }
 
-/** Statuses worth retrying: the request may succeed later (throttling, Kinesis trouble, no answer). */
+/** Statuses worth retrying: the request may succeed later (throttling, Kinesis trouble, no answer, ingest down). */
 export function isRetryable(status: AttemptStatus): boolean {
-  return status === 'timeout' || status === 429 || status >= 500;
+  return status === 'timeout' || status === 'refused' || status === 429 || status >= 500;
 }
 
 /**
@@ -107,15 +126,16 @@ export class Lane {
       events.push(stream.next(now));
     }
     const body = JSON.stringify(events);
-    this.#current = { events, body, attempt: 1, sentAt: now, answered: false };
+    this.#current = { events, body, attempt: 1, sentAt: now, answered: false, mayHaveReached: false };
     return body;
   }
 
-  /** Records the answer (or `'timeout'`) of the outstanding request. */
+  /** Records the answer (or `'timeout'`, `'refused'`) of the outstanding request. */
   respond(status: AttemptStatus, now: number): void {
     const current = this.#current;
     if (current === undefined || current.answered) return;
     current.answered = true;
+    if (status !== 'refused') current.mayHaveReached = true;
     const { listener, maxAttempts } = this.#options;
     listener.onAttempt({
       lane: this.index,
@@ -132,9 +152,10 @@ export class Lane {
     }
     if (isRetryable(status) && current.attempt < maxAttempts) return;
     this.#current = undefined;
+    // Refused connections alone never reached ingest: nothing can have been written.
     listener.onFinal({
       events: current.events,
-      outcome: isRetryable(status) ? 'uncertain' : 'rejected',
+      outcome: isRetryable(status) && current.mayHaveReached ? 'uncertain' : 'rejected',
       at: now,
     });
     this.#replace(new Set(current.events.map((e) => e.aggregateId)));
@@ -147,7 +168,11 @@ export class Lane {
     if (!current.answered) this.respond('timeout', now);
     if (this.#current === undefined) return;
     this.#current = undefined;
-    this.#options.listener.onFinal({ events: current.events, outcome: 'uncertain', at: now });
+    this.#options.listener.onFinal({
+      events: current.events,
+      outcome: current.mayHaveReached ? 'uncertain' : 'rejected',
+      at: now,
+    });
     this.#replace(new Set(current.events.map((e) => e.aggregateId)));
   }
 

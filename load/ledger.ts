@@ -1,6 +1,19 @@
 import type { Envelope } from '../processors/envelope/index.js';
 import type { AttemptStatus, FinalOutcome, LaneListener } from './lane.js';
 
+/** What the ledger keeps of a sent envelope (all a run file holds of it). */
+export type SentEvent = Pick<Envelope, 'aggregateId' | 'sequence' | 'eventId'>;
+
+/** One HTTP attempt as the ledger records it (a lane's attempt, or one read back from a run file). */
+export type LedgerAttempt = Omit<Parameters<LaneListener['onAttempt']>[0], 'events'> & {
+  readonly events: readonly SentEvent[];
+};
+
+/** A request's final outcome as the ledger records it. */
+export type LedgerFinal = Omit<Parameters<LaneListener['onFinal']>[0], 'events'> & {
+  readonly events: readonly Pick<Envelope, 'eventId'>[];
+};
+
 /** One event as sent, with how it ended. */
 export interface LedgerEvent {
   readonly aggregateId: string;
@@ -34,7 +47,7 @@ export class RunLedger implements LaneListener {
   readonly requests: LedgerRequest[] = [];
   readonly #byEventId = new Map<string, LedgerEvent>();
 
-  onAttempt(attempt: Parameters<LaneListener['onAttempt']>[0]): void {
+  onAttempt(attempt: LedgerAttempt): void {
     this.requests.push({
       lane: attempt.lane,
       attempt: attempt.attempt,
@@ -50,7 +63,7 @@ export class RunLedger implements LaneListener {
     }
   }
 
-  onFinal(final: Parameters<LaneListener['onFinal']>[0]): void {
+  onFinal(final: LedgerFinal): void {
     for (const envelope of final.events) {
       const event = this.#byEventId.get(envelope.eventId);
       if (event === undefined) continue;
@@ -79,7 +92,7 @@ export class RunLedger implements LaneListener {
     return counts;
   }
 
-  #eventOf(envelope: Envelope, lane: number, sentAt: number): LedgerEvent {
+  #eventOf(envelope: SentEvent, lane: number, sentAt: number): LedgerEvent {
     const known = this.#byEventId.get(envelope.eventId);
     if (known !== undefined) return known;
     const event: LedgerEvent = {

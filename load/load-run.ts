@@ -6,7 +6,7 @@ import { FileQueueReader, SqsQueueReader } from './bus-reader.js';
 import { type DrainResult, waitForDrain } from './drain-waiter.js';
 import { EventCounter } from './event-counter.js';
 import { type LagSummary, lagSamples, summarizeLag } from './lag.js';
-import { Lane, type LaneListener } from './lane.js';
+import { type AttemptStatus, Lane, type LaneListener } from './lane.js';
 import { RunLedger } from './ledger.js';
 import type { LoadOptions } from './options.js';
 import { loadOrderStream } from './order-stream.js';
@@ -257,6 +257,6 @@ function skipped(reason: string) {
   return { drain: undefined, lag: undefined, verification: undefined, verificationSkipped: reason };
 }
 
-function isOk(status: number | 'timeout'): boolean {
+function isOk(status: AttemptStatus): boolean {
   return typeof status === 'number' && status >= 200 && status < 300;
 }

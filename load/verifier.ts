@@ -1,5 +1,5 @@
 import { chainOf } from '../processors/engine/index.js';
-import type { EventCounter } from './event-counter.js';
+import type { EventCounter, UnreadablePart } from './event-counter.js';
 import type { RunLedger } from './ledger.js';
 import type { ProjectionSnapshot } from './projection-reader.js';
 
@@ -23,6 +23,11 @@ export interface CopyCheck {
   /** Events of given-up requests that still arrived (possible for uncertain ones; a failure for rejected ones). */
   readonly uncertainPresent: number;
   readonly rejectedPresent: number;
+  /**
+   * Archive objects (by key) or bus lines that could not be read, skipped: not a failure by themselves (the events
+   * may be complete elsewhere), but named so a missing event can be looked for there.
+   */
+  readonly unreadable: readonly UnreadablePart[];
 }
 
 /** The verification of a run. */
@@ -136,13 +141,43 @@ function checkCopies(
     if (missing.length > 0)
       note(
         aggregateId,
-        `${where}: ${missing.length} accepted event(s) missing (sequences ${abbreviate(missing)})`,
+        `${where}: ${missing.length} accepted event(s) missing (sequences ${abbreviate(missing)})${counter.unreadable.length > 0 ? `, or in the ${counter.unreadable.length} unreadable part(s) skipped` : ''}`,
       );
   }
   const { expected, found, ...copies } = tally;
-  return { expected, found, missing: expected - found, ...copies };
+  return { expected, found, missing: expected - found, ...copies, unreadable: counter.unreadable };
 }
 
 function abbreviate(values: readonly number[]): string {
   return values.length <= 8 ? values.join(', ') : `${values.slice(0, 8).join(', ')}, … (${values.length})`;
+}
+
+/**
+ * The verdict as printed at the end of a run and by `--verify <run file>` (pure). `mismatchCount` is the full count
+ * when `v.mismatches` was cut short (the report keeps at most 500).
+ */
+export function verdictLines(
+  v: VerificationResult,
+  maxMismatches = 10,
+  mismatchCount = v.mismatches.length,
+): string[] {
+  const copies = (c: CopyCheck | undefined) =>
+    c === undefined ? '-' : `${c.found}/${c.expected} (+${c.extraCopies} dup)`;
+  const lines = [
+    `verify   ${v.ok ? 'PASS' : 'FAIL'}: projection ${v.projection.matched}/${v.projection.checked}, archive ${copies(v.archive)}, bus ${copies(v.bus)}`,
+  ];
+  for (const m of v.mismatches.slice(0, maxMismatches))
+    lines.push(`  ${m.aggregateId}: ${m.problems.join('; ')}`);
+  if (mismatchCount > maxMismatches) lines.push(`  … ${mismatchCount - maxMismatches} more`);
+  for (const [place, check] of [
+    ['archive', v.archive],
+    ['bus', v.bus],
+  ] as const) {
+    const parts = check?.unreadable ?? [];
+    for (const part of parts.slice(0, maxMismatches))
+      lines.push(`  ${place}: unreadable, skipped: ${part.where}: ${part.error}`);
+    if (parts.length > maxMismatches)
+      lines.push(`  ${place}: … ${parts.length - maxMismatches} more unreadable`);
+  }
+  return lines;
 }

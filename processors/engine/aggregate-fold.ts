@@ -1,6 +1,6 @@
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
-import { nextChainLink, skipToken } from './chain.js';
+import { type ChainSkip, nextChainLink, skipRangeToken } from './chain.js';
 import type { AggregateSnapshot, PendingRef, SkipRecord } from './snapshot.js';
 
 /** A buffered event during a fold: stored earlier (has an item) or buffered by the current batch. */
@@ -119,14 +119,29 @@ export class AggregateFold {
     }
   }
 
-  /** Skips the missing sequences up to the first buffered one, recording the skip in the chain, then drains. */
+  /**
+   * Skips the missing sequences up to the first buffered one, recording the skip in the chain as one range token,
+   * then drains. Constant time in the length of the range: one hash, and only the last `recentWindow` skipped
+   * sequences enter the recent window (as `''`), the ones a shorter skip would have left there.
+   */
   skipToFirstPending(at: string, reason: string): SkipRecord | undefined {
-    const first = Math.min(...this.pending.keys());
+    let first = Number.POSITIVE_INFINITY;
+    for (const sequence of this.pending.keys()) if (sequence < first) first = sequence;
     if (!Number.isFinite(first) || first <= this.version + 1) return undefined;
-    const skip: SkipRecord = { from: this.version + 1, to: first - 1, at, reason };
-    for (let sequence = skip.from; sequence <= skip.to; sequence++) {
-      this.#advance(sequence, '', nextChainLink(this.chain, skipToken(sequence)));
-    }
+    const skip: SkipRecord & ChainSkip = {
+      from: this.version + 1,
+      to: first - 1,
+      at,
+      reason,
+      chainToken: 'range',
+    };
+    const chain = nextChainLink(this.chain, skipRangeToken(skip.from, skip.to));
+    // Sequences before the last `recentWindow` ones would be pushed out of the window again at once.
+    const shown = Math.min(skip.to - skip.from + 1, this.recentWindow);
+    for (let sequence = skip.to - shown + 1; sequence <= skip.to; sequence++)
+      this.#advance(sequence, '', chain);
+    this.version = skip.to;
+    this.chain = chain;
     this.skips.push(skip);
     this.drain();
     return skip;

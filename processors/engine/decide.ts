@@ -88,10 +88,14 @@ function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, no
   const { sequence, eventId } = envelope;
   if (sequence <= fold.version) {
     const known = fold.recentEventId(sequence);
-    if (known === undefined) return { decision: 'duplicate', verified: false };
     if (known === eventId) return { decision: 'duplicate', verified: true };
-    if (known === '')
+    // Skip records cover every skipped sequence, also those a long skip left outside the recent window.
+    if (
+      known === '' ||
+      (known === undefined && fold.skips.some((s) => s.from <= sequence && sequence <= s.to))
+    )
       return { decision: 'conflict', detail: `sequence ${sequence} was skipped by an operator` };
+    if (known === undefined) return { decision: 'duplicate', verified: false };
     return {
       decision: 'conflict',
       detail: `sequence ${sequence} was already applied as eventId ${known}`,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AggregateRegistry, defineAggregate, orderAggregate } from '../../processors/aggregates/index.js';
+import { skipRangeToken } from '../../processors/engine/chain.js';
 import {
   type AggregateDecision,
   type AggregateSnapshot,
@@ -11,7 +12,6 @@ import {
   nextChainLink,
   resolveEngineOptions,
   skipGap,
-  skipToken,
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { orderHistory } from '../support/order-events.js';
@@ -221,11 +221,13 @@ describe('skipGap', () => {
     expect(r.skipped).toEqual({ from: 2, to: 3 });
     expect(r.pendingToDelete).toEqual([4, 5]);
     let chain = chainOf([ev(1).eventId]);
-    for (const link of [skipToken(2), skipToken(3), ev(4).eventId, ev(5).eventId])
+    for (const link of [skipRangeToken(2, 3), ev(4).eventId, ev(5).eventId])
       chain = nextChainLink(chain, link);
     const next = r.next as AggregateSnapshot;
     expect(next).toMatchObject({ version: 5, chain, pending: [], revision: s.snapshot.revision + 1 });
-    expect(next.skips).toEqual([{ from: 2, to: 3, at: later.toISOString(), reason: 'lost upstream' }]);
+    expect(next.skips).toEqual([
+      { from: 2, to: 3, at: later.toISOString(), reason: 'lost upstream', chainToken: 'range' },
+    ]);
     expect(next.state).toEqual(foldAll([ev(1), ev(4), ev(5)]));
     // The skipped sequence's late arrival is a conflict, never silently applied.
     const late = decide({ snapshot: next, pendingEvents: new Map() }, [ev(2)]);

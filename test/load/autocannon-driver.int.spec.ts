@@ -89,3 +89,40 @@ describe('drivePhase against a flaky ingest', () => {
     expect(accepted).toBe([...written.values()].reduce((sum, s) => sum + s.length, 0));
   });
 });
+
+describe('drivePhase against a port where nothing listens', () => {
+  it('records refused connections as refused, not as timeouts, and gives their events up as rejected', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const ledger = new RunLedger();
+    const random = createSeededRandom(3);
+    let n = 0;
+    const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
+    const lane = new Lane({
+      index: 0,
+      streams: [newStream(), newStream()],
+      eventsPerRequest: 2,
+      maxAttempts: 3,
+      random,
+      newStream,
+      listener: ledger,
+    });
+    const plan = planPhase({ rate: 20, durationSeconds: 1 }, 2, 1);
+    await drivePhase({
+      eventsUrl: `http://127.0.0.1:${port}/events`,
+      token: 't',
+      plan,
+      lanes: [lane],
+      requestTimeoutSeconds: 5,
+      maxSeconds: 10,
+    });
+    lane.abandon(Date.now());
+    const statuses = new Set(ledger.requests.map((r) => r.status));
+    expect(statuses).toEqual(new Set(['refused']));
+    const counts = ledger.counts();
+    expect(counts.rejected).toBeGreaterThan(0);
+    expect(counts.accepted + counts.uncertain).toBe(0);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Lane } from '../../load/lane.js';
+import { attemptStatusOfError, Lane } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
 import { loadOrderStream } from '../../load/order-stream.js';
 import { createSeededRandom } from '../../processors/aggregates/index.js';
@@ -76,5 +76,36 @@ describe('Class: Lane', () => {
     lane.respond(400, 2);
     expect(lane.hasPending).toBe(false);
     expect(first.every((e) => ledger.event(e.eventId)?.outcome === 'rejected')).toBe(true);
+  });
+
+  it('retries a refused connection as refused; refused alone ends rejected, after a timeout uncertain', () => {
+    const ledger = new RunLedger();
+    const lane = laneWith(ledger, 3, 2);
+    const first = body(lane.nextBody(1));
+    lane.respond('refused', 2);
+    expect(lane.hasPending).toBe(true);
+    lane.nextBody(3);
+    lane.respond('refused', 4);
+    expect(ledger.requests.map((r) => r.status)).toEqual(['refused', 'refused']);
+    // Never reached ingest: nothing was written, so the verifier may require these events to be absent.
+    expect(first.every((e) => ledger.event(e.eventId)?.outcome === 'rejected')).toBe(true);
+
+    const second = body(lane.nextBody(5));
+    lane.nextBody(6); // unanswered: a timeout, which may have been written
+    lane.respond('refused', 7);
+    expect(ledger.requests.slice(2).map((r) => r.status)).toEqual(['timeout', 'refused']);
+    expect(second.every((e) => ledger.event(e.eventId)?.outcome === 'uncertain')).toBe(true);
+  });
+});
+
+describe('attemptStatusOfError', () => {
+  it('tells a refused connection (as node, fetch and a dual-stack host report it) from no answer', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(attemptStatusOfError(refused)).toBe('refused');
+    expect(attemptStatusOfError(new TypeError('fetch failed', { cause: refused }))).toBe('refused');
+    expect(attemptStatusOfError(new AggregateError([refused, refused]))).toBe('refused');
+    const reset = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+    expect(attemptStatusOfError(new TypeError('fetch failed', { cause: reset }))).toBe('timeout');
+    expect(attemptStatusOfError(new DOMException('aborted', 'TimeoutError'))).toBe('timeout');
   });
 });

@@ -1,4 +1,5 @@
-import type { AggregateSnapshot, LoadedAggregate } from '../../processors/engine/index.js';
+import type { ChainSkip } from '../../processors/engine/chain.js';
+import type { AggregateSnapshot, LoadedAggregate, SkipRecord } from '../../processors/engine/index.js';
 import type { GapListing } from '../../processors/operator/aggregate-operations.js';
 
 function duration(ms: number): string {
@@ -59,6 +60,10 @@ export function formatAggregate(loaded: LoadedAggregate): string {
   } else {
     lines.push('buffered    none');
   }
-  for (const skip of s.skips) lines.push(`skipped     ${skip.from}-${skip.to} at ${skip.at}: ${skip.reason}`);
+  for (const skip of s.skips as readonly (SkipRecord & ChainSkip)[]) {
+    // Which chain rule verifies this skip (docs/design.md, "version and chain"); unmarked = a token per sequence.
+    const rule = skip.chainToken === 'range' ? ' (chain: one token for the range)' : '';
+    lines.push(`skipped     ${skip.from}-${skip.to} at ${skip.at}: ${skip.reason}${rule}`);
+  }
   return lines.join('\n');
 }
