@@ -1,5 +1,5 @@
 import { postEvents } from '../local/ingest/index.js';
-import type { Lane } from './lane.js';
+import { attemptStatusOfError, type Lane } from './lane.js';
 
 /**
  * After autocannon stops, a lane may still hold a request that was never answered (stopped mid-flight)
@@ -15,14 +15,14 @@ export async function settlePendingRequests(
       for (let guard = 0; guard < 100 && lane.hasPending; guard++) {
         const body = lane.retryBody(Date.now());
         if (body === undefined) return;
-        let status: number | 'timeout';
+        let status: number | 'timeout' | 'refused';
         try {
           ({ status } = await postEvents(options, body, options.timeoutSeconds * 1000));
-        } catch {
-          status = 'timeout';
+        } catch (error) {
+          status = attemptStatusOfError(error);
         }
         lane.respond(status, Date.now());
-        if (status === 'timeout' || status === 429 || status >= 500)
+        if (typeof status !== 'number' || status === 429 || status >= 500)
           await new Promise((resolve) => setTimeout(resolve, 200 * (guard + 1)));
       }
     }),
