@@ -46,6 +46,7 @@ import {
   type LocalStackSettings,
   resolveLocalStackSettings,
 } from './stack-settings.js';
+import { checkLocalState } from './state-check.js';
 import type { LocalStackStats, ShardLagStatus } from './status-line.js';
 
 /** Powertools log levels the local handlers accept. */
@@ -193,6 +194,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const streamArn = await ensureStream(reader, names.stream, settings.shards, dataDir);
     await ensureTable(emulators.dynamodb.endpoint, names.table, region, { ...credentials });
+    // Before any reader, queue or listener: repair what a crash or a disk fault left, or refuse naming the file.
+    await checkLocalState({
+      dataDir,
+      settings,
+      kinesis: reader,
+      s3Endpoint: emulators.s3.endpoint,
+      onRepair: repaired,
+    });
 
     const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
     const processorClients = processorClientsFor(emulators, region, credentials);
