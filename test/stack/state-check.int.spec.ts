@@ -102,6 +102,10 @@ describe('the local stack checks its state at start', () => {
     expect(error).toBeInstanceOf(DataDirError);
     expect((error as Error).message).toContain(`checkpoint file ${file}`);
     expect((error as Error).message).toContain(`Fix: move ${file} aside`);
+    // A number of no stream at all (digits, so the file's schema accepts it).
+    checkpoints.shards[a].sequenceNumber = '123';
+    await writeFile(file, JSON.stringify(checkpoints));
+    await expect(startLocalStack(options(dataDir))).rejects.toThrow(`checkpoint file ${file}`);
     // Following the fix, the stack starts and the processor catches up (it skips what it applied).
     await rm(file);
     running = await startLocalStack(options(dataDir));
