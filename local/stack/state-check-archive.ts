@@ -2,12 +2,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsCommand, type S3Client } from '@aws-sdk/client-s3';
+import { z } from 'zod';
+import { readJsonFile, writeJsonFile } from '../../processors/files/index.js';
 import { firehoseObjectKeyTime } from '../firehose/object-key.js';
 import { FileCheckpointStore } from '../kinesis/checkpoint-store.js';
 import { compareSequenceNumbers } from '../kinesis/stream-record.js';
@@ -38,15 +35,34 @@ export interface ArchiveCheckOptions {
   readonly onRepair: (message: string) => void;
 }
 
+/** Where the time of the last archive check is kept: objects written since are the only ones checked next time. */
+export function archiveCheckFile(dataDir: string): string {
+  return join(dataDir, 'firehose', 'archive-checked.json');
+}
+
+const checkFileSchema = z.object({ format: z.literal('archive-check/1'), checkedFrom: z.iso.datetime() });
+
+// Clock granularity of the listing's LastModified, and slack for a write that began just before the last check.
+const LAST_MODIFIED_SLACK_MS = 5_000;
+
 /**
  * Finds archive objects a crash left empty or torn, moves each to `<dataDir>/damaged/<bucket>/<key>` (out of the
  * archive, kept for inspection), and rewinds the Firehose's checkpoints to before the object's oldest record (its key
  * is dated by that record's arrival, as local-stack.ts configures the Firehose), so its records are delivered again
  * into a new object. Records after it may be archived twice: the archive is at least once, as Firehose's is.
+ * Only objects written since the previous check are read (every one the first time).
  */
 export async function checkArchiveObjects(options: ArchiveCheckOptions): Promise<void> {
+  const checkedFrom = new Date();
+  const since = await previousCheck(options.dataDir);
   let earliestDamaged: Date | undefined;
-  for (const key of await listKeys(options.s3, options.bucket, options.prefix)) {
+  for (const { key, lastModified } of await listObjects(options.s3, options.bucket, options.prefix)) {
+    if (
+      since !== undefined &&
+      lastModified !== undefined &&
+      lastModified.getTime() < since.getTime() - LAST_MODIFIED_SLACK_MS
+    )
+      continue;
     const output = await options.s3.send(new GetObjectCommand({ Bucket: options.bucket, Key: key }));
     const body = (await output.Body?.transformToByteArray()) ?? new Uint8Array();
     const damage = archiveObjectDamage(body);
@@ -66,6 +82,17 @@ export async function checkArchiveObjects(options: ArchiveCheckOptions): Promise
     );
   }
   if (earliestDamaged !== undefined) await rewindFirehose(options, earliestDamaged);
+  await writeJsonFile(archiveCheckFile(options.dataDir), {
+    format: 'archive-check/1',
+    checkedFrom: checkedFrom.toISOString(),
+  });
+}
+
+async function previousCheck(dataDir: string): Promise<Date | undefined> {
+  // An unreadable record only costs a full check.
+  const stored = await readJsonFile(archiveCheckFile(dataDir)).catch(() => undefined);
+  const parsed = checkFileSchema.safeParse(stored);
+  return parsed.success ? new Date(parsed.data.checkedFrom) : undefined;
 }
 
 /** Moves the Firehose's checkpoints back to the last record that arrived before `time`, never forward. */
@@ -97,16 +124,30 @@ async function rewindFirehose(options: ArchiveCheckOptions, time: Date): Promise
   if (rewound) await store.flush();
 }
 
-async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
-  const keys: string[] = [];
-  let token: string | undefined;
-  // Bounded by the number of objects: each page returns the next ones.
+/** Every object under `prefix`. ListObjects (V1) with `Marker`: s3rver's V2 continuation tokens fail on Node ≥ 17. */
+async function listObjects(
+  s3: S3Client,
+  bucket: string,
+  prefix: string,
+): Promise<{ key: string; lastModified: Date | undefined }[]> {
+  const objects: { key: string; lastModified: Date | undefined }[] = [];
+  let marker: string | undefined;
+  let pages = 0;
+  // Bounded by the number of objects (each page starts after the last key of the one before), and by a page count.
   do {
+    pages += 1;
+    if (pages > 100_000) throw new Error(`listing s3://${bucket}/${prefix} exceeded 100000 pages`);
     const page = await s3.send(
-      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }),
+      new ListObjectsCommand({
+        Bucket: bucket,
+        Prefix: prefix,
+        ...(marker === undefined ? {} : { Marker: marker }),
+      }),
     );
-    keys.push(...(page.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key])));
-    token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
-  } while (token !== undefined);
-  return keys;
+    const contents = page.Contents ?? [];
+    for (const object of contents)
+      if (object.Key !== undefined) objects.push({ key: object.Key, lastModified: object.LastModified });
+    marker = page.IsTruncated === true ? (page.NextMarker ?? contents.at(-1)?.Key) : undefined;
+  } while (marker !== undefined);
+  return objects;
 }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { firehoseObjectKey, firehoseObjectKeyTime } from '../../local/firehose/index.js';
-import { archiveObjectDamage } from '../../local/stack/state-check-archive.js';
+import { archiveObjectDamage, checkArchiveObjects } from '../../local/stack/state-check-archive.js';
 import { repairBeyondEnd } from '../../local/stack/state-check-checkpoints.js';
 import { checkQueueFiles } from '../../local/stack/state-check-queues.js';
 import { useTempDir } from '../support/temp-dir.js';
@@ -85,4 +85,40 @@ it('repairs the queue files of every folder, one line each', async () => {
   expect(lines).toHaveLength(2);
   expect(await readFile(join(dir(), 'bus', 'rule.ndjson'), 'utf8')).toBe('{"id":1}\n{"id":2}\n');
   expect(await readFile(join(dir(), 'lambda', 'fn', 'on-failure.ndjson'), 'utf8')).toBe('{"id":1}\n');
+});
+
+describe('the archive check', () => {
+  it('reads every object the first time, then only those written since the previous check', async () => {
+    const dataDir = join(dir(), 'archive-incremental');
+    const now = Date.now();
+    const listed = [
+      { Key: 'events/old.gz', LastModified: new Date(now - 3_600_000) },
+      { Key: 'events/new.gz', LastModified: new Date(now + 60_000) },
+    ];
+    const read: string[] = [];
+    const s3 = {
+      send: async (command: { constructor: { name: string }; input: { Key?: string } }) => {
+        if (command.constructor.name === 'ListObjectsCommand')
+          return { Contents: listed, IsTruncated: false };
+        read.push(command.input.Key ?? '');
+        return { Body: { transformToByteArray: async () => gzipSync('{"a":1}\n') } };
+      },
+    };
+    const check = () =>
+      checkArchiveObjects({
+        dataDir,
+        s3: s3 as never,
+        bucket: 'b',
+        prefix: 'events/',
+        kinesis: undefined as never,
+        streamName: 's',
+        firehoseConsumer: 'firehose-archive',
+        onRepair: () => {},
+      });
+    await check();
+    expect(read).toEqual(['events/old.gz', 'events/new.gz']);
+    read.length = 0;
+    await check();
+    expect(read).toEqual(['events/new.gz']);
+  });
 });
