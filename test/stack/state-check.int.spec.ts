@@ -1,4 +1,4 @@
-import { cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, cp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,14 +79,19 @@ describe('the local stack checks its state at start', () => {
     await rm(join(dataDir, 'kinesis'), { recursive: true });
     await cp(snapshot, join(dataDir, 'kinesis'), { recursive: true });
 
+    // An endpoints.json an older version left readable by others is made owner-only before anything starts.
+    await chmod(join(dataDir, 'endpoints.json'), 0o644);
     const repairs: string[] = [];
     running = await startLocalStack(options(dataDir, repairs));
+    expect(repairs[0]).toContain(`made ${join(dataDir, 'endpoints.json')} readable by its owner only (0600)`);
     for (const consumer of [PROCESSOR_CHECKPOINTS, 'firehose-archive-dev.json', 'pipe-bridge.json'])
       expect(repairs.some((line) => line.startsWith(join(dataDir, 'checkpoints', consumer)))).toBe(true);
     expect(repairs.join('\n')).toMatch(/beyond the stream's end .*cannot be recovered.*reset to after \d+/);
     await expectDelivered(running, batch('after'));
     // Nothing of the surviving records was read again: the checkpoints resumed after the last of them.
-    expect(repairs.every((line) => line.includes('no record is read again'))).toBe(true);
+    const checkpointLines = repairs.filter((line) => line.startsWith(join(dataDir, 'checkpoints')));
+    expect(checkpointLines.length).toBeGreaterThanOrEqual(3);
+    expect(checkpointLines.every((line) => line.includes('no record is read again'))).toBe(true);
   });
 
   it('refuses a well-formed checkpoint the stream cannot use, naming the file and the fix', async () => {
