@@ -62,12 +62,18 @@ export function repairBeyondEnd(
     end.after === 0
       ? 'no record is read again'
       : `${end.after} record(s) are read again (safe: the processor skips events it applied; the archive and the bus may get them twice)`;
+  // Retention makes records inaccessible by age, oldest first, so only an empty shard may be plain expiry:
+  // https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html
+  const cause =
+    end.last === undefined
+      ? 'its records expired past the retention period, or the Kinesis store lost them (a truncated log)'
+      : 'the Kinesis store lost records it had acknowledged (a truncated log; those records cannot be recovered). ' +
+        'Without a repair this consumer would skip every new record';
   return {
     checkpoint: resumeAfter === undefined ? kept : { ...kept, sequenceNumber: resumeAfter },
     message:
       `${file}: shard ${shardId} was checkpointed at ${checkpoint.sequenceNumber}, beyond the stream's end (${streamEnd}): ` +
-      `the Kinesis store lost records it had acknowledged (a truncated log; those records cannot be recovered). ` +
-      `Without a repair this consumer would skip every new record. ${resumed}; ${reread}.`,
+      `${cause}. ${resumed}; ${reread}.`,
   };
 }
 

@@ -50,6 +50,7 @@ describe('a checkpoint beyond the stream end', () => {
     );
     expect(repair.checkpoint).toEqual({});
     expect(repair.message).toContain('the shard is empty');
+    expect(repair.message).toContain('expired past the retention period');
   });
 });
 
