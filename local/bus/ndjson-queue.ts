@@ -1,4 +1,4 @@
-import { appendFile, mkdir, open, readFile } from 'node:fs/promises';
+import { appendFile, mkdir, open, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /**
@@ -17,10 +17,17 @@ export class NdjsonQueue<T> {
 
   private constructor(readonly file: string) {}
 
-  /** Opens (creating the folder) a queue file, dropping a torn last line left by a crash. */
-  static async open<T>(file: string): Promise<NdjsonQueue<T>> {
+  /**
+   * Opens (creating the folder) a queue file. A last line that lost only its newline is kept (the newline is
+   * added); a torn one (not JSON) is moved to a file beside the queue, and `onRepair` told, never silently dropped.
+   */
+  static async open<T>(
+    file: string,
+    options: { readonly onRepair?: (repair: QueueTailRepair) => void } = {},
+  ): Promise<NdjsonQueue<T>> {
     await mkdir(dirname(file), { recursive: true });
-    await repairTornTail(file);
+    const repair = await repairQueueTail(file);
+    if (repair !== undefined) options.onRepair?.(repair);
     return new NdjsonQueue<T>(file);
   }
 
@@ -60,20 +67,66 @@ export class NdjsonQueue<T> {
   }
 }
 
-async function repairTornTail(file: string): Promise<void> {
+/** What {@link repairQueueTail} did to a queue file's last line. */
+export type QueueTailRepair =
+  | { readonly kind: 'completed'; readonly file: string; readonly message: string }
+  | {
+      readonly kind: 'moved-aside';
+      readonly file: string;
+      readonly movedTo: string;
+      readonly message: string;
+    };
+
+/**
+ * Repairs the last line of an NDJSON file left without its newline by a crash: a complete JSON value gets its
+ * newline (it is a message that was written whole); anything else is a torn write, moved to
+ * `<file>.torn-<time>` and cut off, so the next append starts a clean line. Undefined when the file is fine or absent.
+ */
+export async function repairQueueTail(
+  file: string,
+  now: () => Date = () => new Date(),
+): Promise<QueueTailRepair | undefined> {
   let text: Buffer;
   try {
     text = await readFile(file);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+  if (text.length === 0 || text[text.length - 1] === 0x0a) return undefined;
   const keep = text.lastIndexOf(0x0a) + 1;
+  const tail = text.subarray(keep);
+  if (isJsonLine(tail)) {
+    await appendFile(file, '\n', 'utf8');
+    return {
+      kind: 'completed',
+      file,
+      message: `${file}: its last message had lost only its newline; the newline was added, the message kept`,
+    };
+  }
+  const movedTo = `${file}.torn-${now().toISOString().replace(/[:.]/g, '-')}`;
+  await writeFile(movedTo, tail);
   const handle = await open(file, 'r+');
   try {
     await handle.truncate(keep);
   } finally {
     await handle.close();
+  }
+  return {
+    kind: 'moved-aside',
+    file,
+    movedTo,
+    message: `${file}: its last line was torn (${tail.length} bytes, not JSON: a write cut short); moved to ${movedTo}`,
+  };
+}
+
+// Messages are JSON objects: a cut-short object never parses (its closing brace is its last byte), whereas a cut
+// number or string might.
+function isJsonLine(bytes: Buffer): boolean {
+  try {
+    const value: unknown = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
+    return typeof value === 'object' && value !== null;
+  } catch {
+    return false;
   }
 }

@@ -1,9 +1,12 @@
 /**
- * `npm start`: runs the whole pipeline locally, prints endpoints.json and a status line each second;
+ * `npm start`: runs the whole pipeline locally, prints endpoints.json (without the ingest token, which stays in the
+ * owner-only files) and a status line each second;
  * Ctrl-C stops it cleanly (checkpoints flushed, no partial archive object). Exit 2 on bad flags, 1 on errors.
  */
 
+import { join } from 'node:path';
 import { PortInUseError } from '../emulators/index.js';
+import { ENDPOINTS_FILE, withoutIngestToken } from '../endpoints/index.js';
 import { formatStatusLine, LocalStackError, startLocalStack } from '../stack/index.js';
 import { parseStartFlags, START_USAGE, UsageError } from './start-flags.js';
 
@@ -30,9 +33,14 @@ async function main(): Promise<number> {
     }
     throw error;
   }
-  process.stdout.write(`${JSON.stringify(stack.endpoints, null, 2)}\n`);
+  // The token is a secret: it stays in the 0600 files (terminals and CI logs are read by others).
+  process.stdout.write(`${JSON.stringify(withoutIngestToken(stack.endpoints), null, 2)}\n`);
+  const endpointsFile = join(stack.dataDir, ENDPOINTS_FILE);
   process.stdout.write(
-    `ready in ${(stack.readyInMs / 1000).toFixed(2)} s (${process.uptime().toFixed(2)} s since the process started); endpoints written to ${stack.dataDir}/endpoints.json. Ctrl-C stops.\n`,
+    `ingest token: not printed; it is "ingestToken" in ${endpointsFile} (readable only by you).\n`,
+  );
+  process.stdout.write(
+    `ready in ${(stack.readyInMs / 1000).toFixed(2)} s (${process.uptime().toFixed(2)} s since the process started); endpoints written to ${endpointsFile}. Ctrl-C stops.\n`,
   );
   const tty = process.stdout.isTTY === true;
   let ticks = 0;

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { JsonFileError, readJsonFile } from '../../processors/files/index.js';
+import { writePrivateJsonFile } from './private-json-file.js';
 
 /** The `<data dir>/endpoints.json` contract (docs/design.md §5): how every tool finds the local stack. */
 export const localEndpointsSchema = z.looseObject({
@@ -60,4 +61,18 @@ export async function readLocalEndpoints(dataDir: string): Promise<LocalEndpoint
     throw new InvalidEndpointsFileError(`${file} does not have the endpoints.json shape: ${problems}`);
   }
   return parsed.data;
+}
+
+/**
+ * Writes `<dataDir>/endpoints.json` readable by its owner only (0600): it holds the ingest token.
+ * @example await writeLocalEndpoints('.local', endpoints);
+ */
+export async function writeLocalEndpoints(dataDir: string, endpoints: LocalEndpoints): Promise<void> {
+  await writePrivateJsonFile(join(dataDir, ENDPOINTS_FILE), endpoints);
+}
+
+/** The endpoints as they may be printed: everything but the ingest token (pure). */
+export function withoutIngestToken<T extends LocalEndpoints>(endpoints: T): Omit<T, 'ingestToken'> {
+  const { ingestToken: _secret, ...printable } = endpoints;
+  return printable;
 }

@@ -5,5 +5,5 @@ export {
   type FirehoseDeliveryStreamOptions,
   type FirehoseStats,
 } from './firehose-delivery-stream.js';
-export { firehoseObjectKey, type ObjectKeyInput } from './object-key.js';
+export { firehoseObjectKey, firehoseObjectKeyTime, type ObjectKeyInput } from './object-key.js';
 export { createS3rverClient } from './s3-client.js';

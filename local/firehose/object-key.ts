@@ -35,3 +35,17 @@ export function firehoseObjectKey(input: ObjectKeyInput): string {
   const suffix = `${input.deliveryStreamName}-${input.deliveryStreamVersion}-${year}-${month}-${day}-${hour}-${minute}-${second}-${input.id}`;
   return `${folder}${suffix}${input.extension ?? '.gz'}`;
 }
+
+/**
+ * The time a key of {@link firehoseObjectKey} was built from (second precision, UTC), read back from its file name;
+ * undefined for a key of another shape.
+ * @example firehoseObjectKeyTime('events/2026/01/02/03/archive-1-2026-01-02-03-04-05-u.gz') // 2026-01-02T03:04:05Z
+ */
+export function firehoseObjectKeyTime(key: string): Date | undefined {
+  const name = key.slice(key.lastIndexOf('/') + 1);
+  const match = /-(\d{4})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-[^-][^/]*$/.exec(name);
+  if (match === null) return undefined;
+  const [, year, month, day, hour, minute, second] = match.map(Number) as number[];
+  const time = Date.UTC(year as number, (month as number) - 1, day, hour, minute, second);
+  return Number.isNaN(time) ? undefined : new Date(time);
+}

@@ -11,6 +11,11 @@ export interface ShardCheckpoint {
   readonly startedAt?: string | undefined;
   /** The shard is closed and every record of it was processed; children may start. */
   readonly finished?: boolean | undefined;
+  /**
+   * When `sequenceNumber` was last set (ISO-8601): every record that arrived later is unprocessed. Lets the start-up
+   * state check rewind a checkpoint the stream lost the end of without skipping what arrived since.
+   */
+  readonly checkpointedAt?: string | undefined;
 }
 
 /** Where a consumer keeps its per-shard checkpoints (the port; the file store is the local adapter). */
@@ -48,6 +53,7 @@ const fileSchema = z.object({
       sequenceNumber: z.string().regex(/^\d+$/).optional(),
       startedAt: z.string().optional(),
       finished: z.boolean().optional(),
+      checkpointedAt: z.string().optional(),
     }),
   ),
 });
@@ -115,7 +121,20 @@ export class FileCheckpointStore implements CheckpointStore {
   }
 
   set(shardId: string, checkpoint: ShardCheckpoint): void {
-    this.shards.set(shardId, { ...this.shards.get(shardId), ...checkpoint });
+    const stamped =
+      checkpoint.sequenceNumber === undefined || checkpoint.checkpointedAt !== undefined
+        ? checkpoint
+        : { ...checkpoint, checkpointedAt: new Date().toISOString() };
+    this.write(shardId, { ...this.shards.get(shardId), ...stamped });
+  }
+
+  /** Replaces a shard's checkpoint as a whole (a repair may remove its sequence number); persisted like `set`. */
+  replace(shardId: string, checkpoint: ShardCheckpoint): void {
+    this.write(shardId, { ...checkpoint });
+  }
+
+  private write(shardId: string, checkpoint: ShardCheckpoint): void {
+    this.shards.set(shardId, checkpoint);
     this.dirty = true;
     this.writing ??= this.writeLoop().finally(() => {
       this.writing = undefined;

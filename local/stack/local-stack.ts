@@ -18,7 +18,6 @@ import {
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import type { BusBridgeEnvironment } from '../../processors/bus-bridge/config.js';
 import { createBusBridgeEntry } from '../../processors/bus-bridge/entry.js';
-import { writeJsonFile } from '../../processors/files/index.js';
 import type { IngestEnvironment } from '../../processors/ingest/config.js';
 import { createIngestEntry } from '../../processors/ingest/entry.js';
 import { aggregateTableDefinition } from '../../processors/store/index.js';
@@ -32,7 +31,7 @@ import {
   startKinesalite,
   startS3rver,
 } from '../emulators/index.js';
-import { ENDPOINTS_FILE, type LocalEndpoints, resolveDataDir } from '../endpoints/index.js';
+import { type LocalEndpoints, resolveDataDir, writeLocalEndpoints } from '../endpoints/index.js';
 import { createS3rverClient, FirehoseDeliveryStream } from '../firehose/index.js';
 import { type RunningLocalIngest, startLocalIngest } from '../ingest/index.js';
 import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../kinesis/index.js';
@@ -47,6 +46,7 @@ import {
   type LocalStackSettings,
   resolveLocalStackSettings,
 } from './stack-settings.js';
+import { checkLocalState } from './state-check.js';
 import type { LocalStackStats, ShardLagStatus } from './status-line.js';
 
 /** Powertools log levels the local handlers accept. */
@@ -70,6 +70,8 @@ export interface LocalStackOptions {
   readonly quiet?: boolean;
   /** Told about every background error (function errors, S3 retries, read errors…). */
   readonly onError?: (error: unknown, where: string) => void;
+  /** Told, one line each, what the start-up state check repaired (docs/local-stack.md). @default stderr unless `quiet` */
+  readonly onStateRepair?: (message: string) => void;
 }
 
 /** `endpoints.json`: the shape of docs/design.md §5, with the local extras (prefixes, dead-letter files, shard count). */
@@ -125,18 +127,23 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ? {}
       : { archiveBufferIntervalSeconds: options.archiveBufferIntervalSeconds }),
   });
-  const { file: stackFile } = await openStackFile(dataDir, {
-    stack: stackName,
-    shards: requested.shards,
-    names: requested.names,
-  });
+  const quiet = options.quiet ?? false;
+  const repaired =
+    options.onStateRepair ??
+    ((message: string) => {
+      if (!quiet) process.stderr.write(`[local stack] state check: ${message}\n`);
+    });
+  const { file: stackFile } = await openStackFile(
+    dataDir,
+    { stack: stackName, shards: requested.shards, names: requested.names },
+    repaired,
+  );
   if (options.shards !== undefined && options.shards !== stackFile.shards)
     throw new InvalidStackOptionsError(
       `--shards ${options.shards}: the stream in ${dataDir} was created with ${stackFile.shards} shard(s); Kinesis emulation cannot reshard, use another data directory`,
     );
   const settings: LocalStackSettings = { ...requested, shards: stackFile.shards, names: stackFile.names };
   const { names } = settings;
-  const quiet = options.quiet ?? false;
   const report =
     options.onError ??
     ((error: unknown, where: string) => {
@@ -144,7 +151,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
 
   const ports = options.ports ?? {};
-  const unlock = await lockDataDir(dataDir);
+  const unlock = await lockDataDir(dataDir, repaired);
   let emulators: StackEmulators;
   try {
     emulators = await startEmulators(dataDir, ports, names.bucket);
@@ -187,6 +194,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     });
     const streamArn = await ensureStream(reader, names.stream, settings.shards, dataDir);
     await ensureTable(emulators.dynamodb.endpoint, names.table, region, { ...credentials });
+    // Before any reader, queue or listener: repair what a crash or a disk fault left, or refuse naming the file.
+    await checkLocalState({
+      dataDir,
+      settings,
+      kinesis: reader,
+      s3Endpoint: emulators.s3.endpoint,
+      onRepair: repaired,
+    });
 
     const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
     const processorClients = processorClientsFor(emulators, region, credentials);
@@ -295,7 +310,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       pid: process.pid,
       startedAt: new Date().toISOString(),
     };
-    await writeEndpointsFile(dataDir, endpoints);
+    await writeLocalEndpoints(dataDir, endpoints);
 
     let stopping: Promise<void> | undefined;
     // Reverse start order: ingest (no new records), Pipes, Firehose (flushes its buffer: whole objects
@@ -562,8 +577,4 @@ export function mergeLag(readers: readonly (readonly ShardLag[])[]): ShardLagSta
   return [...byShard]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([shardId, iteratorAgeMs]) => ({ shardId, iteratorAgeMs }));
-}
-
-async function writeEndpointsFile(dataDir: string, endpoints: LocalStackEndpoints): Promise<void> {
-  await writeJsonFile(join(dataDir, ENDPOINTS_FILE), endpoints);
 }

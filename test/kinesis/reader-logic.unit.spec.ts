@@ -92,8 +92,28 @@ describe('Class: FileCheckpointStore', () => {
     expect(await readdir(join(dir, 'checkpoints'))).toEqual(['firehose.json']);
     const again = new FileCheckpointStore({ dataDir: dir, consumer: 'firehose', streamName: 's' });
     await again.load();
-    expect(again.get('shardId-000000000000')).toEqual({ sequenceNumber: '50' });
+    expect(again.get('shardId-000000000000')).toEqual({
+      sequenceNumber: '50',
+      checkpointedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+    });
     expect(again.get('shardId-000000000001')).toEqual({ finished: true });
+  });
+
+  it('stamps when a sequence number was checkpointed, and replace() can remove it', async () => {
+    const dir = await dataDir();
+    const store = new FileCheckpointStore({ dataDir: dir, consumer: 'pipe', streamName: 's' });
+    await store.load();
+    const before = Date.now();
+    store.set('shardId-000000000000', { startedAt: '2026-01-01T00:00:00.000Z' });
+    expect(store.get('shardId-000000000000')?.checkpointedAt).toBeUndefined();
+    store.set('shardId-000000000000', { sequenceNumber: '7' });
+    const at = Date.parse(store.get('shardId-000000000000')?.checkpointedAt ?? '');
+    expect(at).toBeGreaterThanOrEqual(before);
+    store.replace('shardId-000000000000', { startedAt: '2026-01-01T00:00:00.000Z' });
+    await store.flush();
+    const again = new FileCheckpointStore({ dataDir: dir, consumer: 'pipe', streamName: 's' });
+    await again.load();
+    expect(again.get('shardId-000000000000')).toEqual({ startedAt: '2026-01-01T00:00:00.000Z' });
   });
 
   it('refuses a corrupt file or another stream with a message naming the file', async () => {

@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDataDir } from './stack-fixture.js';
@@ -46,7 +46,11 @@ describe('npm start (local/cli/start.ts)', () => {
     }
     const printed = run.output().stdout;
     const endpoints = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8'));
-    expect(printed).toContain(`"ingestToken": "${endpoints.ingestToken}"`);
+    // The token is not printed; the output says where it is, and the files holding it are owner-only.
+    expect(printed).not.toContain(endpoints.ingestToken);
+    expect(printed).toContain(`"ingestToken" in ${join(dataDir, 'endpoints.json')}`);
+    for (const file of ['endpoints.json', 'stack.json'])
+      expect((await stat(join(dataDir, file))).mode & 0o777, file).toBe(0o600);
     run.child.kill('SIGINT');
     expect(await run.exited).toBe(0);
     expect(run.output().stdout).toContain('stopped:');
