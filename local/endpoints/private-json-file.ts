@@ -1,35 +1,12 @@
-import { chmod, mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, stat } from 'node:fs/promises';
+import { writeJsonFile } from '../../processors/files/index.js';
 
 /** Permission bits of a file only its owner may read or write. */
 export const PRIVATE_FILE_MODE = 0o600;
 
-// Unique per write within the process: two writes of one file in flight never share a temporary file.
-let temporaryCounter = 0;
-
-/**
- * Writes `value` as indented JSON to a file only its owner can read (0600), atomically: the temporary file is
- * created 0600 before any byte is written, then renamed over `file`, so the secret is never readable by others,
- * not even for a moment, and a crash leaves the old or the new content.
- */
+/** Writes `value` as indented JSON to a file only its owner can read (0600), atomically (temp file + rename). */
 export async function writePrivateJsonFile(file: string, value: unknown): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  temporaryCounter += 1;
-  const temporary = `${file}.${process.pid}.${temporaryCounter}.tmp`;
-  try {
-    const handle = await open(temporary, 'wx', PRIVATE_FILE_MODE);
-    try {
-      // The umask cannot widen 0600, but a pre-set ACL or odd umask could narrow it; chmod makes it exact.
-      await handle.chmod(PRIVATE_FILE_MODE);
-      await handle.writeFile(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
-    } finally {
-      await handle.close();
-    }
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeJsonFile(file, value, { mode: PRIVATE_FILE_MODE });
 }
 
 /**

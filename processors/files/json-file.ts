@@ -13,6 +13,11 @@ export interface WriteJsonFileOptions {
   readonly fsync?: boolean;
   /** Create the parent directory first. @default true */
   readonly createDirectory?: boolean;
+  /**
+   * Permission bits of the file, e.g. `0o600` for a secret: the temporary file has them before any byte is written,
+   * so the content is never readable by others, not even for a moment. @default 0o666 less the umask
+   */
+  readonly mode?: number;
 }
 
 // Unique per write within the process: two writes of one file in flight never share a temporary file.
@@ -35,8 +40,12 @@ export async function writeJsonFile(
   temporaryCounter += 1;
   const temporary = `${file}.${process.pid}.${temporaryCounter}.tmp`;
   try {
-    const handle = await open(temporary, 'w');
+    if (options.mode !== undefined) await rm(temporary, { force: true });
+    // With a mode, the temporary file must be new ('wx'): a file left by another writer could carry wider bits.
+    const handle = await open(temporary, options.mode === undefined ? 'w' : 'wx', options.mode ?? 0o666);
     try {
+      // The umask cannot widen the mode, but it could narrow it; chmod makes it exact.
+      if (options.mode !== undefined) await handle.chmod(options.mode);
       await handle.writeFile(text, 'utf8');
       if (options.fsync === true) await handle.sync();
     } finally {

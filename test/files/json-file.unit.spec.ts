@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -25,6 +25,20 @@ describe('Function: writeJsonFile', () => {
     const file = join(dir, 'line.json');
     await writeJsonFile(file, { a: 1 }, { indent: 0, fsync: true });
     expect(await readFile(file, 'utf8')).toBe('{"a":1}\n');
+  });
+
+  it('gives the file the mode asked for, whatever the umask and the mode of the file it replaces', async () => {
+    const dir = await scratch();
+    const file = join(dir, 'secret.json');
+    await writeFile(file, '{}\n', { mode: 0o644 });
+    const umask = process.umask(0);
+    try {
+      await writeJsonFile(file, { token: 't' }, { mode: 0o600 });
+    } finally {
+      process.umask(umask);
+    }
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect(await readJsonFile(file)).toEqual({ token: 't' });
   });
 
   it('replaces the file whole and leaves no temporary file, even with writes in flight together', async () => {
