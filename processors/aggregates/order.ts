@@ -15,7 +15,11 @@ export interface OrderState {
   readonly status: OrderStatus;
   readonly customerId: string | null;
   readonly currency: string | null;
-  /** Lines by SKU; a line whose quantity drops to 0 is removed. */
+  /**
+   * Lines by SKU; a line whose quantity drops to 0 is removed. Keyed by user input, so read only own keys
+   * (`lineOf`) and built as a null-prototype object (`withLine`, `withoutLine`): a SKU `constructor` or `__proto__`
+   * is a line like any other, never an inherited member. Stored as a plain JSON object.
+   */
   readonly items: Readonly<Record<string, OrderLine>>;
   /** Sum of quantity × unitPrice over the lines. */
   readonly total: number;
@@ -69,6 +73,40 @@ function roundMoney(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
+/** The line of `sku`, if the order has one (own keys only). */
+function lineOf(items: Readonly<Record<string, OrderLine>>, sku: string): OrderLine | undefined {
+  return Object.hasOwn(items, sku) ? items[sku] : undefined;
+}
+
+/** A null-prototype copy of `items` with `sku` set to `line` (defineProperty: `__proto__` is a plain key here). */
+function withLine(
+  items: Readonly<Record<string, OrderLine>>,
+  sku: string,
+  line: OrderLine,
+): Record<string, OrderLine> {
+  const next = withoutLine(items, undefined);
+  Object.defineProperty(next, sku, { value: line, enumerable: true, writable: true, configurable: true });
+  return next;
+}
+
+/** A null-prototype copy of `items` without `sku`. */
+function withoutLine(
+  items: Readonly<Record<string, OrderLine>>,
+  sku: string | undefined,
+): Record<string, OrderLine> {
+  const next = Object.create(null) as Record<string, OrderLine>;
+  for (const key of Object.keys(items)) {
+    if (key === sku) continue;
+    Object.defineProperty(next, key, {
+      value: items[key],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return next;
+}
+
 function totalOf(items: Readonly<Record<string, OrderLine>>): number {
   let total = 0;
   for (const line of Object.values(items)) total += line.quantity * line.unitPrice;
@@ -84,20 +122,22 @@ export const orderAggregate = defineAggregate<OrderState>('order', initialOrderS
     currency: data.currency,
   }))
   .event('ItemAdded', orderEventSchemas.ItemAdded, (state, { data }) => {
-    const existing = state.items[data.sku];
+    const existing = lineOf(state.items, data.sku);
     // A re-added SKU takes the latest unit price for the whole line.
-    const items = {
-      ...state.items,
-      [data.sku]: { quantity: (existing?.quantity ?? 0) + data.quantity, unitPrice: data.unitPrice },
-    };
+    const items = withLine(state.items, data.sku, {
+      quantity: (existing?.quantity ?? 0) + data.quantity,
+      unitPrice: data.unitPrice,
+    });
     return { ...state, items, total: totalOf(items) };
   })
   .event('ItemRemoved', orderEventSchemas.ItemRemoved, (state, { data }) => {
-    const existing = state.items[data.sku];
+    const existing = lineOf(state.items, data.sku);
     if (existing === undefined) return state;
-    const { [data.sku]: _removed, ...rest } = state.items;
     const quantity = existing.quantity - data.quantity;
-    const items = quantity > 0 ? { ...rest, [data.sku]: { ...existing, quantity } } : rest;
+    const items =
+      quantity > 0
+        ? withLine(state.items, data.sku, { ...existing, quantity })
+        : withoutLine(state.items, data.sku);
     return { ...state, items, total: totalOf(items) };
   })
   .event('OrderPaid', orderEventSchemas.OrderPaid, (state, { data }) => ({
