@@ -158,6 +158,11 @@ describe.each(['dev', 'staging', 'prod'])('Alarms of stack %s under CloudWatch e
     expect(metrics).toContain('DroppedEventCount');
   });
 
+  it('declares an alarm on failed quarantine writes, firing on the first one', () => {
+    const alarm = alarms.find((a) => a.inputs.metricName === 'QuarantineWriteFailures');
+    expect(alarm?.inputs).toMatchObject({ threshold: 0, statistic: 'Sum', period: 60 });
+  });
+
   it('every alarm goes to ALARM on a realistic failure', () => {
     const silent: string[] = [];
     for (const alarm of alarms) {
