@@ -16,9 +16,9 @@ export interface OrderState {
   readonly customerId: string | null;
   readonly currency: string | null;
   /**
-   * Lines by SKU; a line whose quantity drops to 0 is removed. Keyed by user input, so read only own keys
-   * (`lineOf`) and built as a null-prototype object (`withLine`, `withoutLine`): a SKU `constructor` or `__proto__`
-   * is a line like any other, never an inherited member. Stored as a plain JSON object.
+   * Lines by SKU; a line whose quantity drops to 0 is removed. Keyed by user input, so lines are read as own keys
+   * only (`lineOf`): a SKU `constructor` or `toString` is a line like any other, never an inherited member. Lines
+   * are written with computed keys and spread, which define own properties (even `__proto__`).
    */
   readonly items: Readonly<Record<string, OrderLine>>;
   /** Sum of quantity × unitPrice over the lines. */
@@ -78,35 +78,6 @@ function lineOf(items: Readonly<Record<string, OrderLine>>, sku: string): OrderL
   return Object.hasOwn(items, sku) ? items[sku] : undefined;
 }
 
-/** A null-prototype copy of `items` with `sku` set to `line` (defineProperty: `__proto__` is a plain key here). */
-function withLine(
-  items: Readonly<Record<string, OrderLine>>,
-  sku: string,
-  line: OrderLine,
-): Record<string, OrderLine> {
-  const next = withoutLine(items, undefined);
-  Object.defineProperty(next, sku, { value: line, enumerable: true, writable: true, configurable: true });
-  return next;
-}
-
-/** A null-prototype copy of `items` without `sku`. */
-function withoutLine(
-  items: Readonly<Record<string, OrderLine>>,
-  sku: string | undefined,
-): Record<string, OrderLine> {
-  const next = Object.create(null) as Record<string, OrderLine>;
-  for (const key of Object.keys(items)) {
-    if (key === sku) continue;
-    Object.defineProperty(next, key, {
-      value: items[key],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return next;
-}
-
 function totalOf(items: Readonly<Record<string, OrderLine>>): number {
   let total = 0;
   for (const line of Object.values(items)) total += line.quantity * line.unitPrice;
@@ -124,20 +95,18 @@ export const orderAggregate = defineAggregate<OrderState>('order', initialOrderS
   .event('ItemAdded', orderEventSchemas.ItemAdded, (state, { data }) => {
     const existing = lineOf(state.items, data.sku);
     // A re-added SKU takes the latest unit price for the whole line.
-    const items = withLine(state.items, data.sku, {
-      quantity: (existing?.quantity ?? 0) + data.quantity,
-      unitPrice: data.unitPrice,
-    });
+    const items = {
+      ...state.items,
+      [data.sku]: { quantity: (existing?.quantity ?? 0) + data.quantity, unitPrice: data.unitPrice },
+    };
     return { ...state, items, total: totalOf(items) };
   })
   .event('ItemRemoved', orderEventSchemas.ItemRemoved, (state, { data }) => {
     const existing = lineOf(state.items, data.sku);
     if (existing === undefined) return state;
     const quantity = existing.quantity - data.quantity;
-    const items =
-      quantity > 0
-        ? withLine(state.items, data.sku, { ...existing, quantity })
-        : withoutLine(state.items, data.sku);
+    const { [data.sku]: _removed, ...rest } = state.items;
+    const items = quantity > 0 ? { ...rest, [data.sku]: { ...existing, quantity } } : rest;
     return { ...state, items, total: totalOf(items) };
   })
   .event('OrderPaid', orderEventSchemas.OrderPaid, (state, { data }) => ({

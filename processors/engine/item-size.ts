@@ -115,6 +115,17 @@ function numberBytes(value: number, path: string): number {
   if (magnitude !== 0 && magnitude < MIN_MAGNITUDE) {
     throw new NotStorable(`${path}: ${value} is below DynamoDB's smallest magnitude 1E-130`);
   }
+  if (Number.isInteger(magnitude)) {
+    // Counted without a string: the common case (versions, epoch ms, quantities).
+    let rest = magnitude;
+    while (rest !== 0 && rest % 10 === 0) rest /= 10;
+    let digits = 1;
+    while (rest >= 10) {
+      rest = Math.floor(rest / 10);
+      digits++;
+    }
+    return Math.ceil(digits / 2) + 1;
+  }
   // Significant digits of the shortest round-trip form, leading and trailing zeros trimmed.
   const mantissa = magnitude.toString().split('e')[0] ?? '';
   const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
