@@ -1,6 +1,6 @@
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
-import { toSnapshotItem } from '../store/item-layout.js';
+import { measureSnapshotItem } from '../store/item-layout.js';
 import {
   AggregateFold,
   budgetRejection,
@@ -8,7 +8,7 @@ import {
   type FoldBudget,
   type Rejection,
 } from './aggregate-fold.js';
-import { measureItem, storageProblem } from './item-size.js';
+import { storageProblem } from './item-size.js';
 import type { ResolvedEngineOptions } from './options.js';
 import type { RecordOutcome, StalledGap } from './outcomes.js';
 import {
@@ -62,7 +62,7 @@ export function decideAggregate(
 ): AggregateDecision {
   const budget: FoldBudget = {
     maxSnapshotBytes: options.maxSnapshotBytes,
-    measure: (snapshot) => measureItem(toSnapshotItem(snapshot) as unknown as Record<string, unknown>),
+    measure: measureSnapshotItem,
   };
   // Fast path: fold unchecked and measure the result once. Only when it does not fit, fold again checking every
   // step, so the event that would break the budget is the one refused.

@@ -67,13 +67,13 @@ function keyBytes(key: string, path: string): number {
       `${path}: the key "__proto__" cannot be stored (the SDK would set a prototype instead)`,
     );
   }
-  return Buffer.byteLength(key, 'utf8');
+  return utf8Bytes(key);
 }
 
 function valueBytes(value: unknown, path: string, depth: number): number {
   switch (typeof value) {
     case 'string':
-      return Buffer.byteLength(value, 'utf8');
+      return value.length > 256 ? Buffer.byteLength(value, 'utf8') : utf8Bytes(value);
     case 'number':
       return numberBytes(value, path);
     case 'boolean':
@@ -126,8 +126,34 @@ function numberBytes(value: number, path: string): number {
     }
     return Math.ceil(digits / 2) + 1;
   }
-  // Significant digits of the shortest round-trip form, leading and trailing zeros trimmed.
-  const mantissa = magnitude.toString().split('e')[0] ?? '';
-  const digits = mantissa.replace('.', '').replace(/^0+/, '').replace(/0+$/, '').length;
+  // Significant digits of the shortest round-trip form (its mantissa, without the point and leading or trailing zeros).
+  const text = magnitude.toString();
+  const exponent = text.indexOf('e');
+  const end = exponent === -1 ? text.length : exponent;
+  let first = 0;
+  while (first < end && (text.charCodeAt(first) === 48 || text.charCodeAt(first) === 46)) first++;
+  let last = end - 1;
+  while (last > first && (text.charCodeAt(last) === 48 || text.charCodeAt(last) === 46)) last--;
+  let digits = 0;
+  for (let i = first; i <= last; i++) if (text.charCodeAt(i) !== 46) digits++;
   return Math.ceil(Math.max(digits, 1) / 2) + 1;
+}
+
+/** UTF-8 length of a string, counted in JavaScript: cheaper than a native call for the short strings of an item. */
+function utf8Bytes(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if (code < 0x800) bytes += 1;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      // A surrogate pair: 2 UTF-16 units, 4 UTF-8 bytes.
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 2;
+        i++;
+      } else bytes += 2;
+    } else bytes += 2;
+  }
+  return bytes;
 }

@@ -12,6 +12,7 @@ export { InMemoryAggregateStore } from './in-memory-aggregate-store.js';
 export {
   fromPendingItem,
   fromSnapshotItem,
+  measureSnapshotItem,
   PENDING_SK_PREFIX,
   type PendingItem,
   pendingSk,

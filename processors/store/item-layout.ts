@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ItemMeasure, measureItem } from '../engine/item-size.js';
 import type { AggregateKey, AggregateSnapshot, RejectionReason } from '../engine/snapshot.js';
 import { aggregatePk, gapSince } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
@@ -116,6 +117,20 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
   const oldest = gapSince(snapshot);
   if (oldest !== undefined) item.gapSince = oldest;
   return item;
+}
+
+/**
+ * The snapshot item's size as DynamoDB counts it, and the first value it cannot store, measured without building
+ * the item (the engine measures every changed aggregate once per batch).
+ */
+export function measureSnapshotItem(snapshot: AggregateSnapshot): ItemMeasure {
+  const since = gapSince(snapshot);
+  return measureItem({
+    ...snapshot,
+    pk: aggregatePk(snapshot),
+    sk: SNAPSHOT_SK,
+    ...(since === undefined ? {} : { gapSince: since }),
+  });
 }
 
 /** Parses a stored snapshot item; returns an error message when it does not have the expected shape. */

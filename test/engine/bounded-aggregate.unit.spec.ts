@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { AggregateRegistry, defineAggregate, orderAggregate } from '../../processors/aggregates/index.js';
 import {
   type AggregateDecision,
+  type AggregateSnapshot,
   decideAggregate,
   type LoadedAggregate,
   measureItem,
@@ -15,7 +16,7 @@ import {
   stalledGap,
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
-import { toSnapshotItem } from '../../processors/store/index.js';
+import { measureSnapshotItem, toSnapshotItem } from '../../processors/store/index.js';
 import { orderEvent } from '../support/order-events.js';
 
 const t0 = new Date('2026-11-23T10:00:00.000Z');
@@ -56,6 +57,14 @@ describe('measureItem counts as DynamoDB does', () => {
   it('sums names and values: strings in UTF-8 bytes, numbers by significant digits, 3 + 1 per element for maps and lists', () => {
     expect(measureItem({ a: 'abc' }).bytes).toBe(1 + 3);
     expect(measureItem({ é: 'é' }).bytes).toBe(2 + 2);
+    // UTF-8 bytes: 1, 2, 3 and 4 (a surrogate pair); a lone surrogate is encoded as U+FFFD, 3 bytes.
+    for (const text of ['a', 'é', '€', '😀', 'a😀é€', '\ud800', `${'x'.repeat(300)}😀`]) {
+      expect(measureItem({ s: text }).bytes).toBe(1 + Buffer.byteLength(text, 'utf8'));
+    }
+    // Significant digits: 0.00125 → 3, 1.5e-7 → 2, 120.5 → 4.
+    expect(measureItem({ n: 0.00125 }).bytes).toBe(1 + 3);
+    expect(measureItem({ n: 1.5e-7 }).bytes).toBe(1 + 2);
+    expect(measureItem({ n: 120.5 }).bytes).toBe(1 + 3);
     // 123 → 3 significant digits → 2 bytes + 1; 1000 → 1 digit → 1 + 1.
     expect(measureItem({ n: 123, m: 1000 }).bytes).toBe(1 + 3 + 1 + 2);
     expect(measureItem({ b: true, z: null }).bytes).toBe(2 + 2);
@@ -237,6 +246,21 @@ describe('values the store cannot hold', () => {
     );
     expect(reasons(d.outcomes)).toEqual(['applied', 'applied']);
     expect(d.next?.state).toMatchObject({ total: 6, items: { constructor: { quantity: 2, unitPrice: 3 } } });
+  });
+});
+
+describe('measureSnapshotItem', () => {
+  it('measures exactly the item toSnapshotItem builds, blocked and buffered included', () => {
+    const options = resolveEngineOptions({ maxBufferedEvents: 2 });
+    const events = [9, 8, 7, 1, 2].map((s) => orderEvent('o-m', s));
+    const d = decideAggregate(
+      { key: key('o-m'), loaded: undefined, records: events, now: t0 },
+      orders,
+      options,
+    );
+    const snapshot = d.next as AggregateSnapshot;
+    expect(snapshot.blocked).toBeDefined();
+    expect(measureSnapshotItem(snapshot)).toEqual(measureItem(toSnapshotItem(snapshot) as never));
   });
 });
 
