@@ -19,6 +19,7 @@ export const PROCESSOR_METRICS = {
   Stalled: 'Stalled',
   WriteRetries: 'WriteRetries',
   QuarantineWrites: 'QuarantineWrites',
+  QuarantineWriteFailures: 'QuarantineWriteFailures',
   BatchDurationMs: 'BatchDurationMs',
 } as const;
 
@@ -263,6 +264,18 @@ export function alarmSpecs<T>(
       dimensions: { service: t.serviceName },
       shape: failureCount,
       threshold: th.quarantineWrites,
+    }),
+    spec({
+      id: 'quarantine-write-failures',
+      // Any failure: the record is not in the dead-letter bucket, and its batch comes back until the write works.
+      description:
+        'A quarantine write to the dead-letter bucket failed (wrong bucket, missing permission, S3 errors): the ' +
+        'record is retried and blocks its shard; see the processor log "quarantine write failed"',
+      namespace: t.metricsNamespace,
+      metricName: PROCESSOR_METRICS.QuarantineWriteFailures,
+      dimensions: { service: t.serviceName },
+      shape: failureCount,
+      threshold: 0,
     }),
     spec({
       id: 'stalled-aggregates',

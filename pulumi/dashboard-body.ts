@@ -68,6 +68,7 @@ export function dashboardBody(t: DashboardTargets): { widgets: Widget[] } {
           PROCESSOR_METRICS.Conflicts,
           PROCESSOR_METRICS.Poison,
           PROCESSOR_METRICS.QuarantineWrites,
+          PROCESSOR_METRICS.QuarantineWriteFailures,
           PROCESSOR_METRICS.Stalled,
         ]),
         'Sum',

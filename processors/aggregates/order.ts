@@ -15,7 +15,11 @@ export interface OrderState {
   readonly status: OrderStatus;
   readonly customerId: string | null;
   readonly currency: string | null;
-  /** Lines by SKU; a line whose quantity drops to 0 is removed. */
+  /**
+   * Lines by SKU; a line whose quantity drops to 0 is removed. Keyed by user input, so lines are read as own keys
+   * only (`lineOf`): a SKU `constructor` or `toString` is a line like any other, never an inherited member. Lines
+   * are written with computed keys and spread, which define own properties (even `__proto__`).
+   */
   readonly items: Readonly<Record<string, OrderLine>>;
   /** Sum of quantity × unitPrice over the lines. */
   readonly total: number;
@@ -69,6 +73,11 @@ function roundMoney(value: number): number {
   return Math.round(value * 1e6) / 1e6;
 }
 
+/** The line of `sku`, if the order has one (own keys only). */
+function lineOf(items: Readonly<Record<string, OrderLine>>, sku: string): OrderLine | undefined {
+  return Object.hasOwn(items, sku) ? items[sku] : undefined;
+}
+
 function totalOf(items: Readonly<Record<string, OrderLine>>): number {
   let total = 0;
   for (const line of Object.values(items)) total += line.quantity * line.unitPrice;
@@ -84,7 +93,7 @@ export const orderAggregate = defineAggregate<OrderState>('order', initialOrderS
     currency: data.currency,
   }))
   .event('ItemAdded', orderEventSchemas.ItemAdded, (state, { data }) => {
-    const existing = state.items[data.sku];
+    const existing = lineOf(state.items, data.sku);
     // A re-added SKU takes the latest unit price for the whole line.
     const items = {
       ...state.items,
@@ -93,10 +102,10 @@ export const orderAggregate = defineAggregate<OrderState>('order', initialOrderS
     return { ...state, items, total: totalOf(items) };
   })
   .event('ItemRemoved', orderEventSchemas.ItemRemoved, (state, { data }) => {
-    const existing = state.items[data.sku];
+    const existing = lineOf(state.items, data.sku);
     if (existing === undefined) return state;
-    const { [data.sku]: _removed, ...rest } = state.items;
     const quantity = existing.quantity - data.quantity;
+    const { [data.sku]: _removed, ...rest } = state.items;
     const items = quantity > 0 ? { ...rest, [data.sku]: { ...existing, quantity } } : rest;
     return { ...state, items, total: totalOf(items) };
   })

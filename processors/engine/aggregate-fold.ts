@@ -1,7 +1,8 @@
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
 import { type ChainSkip, nextChainLink, skipRangeToken } from './chain.js';
-import type { AggregateSnapshot, PendingRef, SkipRecord } from './snapshot.js';
+import type { ItemMeasure } from './item-size.js';
+import type { AggregateSnapshot, BlockRecord, PendingRef, RejectionReason, SkipRecord } from './snapshot.js';
 
 /** A buffered event during a fold: stored earlier (has an item) or buffered by the current batch. */
 export interface WorkingPending {
@@ -12,6 +13,19 @@ export interface WorkingPending {
   stored: boolean;
   /** Index of the batch record that brought it, when buffered by this batch. */
   recordIndex?: number;
+}
+
+/** Why an event was refused. */
+export interface Rejection {
+  readonly reason: RejectionReason;
+  readonly detail: string;
+}
+
+/** How a fold checks that what it builds can be stored (only on the slow path: see decide.ts). */
+export interface FoldBudget {
+  readonly maxSnapshotBytes: number;
+  /** Measures the snapshot item as DynamoDB counts it. */
+  readonly measure: (snapshot: AggregateSnapshot) => ItemMeasure;
 }
 
 /** Why draining a buffered event failed. */
@@ -38,6 +52,10 @@ export class AggregateFold {
   /** Indexes of batch records applied from the buffer. */
   readonly drainedRecords: number[] = [];
   readonly drainFailures: DrainFailure[] = [];
+  /** Batch records refused while draining (removed from the buffer, to be quarantined). */
+  readonly rejectedRecords: { index: number; rejection: Rejection }[] = [];
+  /** The lowest refused sequence, while the version has not passed it. */
+  blocked: BlockRecord | undefined;
 
   constructor(
     readonly base: AggregateSnapshot,
@@ -45,6 +63,8 @@ export class AggregateFold {
     private readonly registry: AggregateRegistry,
     private readonly recentWindow: number,
     private readonly nowMs: number,
+    /** When set, every step is checked against it before it is kept. */
+    private readonly budget?: FoldBudget,
   ) {
     this.version = base.version;
     this.chain = base.chain;
@@ -64,6 +84,25 @@ export class AggregateFold {
       ]),
     );
     this.skips = [...base.skips];
+    this.blocked = base.blocked;
+  }
+
+  /** Records a refusal; the block keeps the lowest refused sequence. */
+  block(sequence: number, eventId: string, rejection: Rejection, at: string): void {
+    if (
+      this.blocked !== undefined &&
+      this.blocked.sequence <= sequence &&
+      this.blocked.sequence > this.version
+    )
+      return;
+    this.blocked = { sequence, eventId, reason: rejection.reason, detail: rejection.detail, at };
+  }
+
+  /** Why the snapshot with `state` (and `pendingRef` added) would not fit the budget, if it would not. */
+  exceedsBudget(state: unknown, pendingRef?: PendingRef): Rejection | undefined {
+    if (this.budget === undefined) return undefined;
+    const snapshot = this.#snapshot(new Date(this.nowMs).toISOString(), state, pendingRef);
+    return budgetRejection(this.budget, snapshot);
   }
 
   /** The eventId applied at `sequence` if it is inside the recent window ('' = skipped). */
@@ -85,14 +124,16 @@ export class AggregateFold {
     return undefined;
   }
 
-  /** Applies the next event (its sequence must be version + 1); returns an error message if `apply` threw. */
-  applyNext(envelope: Envelope): string | undefined {
+  /** Applies the next event (its sequence must be version + 1); returns why not if it was refused. */
+  applyNext(envelope: Envelope): Rejection | undefined {
     let next: unknown;
     try {
       next = this.registry.apply(this.state, envelope);
     } catch (error) {
-      return `apply threw: ${(error as Error)?.message ?? String(error)}`;
+      return { reason: 'apply-failed', detail: `apply threw: ${(error as Error)?.message ?? String(error)}` };
     }
+    const refused = this.exceedsBudget(next);
+    if (refused !== undefined) return refused;
     this.state = next;
     this.#advance(envelope.sequence, envelope.eventId, nextChainLink(this.chain, envelope.eventId));
     return undefined;
@@ -108,9 +149,16 @@ export class AggregateFold {
         this.drainFailures.push({ sequence, detail: 'buffered event item is missing from the table' });
         return;
       }
-      const error = this.applyNext(pending.envelope);
-      if (error !== undefined) {
-        this.drainFailures.push({ sequence, detail: error });
+      const refused = this.applyNext(pending.envelope);
+      if (refused !== undefined) {
+        this.block(sequence, pending.ref.eventId, refused, new Date(this.nowMs).toISOString());
+        if (pending.recordIndex !== undefined && !pending.stored) {
+          // This batch brought it: quarantine it rather than store an event the aggregate cannot take.
+          this.pending.delete(sequence);
+          this.rejectedRecords.push({ index: pending.recordIndex, rejection: refused });
+        } else {
+          this.drainFailures.push({ sequence, detail: `${refused.reason}: ${refused.detail}` });
+        }
         return;
       }
       this.pending.delete(sequence);
@@ -152,23 +200,34 @@ export class AggregateFold {
     const pendingChanged =
       this.pending.size !== this.base.pending.length ||
       this.base.pending.some((ref) => !this.pending.has(ref.sequence));
+    if (this.blocked !== undefined && this.blocked.sequence <= this.version) this.blocked = undefined;
     if (
       this.version === this.base.version &&
       !pendingChanged &&
-      this.skips.length === this.base.skips.length
+      this.skips.length === this.base.skips.length &&
+      this.blocked === this.base.blocked
     ) {
       return undefined;
     }
+    return this.#snapshot(updatedAt, this.state);
+  }
+
+  #snapshot(updatedAt: string, state: unknown, extraPending?: PendingRef): AggregateSnapshot {
+    const pending = [...this.pending.values()].map((p) => p.ref);
+    if (extraPending !== undefined) pending.push(extraPending);
+    const blocked =
+      this.blocked !== undefined && this.blocked.sequence > this.version ? { blocked: this.blocked } : {};
     return {
       aggregateType: this.base.aggregateType,
       aggregateId: this.base.aggregateId,
       version: this.version,
       chain: this.chain,
-      state: this.state,
+      state,
       recent: [...this.recent],
       recentAppliedAt: [...this.recentAppliedAt],
-      pending: [...this.pending.values()].map((p) => p.ref).sort((a, b) => a.sequence - b.sequence),
+      pending: pending.sort((a, b) => a.sequence - b.sequence),
       skips: [...this.skips],
+      ...blocked,
       revision: this.base.revision + 1,
       updatedAt,
     };
@@ -186,4 +245,17 @@ export class AggregateFold {
       if (dropped !== undefined && dropped !== '') this.#recentIds.delete(dropped);
     }
   }
+}
+
+/** Why `snapshot` does not fit the budget (too large, or holding a value that cannot be stored), if it does not. */
+export function budgetRejection(budget: FoldBudget, snapshot: AggregateSnapshot): Rejection | undefined {
+  const measured = budget.measure(snapshot);
+  if (measured.problem !== undefined) return { reason: 'not-storable', detail: measured.problem };
+  if (measured.bytes > budget.maxSnapshotBytes) {
+    return {
+      reason: 'state-too-large',
+      detail: `the snapshot item would be ${measured.bytes} bytes, over the budget of ${budget.maxSnapshotBytes} (MAX_SNAPSHOT_BYTES)`,
+    };
+  }
+  return undefined;
 }

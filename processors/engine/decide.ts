@@ -1,6 +1,14 @@
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
-import { AggregateFold, type DrainFailure } from './aggregate-fold.js';
+import { measureSnapshotItem } from '../store/item-layout.js';
+import {
+  AggregateFold,
+  budgetRejection,
+  type DrainFailure,
+  type FoldBudget,
+  type Rejection,
+} from './aggregate-fold.js';
+import { storageProblem } from './item-size.js';
 import type { ResolvedEngineOptions } from './options.js';
 import type { RecordOutcome, StalledGap } from './outcomes.js';
 import {
@@ -9,6 +17,7 @@ import {
   emptySnapshot,
   gapSince,
   type LoadedAggregate,
+  type PendingRef,
 } from './snapshot.js';
 
 /** Input of one aggregate's decision: what is stored, and the batch's records for it in stream order. */
@@ -51,6 +60,23 @@ export function decideAggregate(
   registry: AggregateRegistry,
   options: ResolvedEngineOptions,
 ): AggregateDecision {
+  const budget: FoldBudget = {
+    maxSnapshotBytes: options.maxSnapshotBytes,
+    measure: measureSnapshotItem,
+  };
+  // Fast path: fold unchecked and measure the result once. Only when it does not fit, fold again checking every
+  // step, so the event that would break the budget is the one refused.
+  const decision = decideWith(input, registry, options, undefined);
+  if (decision.next === undefined || budgetRejection(budget, decision.next) === undefined) return decision;
+  return decideWith(input, registry, options, budget);
+}
+
+function decideWith(
+  input: AggregateDecisionInput,
+  registry: AggregateRegistry,
+  options: ResolvedEngineOptions,
+  budget: FoldBudget | undefined,
+): AggregateDecision {
   const base =
     input.loaded?.snapshot ?? emptySnapshot(input.key, registry.initialState(input.key.aggregateType));
   const fold = new AggregateFold(
@@ -59,12 +85,15 @@ export function decideAggregate(
     registry,
     options.recentWindow,
     input.now.getTime(),
+    budget,
   );
   const nowIso = input.now.toISOString();
   const outcomes: RecordOutcome[] = input.records.map((envelope, index) =>
-    decideRecord(fold, envelope, index, nowIso),
+    decideRecord(fold, envelope, index, nowIso, options),
   );
   for (const index of fold.drainedRecords) outcomes[index] = { decision: 'drained' };
+  for (const { index, rejection } of fold.rejectedRecords)
+    outcomes[index] = { decision: 'rejected', ...rejection };
 
   const next = fold.toSnapshot(nowIso);
   const pendingToPut: Envelope[] = [];
@@ -84,7 +113,13 @@ export function decideAggregate(
   };
 }
 
-function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, nowIso: string): RecordOutcome {
+function decideRecord(
+  fold: AggregateFold,
+  envelope: Envelope,
+  index: number,
+  nowIso: string,
+  options: ResolvedEngineOptions,
+): RecordOutcome {
   const { sequence, eventId } = envelope;
   if (sequence <= fold.version) {
     const known = fold.recentEventId(sequence);
@@ -125,8 +160,11 @@ function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, no
       fold.pending.delete(sequence);
       if (buffered.stored) fold.drainedStored.push(sequence);
     }
-    const error = fold.applyNext(envelope);
-    if (error !== undefined) return { decision: 'rejected', detail: error };
+    const refused = fold.applyNext(envelope);
+    if (refused !== undefined) {
+      fold.block(sequence, eventId, refused, nowIso);
+      return { decision: 'rejected', ...refused };
+    }
     fold.drain();
     return { decision: 'applied' };
   }
@@ -136,8 +174,14 @@ function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, no
     buffered.envelope ??= envelope;
     return { decision: 'duplicate', verified: true };
   }
+  const ref = { sequence, eventId, bufferedAt: nowIso };
+  const refused = bufferingRejection(fold, envelope, ref, options);
+  if (refused !== undefined) {
+    fold.block(sequence, eventId, refused, nowIso);
+    return { decision: 'rejected', ...refused };
+  }
   fold.pending.set(sequence, {
-    ref: { sequence, eventId, bufferedAt: nowIso },
+    ref,
     envelope,
     stored: false,
     recordIndex: index,
@@ -145,7 +189,29 @@ function decideRecord(fold: AggregateFold, envelope: Envelope, index: number, no
   return { decision: 'buffered' };
 }
 
-/** The stalled gap of a snapshot at `now`, if its oldest buffered event waited longer than `maxGapAgeMs`. */
+/** Why an event past the gap cannot be buffered: the buffer is full, or the event cannot be stored as an item. */
+function bufferingRejection(
+  fold: AggregateFold,
+  envelope: Envelope,
+  ref: PendingRef,
+  options: ResolvedEngineOptions,
+): Rejection | undefined {
+  if (fold.pending.size >= options.maxBufferedEvents) {
+    return {
+      reason: 'too-many-buffered',
+      detail: `the aggregate already buffers ${fold.pending.size} events behind its gap at sequence ${fold.version + 1} (MAX_BUFFERED_EVENTS)`,
+    };
+  }
+  // Its own `pending#…` item holds the envelope: its data must be storable too.
+  const problem = storageProblem(envelope.data, 'data');
+  if (problem !== undefined) return { reason: 'not-storable', detail: problem };
+  return fold.exceedsBudget(fold.state, ref);
+}
+
+/**
+ * The stalled gap of a snapshot at `now`: when its oldest buffered event waited longer than `maxGapAgeMs`, or at
+ * once when the aggregate is blocked on a refused event (nothing but an operator moves it on).
+ */
 export function stalledGap(
   snapshot: AggregateSnapshot,
   now: Date,
@@ -153,15 +219,17 @@ export function stalledGap(
 ): StalledGap | undefined {
   const since = gapSince(snapshot);
   const first = snapshot.pending[0];
-  if (since === undefined || first === undefined) return undefined;
+  const blocked = snapshot.blocked;
+  if (since === undefined || (first === undefined && blocked === undefined)) return undefined;
   const ageMs = now.getTime() - Date.parse(since);
-  if (ageMs <= maxGapAgeMs) return undefined;
+  if (blocked === undefined && ageMs <= maxGapAgeMs) return undefined;
   return {
     missingFrom: snapshot.version + 1,
-    missingTo: first.sequence - 1,
+    missingTo: first === undefined ? (blocked?.sequence ?? snapshot.version + 1) : first.sequence - 1,
     buffered: snapshot.pending.length,
     since,
     ageMs,
+    ...(blocked === undefined ? {} : { blocked }),
   };
 }
 

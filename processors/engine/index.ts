@@ -1,4 +1,4 @@
-export type { DrainFailure } from './aggregate-fold.js';
+export type { DrainFailure, Rejection } from './aggregate-fold.js';
 export { chainOf, EMPTY_CHAIN, nextChainLink, skipToken } from './chain.js';
 export {
   type AggregateDecision,
@@ -10,6 +10,7 @@ export {
   stalledGap,
 } from './decide.js';
 export { type AggregateGroup, groupByAggregate } from './group.js';
+export { DYNAMODB_MAX_ITEM_BYTES, type ItemMeasure, measureItem, storageProblem } from './item-size.js';
 export {
   ENGINE_DEFAULTS,
   type EngineOptions,
@@ -21,9 +22,11 @@ export {
   type AggregateKey,
   type AggregateSnapshot,
   aggregatePk,
+  type BlockRecord,
   emptySnapshot,
   gapSince,
   type LoadedAggregate,
   type PendingRef,
+  type RejectionReason,
   type SkipRecord,
 } from './snapshot.js';

@@ -1,3 +1,5 @@
+import type { BlockRecord, RejectionReason } from './snapshot.js';
+
 /** What the engine decided for one record. */
 export type RecordOutcome =
   /** Applied in order as it arrived. */
@@ -10,8 +12,11 @@ export type RecordOutcome =
   | { readonly decision: 'buffered' }
   /** Claims a version or an eventId that another event holds: quarantined, never applied. */
   | { readonly decision: 'conflict'; readonly detail: string; readonly existingEventId?: string }
-  /** The aggregate's `apply` threw on it: quarantined; the aggregate waits at this sequence. */
-  | { readonly decision: 'rejected'; readonly detail: string };
+  /**
+   * Refused (its `apply` threw, or the aggregate could not store it within its bounds): quarantined with the reason;
+   * the aggregate is blocked at this sequence.
+   */
+  | { readonly decision: 'rejected'; readonly reason: RejectionReason; readonly detail: string };
 
 /** The decision names, for metrics and logs. */
 export type Decision = RecordOutcome['decision'];
@@ -27,4 +32,6 @@ export interface StalledGap {
   /** ISO time the oldest buffered event was first seen. */
   readonly since: string;
   readonly ageMs: number;
+  /** Set when the aggregate waits on a refused event: stalled at once, whatever the gap's age. */
+  readonly blocked?: BlockRecord;
 }

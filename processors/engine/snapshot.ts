@@ -28,6 +28,29 @@ export interface SkipRecord {
   readonly reason: string;
 }
 
+/** Why an event was refused for an aggregate (docs/design.md §3, "Bounded aggregates"). */
+export type RejectionReason =
+  /** The aggregate's `apply` threw. */
+  | 'apply-failed'
+  /** The snapshot item would pass the size budget (`maxSnapshotBytes`). */
+  | 'state-too-large'
+  /** The aggregate already buffers `maxBufferedEvents` events. */
+  | 'too-many-buffered'
+  /** The state or the event holds a value DynamoDB cannot store (non-finite or unsafe number, `__proto__` key…). */
+  | 'not-storable'
+  /** DynamoDB refused the write as invalid (a validation or size error): retrying cannot succeed. */
+  | 'store-rejected';
+
+/** The lowest sequence refused for an aggregate: it cannot advance past it until an operator acts. */
+export interface BlockRecord {
+  readonly sequence: number;
+  readonly eventId: string;
+  readonly reason: RejectionReason;
+  readonly detail: string;
+  /** ISO time of the refusal. */
+  readonly at: string;
+}
+
 /** The stored state of one aggregate: the projection plus what ordering and idempotency need. */
 export interface AggregateSnapshot extends AggregateKey {
   /** The last applied sequence; 0 before the first event. */
@@ -47,6 +70,8 @@ export interface AggregateSnapshot extends AggregateKey {
   readonly pending: readonly PendingRef[];
   /** Explicit skips made by an operator, oldest first. */
   readonly skips: readonly SkipRecord[];
+  /** Set while the aggregate waits on a refused event (cleared once its version passes that sequence). */
+  readonly blocked?: BlockRecord;
   /** Optimistic-concurrency token: incremented by every write. 0 means never written. */
   readonly revision: number;
   /** ISO time of the last write. */
@@ -77,9 +102,12 @@ export function emptySnapshot(key: AggregateKey, initialState: unknown): Aggrega
   };
 }
 
-/** The time the oldest current gap was first seen, or undefined when nothing is buffered. */
-export function gapSince(snapshot: Pick<AggregateSnapshot, 'pending'>): string | undefined {
-  let oldest: string | undefined;
+/**
+ * The time the oldest current gap was first seen (or the aggregate was blocked), or undefined when nothing is
+ * buffered and nothing refused.
+ */
+export function gapSince(snapshot: Pick<AggregateSnapshot, 'pending' | 'blocked'>): string | undefined {
+  let oldest: string | undefined = snapshot.blocked?.at;
   for (const ref of snapshot.pending)
     if (oldest === undefined || ref.bufferedAt < oldest) oldest = ref.bufferedAt;
   return oldest;

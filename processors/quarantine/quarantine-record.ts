@@ -1,7 +1,11 @@
+import type { RejectionReason } from '../engine/snapshot.js';
 import type { EnvelopeIssue, PoisonReason } from '../envelope/errors.js';
 
-/** Why a record was quarantined: a decoding failure, a conflict, or an `apply` that threw. */
-export type QuarantineReason = PoisonReason | 'conflict' | 'apply-failed';
+/**
+ * Why a record was quarantined: a decoding failure, a conflict, or a refusal by its aggregate (`apply` threw, or the
+ * aggregate could not store it within its bounds: docs/design.md §3, "Bounded aggregates").
+ */
+export type QuarantineReason = PoisonReason | 'conflict' | RejectionReason;
 
 /** One quarantined Kinesis record: everything needed to inspect and re-drive it. */
 export interface QuarantineRecord {

@@ -15,6 +15,7 @@ import {
   ConcurrentWriteError,
   CorruptItemError,
   GapIndexNotReadyError,
+  StoreRejectedError,
   StoreUnavailableError,
 } from './errors.js';
 import {
@@ -27,7 +28,9 @@ import {
   toSnapshotItem,
 } from './item-layout.js';
 import { mapWithConcurrency } from './map-with-concurrency.js';
+import { marshallableValue } from './marshallable-value.js';
 import { GAP_INDEX_NAME } from './table-definition.js';
+import { isNonRetryableWriteError } from './write-error-classification.js';
 
 /** Options of the DynamoDB aggregate store. */
 export interface DynamoDbAggregateStoreOptions {
@@ -137,7 +140,8 @@ export class DynamoDbAggregateStore implements AggregateStore {
     const orphanBefore = new Date(Date.parse(write.next.updatedAt) - this.#orphanAgeMs).toISOString();
     // Buffered events go first: a snapshot must never list an event whose item is not there.
     await mapWithConcurrency(write.pendingToPut, 4, async (envelope) => {
-      const item = toPendingItem(envelope, bufferedAt.get(envelope.sequence) ?? write.next.updatedAt);
+      const pendingItem = toPendingItem(envelope, bufferedAt.get(envelope.sequence) ?? write.next.updatedAt);
+      const item = { ...pendingItem, envelope: { ...envelope, data: marshallableValue(envelope.data) } };
       await this.#send(write.key, () =>
         this.#client.send(
           new PutCommand({
@@ -157,10 +161,10 @@ export class DynamoDbAggregateStore implements AggregateStore {
             ConditionExpression: 'revision = :expected',
             ExpressionAttributeValues: { ':expected': write.expectedRevision },
           };
+    const item = toSnapshotItem(write.next);
+    const snapshotItem = { ...item, state: marshallableValue(item.state) };
     await this.#send(write.key, () =>
-      this.#client.send(
-        new PutCommand({ TableName: this.#table, Item: toSnapshotItem(write.next), ...condition }),
-      ),
+      this.#client.send(new PutCommand({ TableName: this.#table, Item: snapshotItem, ...condition })),
     );
     if (write.pendingToDelete.length > 0) {
       const keys = write.pendingToDelete.map((sequence) => ({ pk, sk: pendingSk(sequence) }));
@@ -188,9 +192,8 @@ export class DynamoDbAggregateStore implements AggregateStore {
           new ScanCommand({
             TableName: this.#table,
             IndexName: GAP_INDEX_NAME,
-            ...(cutoff === undefined
-              ? {}
-              : { FilterExpression: 'gapSince < :cutoff', ExpressionAttributeValues: { ':cutoff': cutoff } }),
+            // No filter on the age: a blocked aggregate is stalled at once, and `blocked` is not projected into
+            // the keys-only index; the age is checked on the snapshots read below.
             ExclusiveStartKey: startKey,
           }),
         );
@@ -215,6 +218,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
       for (const key of keys) {
         const item = items.get(`${key.pk}\u0000${key.sk}`);
         if (item === undefined || item.gapSince === undefined) continue;
+        if (cutoff !== undefined && !(String(item.gapSince) < cutoff) && item.blocked === undefined) continue;
         const snapshot = fromSnapshotItem(item);
         if (typeof snapshot !== 'string') yield snapshot;
       }
@@ -229,7 +233,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
       const page = await this.#client.send(
         new ScanCommand({
           TableName: this.#table,
-          FilterExpression: `sk = :state AND attribute_exists(gapSince)${cutoff === undefined ? '' : ' AND gapSince < :cutoff'}`,
+          FilterExpression: `sk = :state AND attribute_exists(gapSince)${cutoff === undefined ? '' : ' AND (gapSince < :cutoff OR attribute_exists(blocked))'}`,
           ExpressionAttributeValues: {
             ':state': SNAPSHOT_SK,
             ...(cutoff === undefined ? {} : { ':cutoff': cutoff }),
@@ -254,6 +258,15 @@ export class DynamoDbAggregateStore implements AggregateStore {
         throw new ConcurrentWriteError(`${aggregatePk(key)} changed since it was read`, key, {
           cause: error,
         });
+      }
+      if (isNonRetryableWriteError(error)) {
+        throw new StoreRejectedError(
+          `writing ${aggregatePk(key)} was refused: ${(error as Error).message}`,
+          key,
+          {
+            cause: error,
+          },
+        );
       }
       throw new StoreUnavailableError(
         `writing ${aggregatePk(key)} failed: ${(error as Error).message}`,

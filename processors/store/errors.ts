@@ -22,6 +22,15 @@ export class StoreUnavailableError extends AggregateStoreError {
   override readonly name = 'StoreUnavailableError';
 }
 
+/**
+ * DynamoDB (or the SDK's marshaller, before sending) refused the write as invalid: a validation or size error,
+ * e.g. `ValidationException: Item size has exceeded the maximum allowed size`. Retrying cannot succeed.
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html
+ */
+export class StoreRejectedError extends AggregateStoreError {
+  override readonly name = 'StoreRejectedError';
+}
+
 /** A stored item does not have the shape this processor writes. */
 export class CorruptItemError extends AggregateStoreError {
   override readonly name = 'CorruptItemError';

@@ -63,7 +63,9 @@ export class InMemoryAggregateStore implements AggregateStore {
     const cutoff = options.olderThan?.toISOString();
     for (const snapshot of this.#snapshots.values()) {
       const since = gapSince(snapshot);
-      if (since !== undefined && (cutoff === undefined || since < cutoff)) yield snapshot;
+      if (since === undefined) continue;
+      // A blocked aggregate is stalled whatever its age.
+      if (cutoff === undefined || since < cutoff || snapshot.blocked !== undefined) yield snapshot;
     }
   }
 

@@ -5,12 +5,14 @@ export {
   ConcurrentWriteError,
   CorruptItemError,
   GapIndexNotReadyError,
+  StoreRejectedError,
   StoreUnavailableError,
 } from './errors.js';
 export { InMemoryAggregateStore } from './in-memory-aggregate-store.js';
 export {
   fromPendingItem,
   fromSnapshotItem,
+  measureSnapshotItem,
   PENDING_SK_PREFIX,
   type PendingItem,
   pendingSk,
@@ -21,4 +23,6 @@ export {
   toSnapshotItem,
 } from './item-layout.js';
 export { mapWithConcurrency } from './map-with-concurrency.js';
+export { marshallableValue } from './marshallable-value.js';
 export { aggregateTableDefinition, GAP_INDEX_NAME } from './table-definition.js';
+export { isNonRetryableWriteError } from './write-error-classification.js';

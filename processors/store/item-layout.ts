@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { AggregateKey, AggregateSnapshot } from '../engine/snapshot.js';
-import { aggregatePk } from '../engine/snapshot.js';
+import { type ItemMeasure, measureItem } from '../engine/item-size.js';
+import type { AggregateKey, AggregateSnapshot, RejectionReason } from '../engine/snapshot.js';
+import { aggregatePk, gapSince } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
 import { envelopeSchema } from '../envelope/schema.js';
 
@@ -34,6 +35,8 @@ export interface SnapshotItem {
   /** Present only while events are buffered: the oldest one's buffering time (a sparse attribute for scans). */
   gapSince?: string;
   skips: { from: number; to: number; at: string; reason: string }[];
+  /** Present only while the aggregate waits on a refused event (docs/design.md §3, "Bounded aggregates"). */
+  blocked?: { sequence: number; eventId: string; reason: RejectionReason; detail: string; at: string };
   revision: number;
   updatedAt: string;
 }
@@ -64,6 +67,21 @@ const snapshotItemSchema = z.object({
   skips: z
     .array(z.object({ from: z.number().int(), to: z.number().int(), at: z.string(), reason: z.string() }))
     .default([]),
+  blocked: z
+    .object({
+      sequence: z.number().int(),
+      eventId: z.string(),
+      reason: z.enum([
+        'apply-failed',
+        'state-too-large',
+        'too-many-buffered',
+        'not-storable',
+        'store-rejected',
+      ]),
+      detail: z.string(),
+      at: z.string(),
+    })
+    .optional(),
   revision: z.number().int().min(0).default(0),
   updatedAt: z.string(),
 });
@@ -94,12 +112,25 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
     revision: snapshot.revision,
     updatedAt: snapshot.updatedAt,
   };
-  const oldest = snapshot.pending.reduce<string | undefined>(
-    (min, p) => (min === undefined || p.bufferedAt < min ? p.bufferedAt : min),
-    undefined,
-  );
+  if (snapshot.blocked !== undefined) item.blocked = { ...snapshot.blocked };
+  // A blocked aggregate carries gapSince too, so the gap index (and `aggregates stalled`) finds it.
+  const oldest = gapSince(snapshot);
   if (oldest !== undefined) item.gapSince = oldest;
   return item;
+}
+
+/**
+ * The snapshot item's size as DynamoDB counts it, and the first value it cannot store, measured without building
+ * the item (the engine measures every changed aggregate once per batch).
+ */
+export function measureSnapshotItem(snapshot: AggregateSnapshot): ItemMeasure {
+  const since = gapSince(snapshot);
+  return measureItem({
+    ...snapshot,
+    pk: aggregatePk(snapshot),
+    sk: SNAPSHOT_SK,
+    ...(since === undefined ? {} : { gapSince: since }),
+  });
 }
 
 /** Parses a stored snapshot item; returns an error message when it does not have the expected shape. */
@@ -108,8 +139,8 @@ export function fromSnapshotItem(item: Record<string, unknown>): AggregateSnapsh
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
   }
-  const { pk: _pk, sk: _sk, ...snapshot } = parsed.data;
-  return snapshot;
+  const { pk: _pk, sk: _sk, blocked, ...snapshot } = parsed.data;
+  return blocked === undefined ? snapshot : { ...snapshot, blocked };
 }
 
 /** The item written for a buffered event. */

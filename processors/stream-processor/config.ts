@@ -20,6 +20,10 @@ export const processorConfigSchema = z.object({
   /** A gap older than this marks the aggregate stalled (the deployed stacks' value since the start). */
   MAX_GAP_AGE_SECONDS: positiveIntVariable(ENGINE_DEFAULTS.maxGapAgeMs / 1000),
   RECENT_WINDOW: positiveIntVariable(ENGINE_DEFAULTS.recentWindow),
+  /** Size budget of an aggregate's snapshot item, in bytes as DynamoDB counts them (at most 409600, the 400 KB limit). */
+  MAX_SNAPSHOT_BYTES: positiveIntVariable(ENGINE_DEFAULTS.maxSnapshotBytes),
+  /** Events one aggregate may buffer behind a gap; one more is quarantined (`too-many-buffered`). */
+  MAX_BUFFERED_EVENTS: positiveIntVariable(ENGINE_DEFAULTS.maxBufferedEvents),
   WRITE_CONCURRENCY: positiveIntVariable(16),
   /** Per aggregate, on a lost conditional write (the deployed stacks' value since the start). */
   MAX_WRITE_ATTEMPTS: positiveIntVariable(5),

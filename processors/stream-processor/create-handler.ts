@@ -48,9 +48,25 @@ export function createStreamProcessorHandler(
             itemIdentifier: group.firstSequenceNumber,
             error,
           }),
+        // A wrong bucket or a missing permission would otherwise only show as the record coming back.
+        onQuarantineFailure: (record, error) =>
+          logger.error('quarantine write failed; reporting the record for redelivery', {
+            record,
+            error,
+          }),
+        onStoreRejected: (group, error) =>
+          logger.error("DynamoDB refused the aggregate's write; quarantining its events (store-rejected)", {
+            aggregate: group.pk,
+            error,
+          }),
       });
       for (const stalled of summary.stalled) {
-        logger.warn('aggregate stalled: gap older than MAX_GAP_AGE_SECONDS', { aggregate: stalled });
+        logger.warn(
+          stalled.blocked === undefined
+            ? 'aggregate stalled: gap older than MAX_GAP_AGE_SECONDS'
+            : `aggregate stalled: event refused (${stalled.blocked.reason})`,
+          { aggregate: stalled },
+        );
       }
       metrics.addMetric('Applied', MetricUnit.Count, summary.applied + summary.drained);
       metrics.addMetric('Duplicates', MetricUnit.Count, summary.duplicates);
@@ -62,6 +78,7 @@ export function createStreamProcessorHandler(
       metrics.addMetric('Stalled', MetricUnit.Count, summary.stalled.length);
       metrics.addMetric('WriteRetries', MetricUnit.Count, summary.writeRetries);
       metrics.addMetric('QuarantineWrites', MetricUnit.Count, summary.quarantineWrites);
+      metrics.addMetric('QuarantineWriteFailures', MetricUnit.Count, summary.quarantineFailures);
       metrics.addMetric('FailedAggregates', MetricUnit.Count, summary.failedAggregates);
       metrics.addMetric('BatchDurationMs', MetricUnit.Milliseconds, performance.now() - started);
       if (summary.appliedLagMs.length > 0) {

@@ -56,6 +56,8 @@ export function createStreamProcessorEntry(
       engine: resolveEngineOptions({
         recentWindow: config.RECENT_WINDOW,
         maxGapAgeMs: config.MAX_GAP_AGE_SECONDS * 1000,
+        maxSnapshotBytes: config.MAX_SNAPSHOT_BYTES,
+        maxBufferedEvents: config.MAX_BUFFERED_EVENTS,
       }),
       processorVersion: config.PROCESSOR_VERSION,
       writeConcurrency: config.WRITE_CONCURRENCY,

@@ -3,18 +3,21 @@ import type { AggregateRegistry } from '../aggregates/registry.js';
 import {
   type AggregateDecision,
   type AggregateGroup,
+  type AggregateSnapshot,
   decideAggregate,
+  emptySnapshot,
   groupByAggregate,
   type LoadedAggregate,
   type RecordOutcome,
   type ResolvedEngineOptions,
+  stalledGap,
 } from '../engine/index.js';
 import { decodeKinesisData } from '../envelope/codec.js';
 import { EnvelopeError } from '../envelope/errors.js';
 import type { Envelope } from '../envelope/schema.js';
 import type { Quarantine, QuarantineReason, QuarantineRecord } from '../quarantine/quarantine-record.js';
 import type { AggregateStore } from '../store/aggregate-store.js';
-import { ConcurrentWriteError } from '../store/errors.js';
+import { ConcurrentWriteError, StoreRejectedError } from '../store/errors.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import { type BatchSummary, emptySummary } from './batch-summary.js';
 
@@ -33,6 +36,13 @@ export interface BatchProcessorDeps {
   readonly now?: () => Date;
   /** Told about failures worth a log line (the handler logs them with context). */
   readonly onAggregateFailure?: (group: { pk: string; firstSequenceNumber: string }, error: Error) => void;
+  /** Told about every quarantine write that failed (the record is then reported for redelivery). */
+  readonly onQuarantineFailure?: (
+    record: { sequenceNumber: string; shardId: string; reason: QuarantineReason },
+    error: Error,
+  ) => void;
+  /** Told when the store refused an aggregate's write as invalid (its events are quarantined instead). */
+  readonly onStoreRejected?: (group: { pk: string }, error: Error) => void;
 }
 
 /** The Lambda response plus what happened. */
@@ -97,9 +107,13 @@ export async function processKinesisBatch(
         ...extra,
       });
       summary.quarantineWrites++;
-    } catch {
+    } catch (error) {
       summary.quarantineFailures++;
       failed.add(index);
+      deps.onQuarantineFailure?.(
+        { sequenceNumber: record.kinesis.sequenceNumber, shardId: shardIdOf(record), reason },
+        error instanceof Error ? error : new Error(String(error)),
+      );
     }
   };
 
@@ -165,7 +179,90 @@ async function decideAndWrite(
       summary.writes++;
       return decision;
     } catch (error) {
+      if (error instanceof StoreRejectedError) {
+        deps.onStoreRejected?.({ pk: group.pk }, error);
+        return writeStoreRejected(group, loaded, decision, error, deps, now, summary);
+      }
       if (!(error instanceof ConcurrentWriteError) || attempt >= deps.maxWriteAttempts) throw error;
+      summary.writeRetries++;
+      loaded = await deps.store.load(group.key);
+    }
+  }
+}
+
+/**
+ * The store refused the aggregate's write as invalid, so retrying cannot help: what this batch would have stored
+ * (applied, drained or buffered) is refused with `store-rejected` and quarantined, and the stored aggregate is only
+ * marked blocked at the lowest such sequence, so the shard moves on and `aggregates stalled` reports it.
+ */
+async function writeStoreRejected(
+  group: AggregateGroup<DecodedRecord>,
+  initial: LoadedAggregate | undefined,
+  refused: AggregateDecision,
+  error: StoreRejectedError,
+  deps: BatchProcessorDeps,
+  now: () => Date,
+  summary: BatchSummary,
+): Promise<AggregateDecision> {
+  const detail = `DynamoDB refused the aggregate's write: ${(error.cause as Error | undefined)?.message ?? error.message}`;
+  const outcomes = refused.outcomes.map(
+    (outcome): RecordOutcome =>
+      outcome.decision === 'applied' || outcome.decision === 'drained' || outcome.decision === 'buffered'
+        ? { decision: 'rejected', reason: 'store-rejected', detail }
+        : outcome,
+  );
+  let lowest: Envelope | undefined;
+  outcomes.forEach((outcome, i) => {
+    const envelope = (group.items[i] as DecodedRecord).envelope;
+    if (outcome.decision === 'rejected' && (lowest === undefined || envelope.sequence < lowest.sequence))
+      lowest = envelope;
+  });
+  let loaded = initial;
+  for (let attempt = 1; ; attempt++) {
+    const at = now();
+    const base =
+      loaded?.snapshot ?? emptySnapshot(group.key, deps.registry.initialState(group.key.aggregateType));
+    const keep =
+      base.blocked !== undefined && (lowest === undefined || base.blocked.sequence <= lowest.sequence);
+    const next: AggregateSnapshot | undefined =
+      lowest === undefined || keep
+        ? undefined
+        : {
+            ...base,
+            blocked: {
+              sequence: lowest.sequence,
+              eventId: lowest.eventId,
+              reason: 'store-rejected',
+              detail,
+              at: at.toISOString(),
+            },
+            revision: base.revision + 1,
+            updatedAt: at.toISOString(),
+          };
+    const decision: AggregateDecision = {
+      key: group.key,
+      outcomes,
+      next,
+      expectedRevision: base.revision,
+      pendingToPut: [],
+      pendingToDelete: [],
+      drainedFromStore: 0,
+      drainFailures: [],
+      stalled: stalledGap(next ?? base, at, deps.engine.maxGapAgeMs),
+    };
+    if (next === undefined) return decision;
+    try {
+      await deps.store.write({
+        key: group.key,
+        next,
+        expectedRevision: base.revision,
+        pendingToPut: [],
+        pendingToDelete: [],
+      });
+      summary.writes++;
+      return decision;
+    } catch (retry) {
+      if (!(retry instanceof ConcurrentWriteError) || attempt >= deps.maxWriteAttempts) throw retry;
       summary.writeRetries++;
       loaded = await deps.store.load(group.key);
     }
@@ -211,7 +308,7 @@ async function recordOutcomes(
         quarantined.push(
           quarantine(
             item.index,
-            outcome.decision === 'conflict' ? 'conflict' : 'apply-failed',
+            outcome.decision === 'conflict' ? 'conflict' : outcome.reason,
             outcome.detail,
             {
               event: { eventId, aggregateType, aggregateId, sequence, type },

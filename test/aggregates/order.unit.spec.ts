@@ -140,4 +140,31 @@ describe('aggregate registry', () => {
     });
     expect(() => r.validate({ ...base, schemaVersion: 1, data: { amount: 3 } })).toThrow(/data\.by/);
   });
+
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'treats the SKU %s as a line like any other (never an inherited member)',
+    (sku) => {
+      const id = 'o-proto';
+      const added = fold([
+        orderEvent(id, 1, { type: 'OrderPlaced', data: { customerId: 'c', currency: 'EUR' } }),
+        orderEvent(id, 2, { type: 'ItemRemoved', data: { sku, quantity: 1 } }),
+        orderEvent(id, 3, { type: 'ItemAdded', data: { sku, quantity: 2, unitPrice: 3 } }),
+        orderEvent(id, 4, { type: 'ItemAdded', data: { sku: 'other', quantity: 1, unitPrice: 1 } }),
+        orderEvent(id, 5, { type: 'ItemAdded', data: { sku, quantity: 1, unitPrice: 3 } }),
+      ]) as { items: Record<string, unknown>; total: number };
+      expect(Object.keys(added.items)).toEqual([sku, 'other']);
+      expect(Object.getOwnPropertyDescriptor(added.items, sku)?.value).toEqual({ quantity: 3, unitPrice: 3 });
+      expect(added.total).toBe(10);
+      // The stored JSON shape: a plain object of lines by SKU.
+      expect(JSON.parse(JSON.stringify(added.items))).toEqual(
+        JSON.parse(`{"${sku}":{"quantity":3,"unitPrice":3},"other":{"quantity":1,"unitPrice":1}}`),
+      );
+      const removed = registry.apply(
+        added,
+        registry.validate(orderEvent(id, 6, { type: 'ItemRemoved', data: { sku, quantity: 3 } })),
+      ) as { items: Record<string, unknown>; total: number };
+      expect(Object.keys(removed.items)).toEqual(['other']);
+      expect(removed.total).toBe(1);
+    },
+  );
 });

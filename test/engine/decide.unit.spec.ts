@@ -194,7 +194,7 @@ describe('decideAggregate', () => {
     );
     expect(d.outcomes).toEqual([
       { decision: 'applied' },
-      { decision: 'rejected', detail: 'apply threw: boom' },
+      { decision: 'rejected', reason: 'apply-failed', detail: 'apply threw: boom' },
       { decision: 'buffered' },
     ]);
     expect(d.next).toMatchObject({ version: 1, state: 1 });
@@ -246,7 +246,12 @@ describe('skipGap', () => {
 describe('resolveEngineOptions', () => {
   it('applies defaults and rejects nonsense', () => {
     // The processor's MAX_GAP_AGE_SECONDS default (300 s) is this default: one value for every stack.
-    expect(resolveEngineOptions()).toEqual({ recentWindow: 64, maxGapAgeMs: 300_000 });
+    expect(resolveEngineOptions()).toEqual({
+      maxSnapshotBytes: 360_000,
+      maxBufferedEvents: 1_000,
+      recentWindow: 64,
+      maxGapAgeMs: 300_000,
+    });
     expect(() => resolveEngineOptions({ recentWindow: 0 })).toThrow(/recentWindow/);
     expect(() => resolveEngineOptions({ maxGapAgeMs: -1 })).toThrow(/maxGapAgeMs/);
   });

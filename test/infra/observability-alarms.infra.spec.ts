@@ -14,7 +14,7 @@
  *   https://docs.aws.amazon.com/firehose/latest/dev/monitoring-with-cloudwatch-metrics.html
  * - SQS `ApproximateNumberOfMessagesVisible`: at one-minute intervals while the queue holds messages.
  *   https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-available-cloudwatch-metrics.html
- * - `QuarantineWrites`, `Stalled` (EMF): per batch by the processor; `Stalled` also per run of the stalled check,
+ * - `QuarantineWrites`, `QuarantineWriteFailures`, `Stalled` (EMF): per batch by the processor; `Stalled` also per run of the stalled check,
  *   every 5 minutes (pulumi/stalled-check.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,9 @@ function scenarioFor(resource: RecordedResource, config: PipelineConfig): Scenar
     case 'DroppedEventCount':
       // Published only when records are discarded: once, one record.
       return { normal: [], failure: [{ at: 2400, value: 1 }] };
+    case 'QuarantineWriteFailures':
+      // Published per batch (0 when every quarantine write worked); one failed write is the failure.
+      return { normal: every(10, () => 0), failure: [...every(10, () => 0), { at: 2100, value: 1 }] };
     case 'QuarantineWrites': {
       const batches = every(10, () => 0);
       return { normal: batches, failure: [...batches, { at: 2000, value: th + 1 }] };
@@ -153,6 +156,11 @@ describe.each(['dev', 'staging', 'prod'])('Alarms of stack %s under CloudWatch e
     const metrics = alarms.map((a) => a.inputs.metricName);
     expect(metrics).toContain('OnFailureDestinationDeliveredEventCount');
     expect(metrics).toContain('DroppedEventCount');
+  });
+
+  it('declares an alarm on failed quarantine writes, firing on the first one', () => {
+    const alarm = alarms.find((a) => a.inputs.metricName === 'QuarantineWriteFailures');
+    expect(alarm?.inputs).toMatchObject({ threshold: 0, statistic: 'Sum', period: 60 });
   });
 
   it('every alarm goes to ALARM on a realistic failure', () => {

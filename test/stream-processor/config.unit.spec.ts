@@ -10,6 +10,8 @@ describe('stream processor configuration', () => {
       QUARANTINE_PREFIX: 'quarantine/',
       MAX_GAP_AGE_SECONDS: 300,
       RECENT_WINDOW: 64,
+      MAX_SNAPSHOT_BYTES: 360_000,
+      MAX_BUFFERED_EVENTS: 1_000,
       WRITE_CONCURRENCY: 16,
       MAX_WRITE_ATTEMPTS: 5,
       PROCESSOR_VERSION: 'dev',
