@@ -168,13 +168,17 @@ export class AggregateFold {
   }
 
   /**
-   * Skips the missing sequences up to the first buffered one, recording the skip in the chain as one range token,
+   * Skips the missing sequences up to the first buffered one (or through the refused event an aggregate is blocked
+   * on, when nothing is buffered), recording the skip in the chain as one range token,
    * then drains. Constant time in the length of the range: one hash, and only the last `recentWindow` skipped
    * sequences enter the recent window (as `''`), the ones a shorter skip would have left there.
    */
   skipToFirstPending(at: string, reason: string): SkipRecord | undefined {
     let first = Number.POSITIVE_INFINITY;
     for (const sequence of this.pending.keys()) if (sequence < first) first = sequence;
+    // Blocked on a refused event with nothing buffered behind it: the skip goes through the refused sequence.
+    if (!Number.isFinite(first) && this.blocked !== undefined && this.blocked.sequence > this.version)
+      first = this.blocked.sequence + 1;
     if (!Number.isFinite(first) || first <= this.version + 1) return undefined;
     const skip: SkipRecord & ChainSkip = {
       from: this.version + 1,

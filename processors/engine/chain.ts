@@ -35,7 +35,7 @@ export type SkipChainToken = 'range';
 export interface ChainSkip {
   readonly from: number;
   readonly to: number;
-  readonly chainToken?: SkipChainToken;
+  readonly chainToken?: SkipChainToken | undefined;
 }
 
 /** The chain after applying these eventIds in order, from the empty chain. */

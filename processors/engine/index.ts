@@ -1,5 +1,15 @@
 export type { DrainFailure, Rejection } from './aggregate-fold.js';
-export { chainOf, EMPTY_CHAIN, nextChainLink, skipToken } from './chain.js';
+export {
+  ChainHistoryError,
+  type ChainSkip,
+  chainOf,
+  chainOfHistory,
+  EMPTY_CHAIN,
+  nextChainLink,
+  type SkipChainToken,
+  skipRangeToken,
+  skipToken,
+} from './chain.js';
 export {
   type AggregateDecision,
   type AggregateDecisionInput,

@@ -1,4 +1,5 @@
 import type { Envelope } from '../envelope/schema.js';
+import type { SkipChainToken } from './chain.js';
 
 /** Identifies one aggregate instance. */
 export interface AggregateKey {
@@ -26,6 +27,8 @@ export interface SkipRecord {
   /** ISO time of the skip. */
   readonly at: string;
   readonly reason: string;
+  /** How the skip entered the chain (see `SkipChainToken` in chain.ts); absent on skips recorded before range links. */
+  readonly chainToken?: SkipChainToken | undefined;
 }
 
 /** Why an event was refused for an aggregate (docs/design.md §3, "Bounded aggregates"). */

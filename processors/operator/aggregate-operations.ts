@@ -2,6 +2,7 @@ import type { AggregateRegistry } from '../aggregates/registry.js';
 import {
   type AggregateKey,
   type AggregateSnapshot,
+  type BlockRecord,
   type LoadedAggregate,
   type ResolvedEngineOptions,
   type SkipGapResult,
@@ -19,8 +20,10 @@ export interface GapListing extends AggregateKey {
   readonly buffered: number;
   readonly since: string;
   readonly ageMs: number;
-  /** True when the gap is older than the max gap age. */
+  /** True when the gap is older than the max gap age, or the aggregate is blocked on a refused event. */
   readonly stalled: boolean;
+  /** The refused event the aggregate waits on, with the reason (docs/design.md §3, "Bounded aggregates"). */
+  readonly blocked?: BlockRecord;
 }
 
 /**
@@ -36,7 +39,8 @@ export async function listGaps(
   for await (const snapshot of store.listWithGaps(options.all ? {} : { olderThan })) {
     // No threshold: every gap's figures; `stalled` then compares against the real one.
     const gap = stalledGap(snapshot, options.now, Number.NEGATIVE_INFINITY) as StalledGap;
-    const stalled = gap.ageMs > options.maxGapAgeMs;
+    // A block never resolves by waiting: it is stalled at once, whatever its age.
+    const stalled = gap.blocked !== undefined || gap.ageMs > options.maxGapAgeMs;
     if (!stalled && !options.all) continue;
     listings.push({
       aggregateType: snapshot.aggregateType,
@@ -48,6 +52,7 @@ export async function listGaps(
       since: gap.since,
       ageMs: gap.ageMs,
       stalled,
+      ...(gap.blocked === undefined ? {} : { blocked: gap.blocked }),
     });
   }
   return listings.sort((a, b) => b.ageMs - a.ageMs);

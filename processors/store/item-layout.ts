@@ -34,7 +34,7 @@ export interface SnapshotItem {
   pending: { sequence: number; eventId: string; bufferedAt: string }[];
   /** Present only while events are buffered: the oldest one's buffering time (a sparse attribute for scans). */
   gapSince?: string;
-  skips: { from: number; to: number; at: string; reason: string }[];
+  skips: { from: number; to: number; at: string; reason: string; chainToken?: 'range' }[];
   /** Present only while the aggregate waits on a refused event (docs/design.md §3, "Bounded aggregates"). */
   blocked?: { sequence: number; eventId: string; reason: RejectionReason; detail: string; at: string };
   revision: number;
@@ -65,7 +65,16 @@ const snapshotItemSchema = z.object({
     .array(z.object({ sequence: z.number().int(), eventId: z.string(), bufferedAt: z.string() }))
     .default([]),
   skips: z
-    .array(z.object({ from: z.number().int(), to: z.number().int(), at: z.string(), reason: z.string() }))
+    .array(
+      z.object({
+        from: z.number().int(),
+        to: z.number().int(),
+        at: z.string(),
+        reason: z.string(),
+        // 'range': one chain link for the whole skip; absent: one per sequence (skips recorded before range links).
+        chainToken: z.literal('range').optional(),
+      }),
+    )
     .default([]),
   blocked: z
     .object({
@@ -108,7 +117,9 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
     recent: [...snapshot.recent],
     recentAppliedAt: [...snapshot.recentAppliedAt],
     pending: snapshot.pending.map((p) => ({ ...p })),
-    skips: snapshot.skips.map((s) => ({ ...s })),
+    skips: snapshot.skips.map(({ chainToken, ...s }) =>
+      chainToken === undefined ? s : { ...s, chainToken },
+    ),
     revision: snapshot.revision,
     updatedAt: snapshot.updatedAt,
   };

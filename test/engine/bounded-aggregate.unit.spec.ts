@@ -13,10 +13,14 @@ import {
   measureItem,
   type RecordOutcome,
   resolveEngineOptions,
+  skipGap,
   stalledGap,
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
-import { measureSnapshotItem, toSnapshotItem } from '../../processors/store/index.js';
+import { listGaps } from '../../processors/operator/aggregate-operations.js';
+import type { AggregateStore } from '../../processors/store/aggregate-store.js';
+import { fromSnapshotItem, measureSnapshotItem, toSnapshotItem } from '../../processors/store/index.js';
+import { formatGaps } from '../../tools/aggregates/format.js';
 import { orderEvent } from '../support/order-events.js';
 
 const t0 = new Date('2026-11-23T10:00:00.000Z');
@@ -268,5 +272,79 @@ describe('the options', () => {
   it('refuse a snapshot budget above DynamoDB’s 400 KB item limit', () => {
     expect(() => resolveEngineOptions({ maxSnapshotBytes: 409_601 })).toThrow(/409600/);
     expect(resolveEngineOptions({ maxSnapshotBytes: 409_600 }).maxSnapshotBytes).toBe(409_600);
+  });
+});
+
+describe('an aggregate blocked with nothing buffered behind the refused event', () => {
+  const blockedAt = () => {
+    const options = resolveEngineOptions({ maxSnapshotBytes: 2_000 });
+    const d = decideAggregate(
+      {
+        key: { aggregateType: 'notes', aggregateId: 'n-1' },
+        loaded: undefined,
+        records: [note(2, 'b'.repeat(1_500)), note(1, 'a'.repeat(600))],
+        now: t0,
+      },
+      noteRegistry,
+      options,
+    );
+    return { options, loaded: persist(undefined, d) as LoadedAggregate };
+  };
+
+  it('is listed as stalled at once, with the refused sequence and its reason', async () => {
+    const { loaded } = blockedAt();
+    const store = {
+      async *listWithGaps() {
+        yield loaded.snapshot;
+      },
+    } as unknown as AggregateStore;
+    // One second old: far below the gap age, yet a block never resolves by waiting.
+    const listed = await listGaps(store, { now: new Date(t0.getTime() + 1_000), maxGapAgeMs: 300_000 });
+    expect(listed).toEqual([
+      expect.objectContaining({
+        version: 1,
+        stalled: true,
+        blocked: expect.objectContaining({ sequence: 2 }),
+      }),
+    ]);
+    expect(formatGaps(listed)).toMatch(/#2 state-too-large: /);
+  });
+
+  it('skip-gap skips through the refused sequence (one range link), clears the block, and the next event applies', () => {
+    const { options, loaded } = blockedAt();
+    const skipped = skipGap(
+      loaded,
+      noteRegistry,
+      options,
+      new Date(t0.getTime() + 60_000),
+      'refused by the budget',
+    );
+    expect(skipped.skipped).toEqual({ from: 2, to: 2 });
+    expect(skipped.next.version).toBe(2);
+    expect(skipped.next.blocked).toBeUndefined();
+    expect(skipped.next.skips.at(-1)).toMatchObject({ from: 2, to: 2, chainToken: 'range' });
+    const after = decideAggregate(
+      {
+        key: { aggregateType: 'notes', aggregateId: 'n-1' },
+        loaded: { snapshot: skipped.next, pendingEvents: new Map() },
+        records: [note(3, 'c')],
+        now: t0,
+      },
+      noteRegistry,
+      options,
+    );
+    expect(reasons(after.outcomes)).toEqual(['applied']);
+    expect(after.next?.version).toBe(3);
+  });
+
+  it('keeps the chain rule of each skip through the table item (range links and older per-sequence ones)', () => {
+    const { options, loaded } = blockedAt();
+    const skipped = skipGap(loaded, noteRegistry, options, t0, 'x');
+    const legacy = { ...skipped.next, skips: [{ from: 9, to: 9, at: t0.toISOString(), reason: 'old' }] };
+    expect((fromSnapshotItem(toSnapshotItem(skipped.next) as never) as AggregateSnapshot).skips).toEqual(
+      skipped.next.skips,
+    );
+    const read = fromSnapshotItem(toSnapshotItem(legacy) as never) as AggregateSnapshot;
+    expect(read.skips[0]).not.toHaveProperty('chainToken');
   });
 });

@@ -326,6 +326,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       'ingest-throttles': ['Throttles', a.throttles],
       'stalled-check-errors': ['Errors', 0],
       'quarantine-writes': ['QuarantineWrites', a.quarantineWrites],
+      'quarantine-write-failures': ['QuarantineWriteFailures', 0],
       'stalled-aggregates': ['Stalled', a.stalled],
       'archive-freshness': ['DeliveryToS3.DataFreshness', a.firehoseFreshnessSeconds],
       'pipe-dlq-depth': ['ApproximateNumberOfMessagesVisible', a.dlqDepth],

@@ -24,7 +24,7 @@ export function table(header: readonly string[], rows: readonly (readonly string
 export function formatGaps(gaps: readonly GapListing[]): string {
   if (gaps.length === 0) return 'no stalled aggregates';
   return table(
-    ['aggregate', 'version', 'missing', 'buffered', 'gap age', 'stalled'],
+    ['aggregate', 'version', 'missing', 'buffered', 'gap age', 'stalled', 'reason'],
     gaps.map((g) => [
       `${g.aggregateType} ${g.aggregateId}`,
       String(g.version),
@@ -32,6 +32,9 @@ export function formatGaps(gaps: readonly GapListing[]): string {
       String(g.buffered),
       duration(g.ageMs),
       g.stalled ? 'yes' : 'no',
+      g.blocked === undefined
+        ? 'gap'
+        : `#${g.blocked.sequence} ${g.blocked.reason}: ${g.blocked.detail}`.slice(0, 120),
     ]),
   );
 }
