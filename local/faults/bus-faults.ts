@@ -11,8 +11,8 @@ const RETRYABLE_ENTRY_ERRORS = ['ThrottlingException', 'InternalFailure'] as con
 /**
  * Wraps an event bus so some PutEvents calls fail in part, as AWS does: `FailedEntryCount` > 0 and, in the
  * failed entries' places, `ErrorCode`/`ErrorMessage` instead of an `EventId`; the other entries are put.
- * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEvents.html ("FailedEntryCount",
- * PutEventsResultEntry.ErrorCode) and https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html
+ * https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html (retryable entry codes:
+ * InternalFailure, ThrottlingException) and https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevents.html
  * (handling failures: retry the failed entries).
  */
 export function withPutEventsFaults(bus: EventBusPort, injector: FaultInjector): EventBusPort {

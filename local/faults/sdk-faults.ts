@@ -64,7 +64,7 @@ const SERVER_ERROR: Record<FaultedService, FaultKind> = {
  * hold the real answer back for `slowMs`.
  * Error codes: Kinesis https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html#API_GetRecords_Errors,
  * DynamoDB https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html,
- * S3 https://docs.aws.amazon.com/AmazonS3/latest/API/ErrorResponses.html
+ * S3 https://docs.aws.amazon.com/AmazonS3/latest/userguide/ErrorBestPractices.html (SlowDown; an InternalError PUT may have been processed)
  */
 export function injectSdkFaults(
   client: ClientWithMiddleware,
