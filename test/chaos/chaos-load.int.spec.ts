@@ -34,14 +34,24 @@ describe('load --scenario chaos: load under injected faults', () => {
       '--max-attempts',
       '20',
     ]);
-    result = await runChaosCommand(options, {
-      progress: new ProgressLine(undefined),
-      log: () => {},
-      onStackError: (error, where) =>
-        stackErrors.push(
-          `${where}: ${(error as Error).message}: ${((error as Error).cause as Error)?.message}`,
-        ),
-    });
+    // Archive writes and invocations come about once a second: higher rates for them make "every kind at least
+    // once" hold in a short run (at 0.25 each, ~3% of runs would miss one of them).
+    const faults = {
+      ...options.faults,
+      rate: options.faults?.rate ?? 0.05,
+      rates: { 's3-5xx': 0.5, 'processor-crash': 0.4 },
+    };
+    result = await runChaosCommand(
+      { ...options, faults },
+      {
+        progress: new ProgressLine(undefined),
+        log: () => {},
+        onStackError: (error, where) =>
+          stackErrors.push(
+            `${where}: ${(error as Error).message}: ${((error as Error).cause as Error)?.message}`,
+          ),
+      },
+    );
   }, 90_000);
 
   afterAll(async () => {
