@@ -78,7 +78,12 @@ export function injectSdkFaults(
     (next: (args: unknown) => Promise<{ response: unknown }>, context: { commandName?: string }) =>
     async (args: unknown) => {
       if (!eligible.has(String(context.commandName))) return next(args);
-      if (throttling !== undefined && injector.roll(throttling)) return { response: throttled(service) };
+      if (throttling !== undefined && injector.roll(throttling)) {
+        // PutRecords is mostly throttled record by record, in a 200 answer: half of its throttles are that kind.
+        if (context.commandName === 'PutRecordsCommand' && injector.pick(2) === 1)
+          return throttleSomeRecords(args as { request: RawRequest }, next, injector);
+        return { response: throttled(service) };
+      }
       if (injector.roll(serverError)) {
         if (injector.pick(2) === 1) await next(args).catch(() => undefined);
         return { response: internalError(service) };
@@ -95,6 +100,70 @@ export function injectSdkFaults(
     priority: 'low',
     name: `injectFaults-${service}`,
   });
+}
+
+interface RawRequest {
+  body?: unknown;
+  headers: Record<string, string>;
+}
+
+/**
+ * A PutRecords call in which some records fail: only the others are sent, and the answer has
+ * `FailedRecordCount` and, in the failed records' places, `ErrorCode: ProvisionedThroughputExceededException`
+ * (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_PutRecordsResultEntry.html: a failed record has ErrorCode
+ * ProvisionedThroughputExceededException or InternalFailure instead of SequenceNumber and ShardId).
+ */
+async function throttleSomeRecords(
+  args: { request: RawRequest },
+  next: (args: unknown) => Promise<{ response: unknown }>,
+  injector: FaultInjector,
+): Promise<{ response: RawResponse }> {
+  const input = JSON.parse(String(args.request.body)) as { Records: unknown[]; [key: string]: unknown };
+  const failing = new Set<number>();
+  const count = Math.max(1, injector.pick(input.Records.length));
+  while (failing.size < count) failing.add(injector.pick(input.Records.length));
+  const passing = input.Records.filter((_, i) => !failing.has(i));
+  let sent: { Records: unknown[]; EncryptionType?: string } = { Records: [] };
+  if (passing.length > 0) {
+    const body = JSON.stringify({ ...input, Records: passing });
+    const output = await next({
+      ...args,
+      request: {
+        ...args.request,
+        body,
+        headers: { ...args.request.headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+    });
+    const response = output.response as { statusCode: number; body: AsyncIterable<Buffer> };
+    // A failed call stays a failed call: hand it back as it came.
+    if (response.statusCode !== 200) return output as { response: RawResponse };
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
+    sent = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  }
+  let sentIndex = 0;
+  let failed = 0;
+  const records = input.Records.map((_, i) => {
+    if (!failing.has(i)) {
+      const record = sent.Records[sentIndex++] as { ErrorCode?: string };
+      if (record?.ErrorCode !== undefined) failed += 1;
+      return record;
+    }
+    failed += 1;
+    return {
+      ErrorCode: 'ProvisionedThroughputExceededException',
+      ErrorMessage: 'Rate exceeded for shard (injected fault)',
+    };
+  });
+  const body = JSON.stringify({ ...sent, FailedRecordCount: failed, Records: records });
+  return {
+    response: {
+      statusCode: 200,
+      reason: 'OK',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'injected' },
+      body: Readable.from([Buffer.from(body)]),
+    },
+  };
 }
 
 function throttled(service: FaultedService): RawResponse {

@@ -7,14 +7,19 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import {
   GetRecordsCommand,
+  GetShardIteratorCommand,
   ProvisionedThroughputExceededException as KinesisThrottled,
   ListStreamsCommand,
+  PutRecordsCommand,
+  type PutRecordsCommandOutput,
 } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningEmulator, startKinesalite } from '../../local/emulators/index.js';
 import { FaultInjector, injectSdkFaults } from '../../local/faults/index.js';
 import { createS3rverClient } from '../../local/firehose/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
+import { createTestStream } from '../kinesis/stream-fixture.js';
 
 // A loopback server that answers every call with success, and counts what reached it.
 let server: Server;
@@ -177,5 +182,51 @@ describe('injectSdkFaults: faults as the SDK sees them from AWS', () => {
     expect(() => new FaultInjector({ rate: 0.1, kinds: ['disk-full' as never] })).toThrow(
       /unknown fault kind/,
     );
+  });
+
+  it('PutRecords throttled record by record: a 200 with FailedRecordCount, and only the other records written', async () => {
+    let kinesalite: RunningEmulator | undefined;
+
+    try {
+      kinesalite = await startKinesalite();
+      const admin = createKinesisClient({ endpoint: kinesalite.endpoint });
+      const stream = await createTestStream(admin);
+      const client = createKinesisClient({ endpoint: kinesalite.endpoint });
+      const injector = new FaultInjector({ rate: 1, seed: 4, kinds: ['kinesis-throttling'] });
+      injectSdkFaults(client, 'kinesis', injector);
+      const records = Array.from({ length: 10 }, (_, i) => ({
+        Data: Buffer.from(`r${i}`),
+        PartitionKey: `k${i}`,
+      }));
+      let output: PutRecordsCommandOutput | undefined;
+      // Half the throttles are whole-call (the SDK retries them, then throws): call until a partial answer comes.
+      for (let i = 0; i < 20 && output === undefined; i++)
+        output = await client
+          .send(new PutRecordsCommand({ StreamName: stream, Records: records }))
+          .catch(() => undefined);
+      client.destroy();
+      expect(output).toBeDefined();
+      const results = output?.Records ?? [];
+      expect(results).toHaveLength(10);
+      const failed = results.filter((r) => r.ErrorCode === 'ProvisionedThroughputExceededException');
+      expect(output?.FailedRecordCount).toBe(failed.length);
+      expect(failed.length).toBeGreaterThan(0);
+      expect(failed.length).toBeLessThan(10);
+      const written = records
+        .filter((_, i) => results[i]?.SequenceNumber !== undefined)
+        .map((r) => r.Data.toString());
+      const { ShardIterator } = await admin.send(
+        new GetShardIteratorCommand({
+          StreamName: stream,
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const read = await admin.send(new GetRecordsCommand({ ShardIterator }));
+      admin.destroy();
+      expect((read.Records ?? []).map((r) => Buffer.from(r.Data ?? []).toString())).toEqual(written);
+    } finally {
+      await kinesalite?.close();
+    }
   });
 });
