@@ -118,7 +118,9 @@ async function throttleSomeRecords(
   next: (args: unknown) => Promise<{ response: unknown }>,
   injector: FaultInjector,
 ): Promise<{ response: RawResponse }> {
-  const input = JSON.parse(String(args.request.body)) as { Records: unknown[]; [key: string]: unknown };
+  const raw = args.request.body;
+  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
+  const input = JSON.parse(text) as { Records: unknown[]; [key: string]: unknown };
   const failing = new Set<number>();
   const count = Math.max(1, injector.pick(input.Records.length));
   while (failing.size < count) failing.add(injector.pick(input.Records.length));
