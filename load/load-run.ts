@@ -13,6 +13,7 @@ import { loadOrderStream } from './order-stream.js';
 import { settlePendingRequests } from './pending-settler.js';
 import { formatBar, type ProgressLine } from './progress-bar.js';
 import { readProjections } from './projection-reader.js';
+import { type DeliveryFigures, deliveryFigures } from './report-delivery-figures.js';
 import { planPhase, type RequestPlan } from './request-plan.js';
 import { RunFile } from './run-file.js';
 import type { StoreClients } from './store-clients.js';
@@ -71,6 +72,8 @@ export interface RunOutcome {
   readonly drain: Omit<DrainResult, 'projections'> | undefined;
   readonly lag: LagSummary | undefined;
   readonly verification: VerificationResult | undefined;
+  /** Acknowledged, applied, lost, applied twice, out of order; undefined when verification did not run. */
+  readonly delivery: DeliveryFigures | undefined;
   /** Why verification did not run, when it did not. */
   readonly verificationSkipped: string | undefined;
   readonly unauthorized: boolean;
@@ -250,11 +253,18 @@ export async function executeRun(settings: RunSettings, io: RunIo): Promise<RunO
   });
   const { projections, ...drainSummary } = drain;
   const lag = summarizeLag(lagSamples(ledger, projections), verification.acceptedEvents);
-  return { ...base, drain: drainSummary, lag, verification, verificationSkipped: undefined };
+  const delivery = deliveryFigures(ledger.aggregates, projections);
+  return { ...base, drain: drainSummary, lag, verification, delivery, verificationSkipped: undefined };
 }
 
 function skipped(reason: string) {
-  return { drain: undefined, lag: undefined, verification: undefined, verificationSkipped: reason };
+  return {
+    drain: undefined,
+    lag: undefined,
+    verification: undefined,
+    delivery: undefined,
+    verificationSkipped: reason,
+  };
 }
 
 function isOk(status: AttemptStatus): boolean {

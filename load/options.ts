@@ -1,4 +1,10 @@
 import { parseArgs } from 'node:util';
+import {
+  type FaultOptions,
+  InvalidFaultOptionsError,
+  parseFaultKinds,
+  resolveFaultOptions,
+} from '../local/faults/index.js';
 import { DEFAULT_ORDER_EVENT_MIX, type OrderEventMix } from '../processors/aggregates/order-events.js';
 import {
   chooseEnvironmentSource,
@@ -49,6 +55,8 @@ export interface LoadOptions {
   /** Reports go to `<reportRoot>/<timestamp>/`. @default 'load/reports' */
   readonly reportRoot: string;
   readonly verify: boolean;
+  /** Faults the chaos scenario's own local stack injects; undefined for every other scenario. */
+  readonly faults: FaultOptions | undefined;
   readonly help: boolean;
 }
 
@@ -66,7 +74,14 @@ export const LOAD_DEFAULTS = {
   reportRoot: 'load/reports',
   maxRate: 20_000,
   stepFactor: 1.5,
+  faultRate: 0.05,
+  /** Kinds with few calls (an archive write a second, an invocation a second per shard) get this rate by default. */
+  rareFaultRate: 0.25,
+  faultSlowMs: 250,
 } as const;
+
+/** The scenario that starts its own local stack with faults injected. */
+export const CHAOS_SCENARIO = 'chaos';
 
 /** The `--help` text. */
 export const LOAD_USAGE = `Usage: npm run load -- [environment] [options]
@@ -92,6 +107,14 @@ Options:
   --timeout <s>             request timeout (default ${LOAD_DEFAULTS.requestTimeoutSeconds})
   --report-dir <dir>        reports root (default ${LOAD_DEFAULTS.reportRoot})
   --no-verify               skip drain and verification
+
+Chaos (--scenario chaos: its own local stack in a temporary data dir, faults injected):
+  --fault-rate <0-1>        probability of each fault kind per eligible call (default ${LOAD_DEFAULTS.faultRate}, and
+                            ${LOAD_DEFAULTS.rareFaultRate} for the rare calls: s3-5xx, processor-crash)
+  --fault-seed <n>          PRNG seed of the fault decisions (default: --seed)
+  --faults <kinds|all>      comma-separated: kinesis-throttling, kinesis-5xx, dynamodb-throttling, dynamodb-5xx,
+                            s3-5xx, put-events-partial, processor-crash, slow-response (default all)
+  --fault-slow-ms <ms>      delay of a slow response (default ${LOAD_DEFAULTS.faultSlowMs})
 
 ${ENVIRONMENT_USAGE}`;
 
@@ -156,6 +179,10 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
         timeout: { type: 'string' },
         'report-dir': { type: 'string' },
         'no-verify': { type: 'boolean' },
+        'fault-rate': { type: 'string' },
+        'fault-seed': { type: 'string' },
+        faults: { type: 'string' },
+        'fault-slow-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -224,6 +251,9 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     fail('--max-rate and --step-factor only apply with --find-max');
   }
 
+  const seed = integer('seed', str('seed'), 0, 2 ** 32 - 1) ?? LOAD_DEFAULTS.seed;
+  const faults = chaosFaults(scenario?.name, target, values, seed, findMax !== undefined);
+
   return {
     target,
     scenario: scenario?.name,
@@ -231,7 +261,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     aggregates,
     eventsPerRequest,
     connections,
-    seed: integer('seed', str('seed'), 0, 2 ** 32 - 1) ?? LOAD_DEFAULTS.seed,
+    seed,
     mix: str('mix') === undefined ? DEFAULT_ORDER_EVENT_MIX : parseEventMix(str('mix') as string),
     findMax,
     drainTimeoutSeconds:
@@ -241,8 +271,59 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
       parseDurationSeconds('timeout', str('timeout')) ?? LOAD_DEFAULTS.requestTimeoutSeconds,
     reportRoot: str('report-dir') ?? LOAD_DEFAULTS.reportRoot,
     verify: values['no-verify'] !== true,
+    faults,
     help,
   };
+}
+
+const FAULT_FLAGS = ['fault-rate', 'fault-seed', 'faults', 'fault-slow-ms'] as const;
+
+/** The chaos scenario's faults from the fault flags; the flags anywhere else are an error. */
+function chaosFaults(
+  scenario: string | undefined,
+  target: LoadTargetSpec,
+  values: Record<string, string | boolean | undefined>,
+  seed: number,
+  findMax: boolean,
+): FaultOptions | undefined {
+  const given = FAULT_FLAGS.filter((flag) => values[flag] !== undefined);
+  if (scenario !== CHAOS_SCENARIO) {
+    if (given.length > 0) fail(`--${given[0]} only applies with --scenario ${CHAOS_SCENARIO}`);
+    return undefined;
+  }
+  const environment = Object.entries(target.environment).filter(([, value]) => value !== undefined);
+  if (environment.length > 0)
+    fail(
+      `--scenario ${CHAOS_SCENARIO} starts its own local stack (faults cannot be injected into a running one): drop --data-dir, --stack and --url`,
+    );
+  if (findMax) fail(`--find-max cannot run --scenario ${CHAOS_SCENARIO}`);
+  const text = (flag: string) => values[flag] as string | undefined;
+  const rateText = text('fault-rate');
+  const faults: FaultOptions = {
+    rate: rateText === undefined ? LOAD_DEFAULTS.faultRate : Number(rateText),
+    ...(rateText === undefined
+      ? { rates: { 's3-5xx': LOAD_DEFAULTS.rareFaultRate, 'processor-crash': LOAD_DEFAULTS.rareFaultRate } }
+      : {}),
+    seed: integer('fault-seed', text('fault-seed'), 0, 2 ** 32 - 1) ?? seed,
+    slowMs: integer('fault-slow-ms', text('fault-slow-ms'), 0, 60_000) ?? LOAD_DEFAULTS.faultSlowMs,
+    ...(text('faults') === undefined ? {} : { kinds: parseKinds(text('faults') as string) }),
+  };
+  try {
+    resolveFaultOptions(faults);
+  } catch (error) {
+    if (error instanceof InvalidFaultOptionsError) fail(`--fault-rate: ${error.message}`);
+    throw error;
+  }
+  return faults;
+}
+
+function parseKinds(text: string) {
+  try {
+    return parseFaultKinds(text);
+  } catch (error) {
+    if (error instanceof InvalidFaultOptionsError) fail(`--faults: ${error.message}`);
+    throw error;
+  }
 }
 
 function resolveTarget(target: string | undefined, values: Record<string, unknown>): LoadTargetSpec {

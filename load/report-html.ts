@@ -45,6 +45,8 @@ export function runCharts(run: RunReport): string[] {
         'events',
       ),
     );
+  if (run.faults !== undefined)
+    charts.push(barChart('Faults injected by kind', Object.entries(run.faults), 'fault kind', 'faults'));
   return charts;
 }
 

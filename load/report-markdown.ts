@@ -72,7 +72,36 @@ export function runSection(run: RunReport, heading = '##'): string[] {
       lines.push('');
     }
   }
+  lines.push(...deliverySection(run, heading));
   if (run.notes.length > 0) lines.push(`${heading}# Notes`, '', ...run.notes.map((n) => `- ${n}`), '');
+  return lines;
+}
+
+/** Delivery figures and the faults injected, when the run has them (pure). */
+export function deliverySection(run: RunReport, heading = '##'): string[] {
+  const lines: string[] = [];
+  const d = run.delivery;
+  if (d !== undefined)
+    lines.push(
+      `${heading}# Delivery`,
+      '',
+      '| acknowledged | applied | lost | applied twice | out of order |',
+      '|---|---|---|---|---|',
+      `| ${fmt(d.acknowledged)} | ${fmt(d.applied)} | ${fmt(d.lost)} | ${fmt(d.appliedTwice)} | ${fmt(d.outOfOrder)} |`,
+      '',
+    );
+  if (run.faults !== undefined) {
+    const entries = Object.entries(run.faults);
+    lines.push(
+      `${heading}# Faults injected`,
+      '',
+      '| kind | injected |',
+      '|---|---|',
+      ...entries.map(([kind, count]) => `| ${kind} | ${fmt(count)} |`),
+      `| **total** | ${fmt(entries.reduce((sum, [, count]) => sum + count, 0))} |`,
+      '',
+    );
+  }
   return lines;
 }
 

@@ -1,6 +1,8 @@
+import type { FaultCounts } from '../local/faults/index.js';
 import type { LagSummary } from './lag.js';
 import type { RunOutcome } from './load-run.js';
 import { type Distribution, distribution } from './percentiles.js';
+import type { DeliveryFigures } from './report-delivery-figures.js';
 import type { LoadTarget } from './target.js';
 import type { TimelinePoint } from './timeline.js';
 import type { VerificationResult } from './verifier.js';
@@ -67,6 +69,10 @@ export interface RunReport {
   /** The verifier's result; `mismatches` may be cut short in the report, `mismatchCount` counts them all. */
   readonly verification: (VerificationResult & { readonly mismatchCount: number }) | undefined;
   readonly verificationSkipped: string | undefined;
+  /** Acknowledged, applied, lost, applied twice, out of order (projection); undefined when not verified. */
+  readonly delivery: DeliveryFigures | undefined;
+  /** Faults the local stack injected during the run, by kind (`--scenario chaos`); undefined otherwise. */
+  readonly faults: FaultCounts | undefined;
   /** Hints about why the run fell short (pure reasoning over the figures). */
   readonly notes: readonly string[];
   readonly ok: boolean;
@@ -161,6 +167,8 @@ export function buildRunReport(
             mismatches: verification.mismatches.slice(0, MAX_REPORTED_MISMATCHES),
           },
     verificationSkipped: outcome.verificationSkipped,
+    delivery: outcome.delivery,
+    faults: undefined,
     notes,
     ok:
       !outcome.unauthorized &&

@@ -39,6 +39,17 @@ export function terminalSummary(report: LoadReport, reportDir: string): string {
       for (const m of v.mismatches.slice(0, 10)) lines.push(`  ${m.aggregateId}: ${m.problems.join('; ')}`);
       if (v.mismatchCount > 10) lines.push(`  … ${v.mismatchCount - 10} more in the report`);
     }
+    const d = run.delivery;
+    if (d !== undefined)
+      lines.push(
+        `delivery acknowledged ${fmt(d.acknowledged)}, applied ${fmt(d.applied)}, lost ${fmt(d.lost)}, applied twice ${fmt(d.appliedTwice)}, out of order ${fmt(d.outOfOrder)}`,
+      );
+    if (run.faults !== undefined)
+      lines.push(
+        `faults   ${Object.entries(run.faults)
+          .map(([kind, count]) => `${kind} ${fmt(count)}`)
+          .join(', ')}`,
+      );
     for (const note of run.notes) lines.push(`note     ${note}`);
   }
   lines.push(`report   ${reportDir}/report.html`, report.ok ? 'PASS' : 'FAIL');

@@ -42,4 +42,14 @@ export const PRESET_SCENARIOS: readonly LoadScenario[] = [
     eventsPerRequest: 10,
     connections: 5,
   },
+  {
+    // Load under injected faults, on a stack of its own (docs/load.md "Chaos"): nothing lost, applied twice or reordered.
+    name: 'chaos',
+    description:
+      '200 events/s for 15 s over 100 aggregates, on its own local stack with faults injected (5% of calls per kind)',
+    phases: [{ rate: 200, durationSeconds: 15 }],
+    aggregates: 100,
+    eventsPerRequest: 10,
+    connections: 4,
+  },
 ];

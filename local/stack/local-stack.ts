@@ -18,12 +18,13 @@ import {
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import type { BusBridgeEnvironment } from '../../processors/bus-bridge/config.js';
 import { createBusBridgeEntry } from '../../processors/bus-bridge/entry.js';
+import type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
 import type { IngestEnvironment } from '../../processors/ingest/config.js';
 import { createIngestEntry } from '../../processors/ingest/entry.js';
 import { aggregateTableDefinition } from '../../processors/store/index.js';
 import type { ProcessorEnvironment } from '../../processors/stream-processor/config.js';
 import { createStreamProcessorEntry } from '../../processors/stream-processor/entry.js';
-import { type LocalEventBus, NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
+import { NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
 import {
   PortInUseError,
   type RunningEmulator,
@@ -32,6 +33,14 @@ import {
   startS3rver,
 } from '../emulators/index.js';
 import { type LocalEndpoints, resolveDataDir, writeLocalEndpoints } from '../endpoints/index.js';
+import {
+  type FaultCounts,
+  FaultInjector,
+  type FaultOptions,
+  injectSdkFaults,
+  ProcessorCrashes,
+  withPutEventsFaults,
+} from '../faults/index.js';
 import { createS3rverClient, FirehoseDeliveryStream } from '../firehose/index.js';
 import { type RunningLocalIngest, startLocalIngest } from '../ingest/index.js';
 import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../kinesis/index.js';
@@ -72,6 +81,12 @@ export interface LocalStackOptions {
   readonly onError?: (error: unknown, where: string) => void;
   /** Told, one line each, what the start-up state check repaired (docs/local-stack.md). @default stderr unless `quiet` */
   readonly onStateRepair?: (message: string) => void;
+  /**
+   * Fault injection (chaos testing; off when absent): throttling and 5xx on the Kinesis, DynamoDB and S3 clients
+   * of every component, partial PutEvents failures, processor crashes mid-batch and slow responses, at `rate`
+   * with `seed`. See docs/load.md "Chaos".
+   */
+  readonly faults?: FaultOptions;
 }
 
 /** `endpoints.json`: the shape of docs/design.md §5, with the local extras (prefixes, dead-letter files, shard count). */
@@ -99,6 +114,8 @@ export interface RunningLocalStack {
   readonly readyInMs: number;
   /** Counters since this start. */
   stats(): LocalStackStats;
+  /** Faults injected since this start, by kind; undefined when fault injection is off. */
+  faults(): FaultCounts | undefined;
   /** Stops ingest, the processor, Firehose (flushing, no partial object), the Pipes and the bus; flushes checkpoints; closes the emulators. */
   stop(): Promise<void>;
 }
@@ -192,9 +209,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       reader.destroy();
       writer.destroy();
     });
+    // Faults go into each component's own client, so its own retry logic (the SDK's, then the component's) runs.
+    const injector = options.faults === undefined ? undefined : new FaultInjector(options.faults);
+    const crashes = injector === undefined ? undefined : new ProcessorCrashes(injector);
     const streamArn = await ensureStream(reader, names.stream, settings.shards, dataDir);
     await ensureTable(emulators.dynamodb.endpoint, names.table, region, { ...credentials });
     // Before any reader, queue or listener: repair what a crash or a disk fault left, or refuse naming the file.
+    // (Before faults are injected: an injected InternalFailure must not read as a checkpoint of another stream.)
     await checkLocalState({
       dataDir,
       settings,
@@ -202,12 +223,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       s3Endpoint: emulators.s3.endpoint,
       onRepair: repaired,
     });
+    if (injector !== undefined) {
+      injectSdkFaults(reader, 'kinesis', injector);
+      injectSdkFaults(writer, 'kinesis', injector);
+    }
 
     const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
     const processorClients = processorClientsFor(emulators, region, credentials);
     closers.push(async () => processorClients.destroy());
+    if (injector !== undefined && crashes !== undefined) {
+      injectSdkFaults(processorClients.raw, 'dynamodb', injector);
+      injectSdkFaults(processorClients.s3, 's3', injector);
+      crashes.gate(processorClients.raw);
+      crashes.gate(processorClients.s3);
+    }
     const logLevel = options.logLevel ?? 'WARN';
-    const processorHandler = createStreamProcessorEntry(processorEnvironment(settings), {
+    const processorEntry = createStreamProcessorEntry(processorEnvironment(settings), {
       dynamodb: processorClients.dynamodb,
       s3: processorClients.s3,
       logger: new Logger({ serviceName: 'stream-processor', logLevel }),
@@ -220,6 +251,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         counters.conflicts += summary.conflicts;
       },
     });
+
+    const processorHandler = crashes === undefined ? processorEntry : crashes.wrap(processorEntry);
 
     const bus = await openEventBus({
       name: names.bus,
@@ -236,7 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => eventbridge.close());
     const pipeSources = await openPipes(
       settings,
-      bus,
+      injector === undefined ? bus : withPutEventsFaults(bus, injector),
       reader,
       streamArn,
       dataDir,
@@ -262,11 +295,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
       onError: (error, shardId) => report(error, `processor ${shardId ?? ''}`.trim()),
     });
+    const archiveS3 = s3ClientFor(emulators.s3.endpoint, region);
+    if (injector !== undefined) injectSdkFaults(archiveS3, 's3', injector);
     const firehose = new FirehoseDeliveryStream({
       name: names.firehose,
       kinesis: reader,
       streamName: names.stream,
-      s3: s3ClientFor(emulators.s3.endpoint, region),
+      s3: archiveS3,
       bucket: names.bucket,
       prefix: settings.archive.prefix,
       dataDir,
@@ -327,6 +362,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       settings,
       readyInMs,
       stop,
+      faults: () => injector?.counts(),
       stats: () => {
         const esmStats = esm.stats();
         const busStats = bus.stats();
@@ -459,6 +495,7 @@ function processorClientsFor(
   const dynamodb = DynamoDBDocumentClient.from(raw, { marshallOptions: { removeUndefinedValues: true } });
   const s3 = s3ClientFor(emulators.s3.endpoint, region);
   return {
+    raw,
     dynamodb,
     s3,
     destroy: () => {
@@ -477,7 +514,7 @@ const BRIDGE_PIPE_NAME = 'bridge';
  */
 async function openPipes(
   settings: LocalStackSettings,
-  bus: LocalEventBus,
+  bus: EventBusPort,
   client: KinesisClient,
   streamArn: string,
   dataDir: string,
