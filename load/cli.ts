@@ -4,6 +4,7 @@ import { LOAD_USAGE, parseLoadOptions } from './options.js';
 import { asksReverify, parseReverifyOptions, REVERIFY_USAGE } from './reverify-options.js';
 import { RunFileError } from './run-file.js';
 import { reverifyRunFile } from './run-reverify.js';
+import { runChaosCommand } from './scenarios/chaos-command.js';
 import { terminalSummary } from './terminal-summary.js';
 import { verdictLines } from './verifier.js';
 
@@ -25,7 +26,9 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    const { report, reportDir, exitCode } = await runLoadCommand(options);
+    // --scenario chaos (and the fault flags) run against a local stack of their own, started with the faults.
+    const { report, reportDir, exitCode } =
+      options.faults !== undefined ? await runChaosCommand(options) : await runLoadCommand(options);
     console.log(terminalSummary(report, reportDir));
     return exitCode;
   } catch (error) {

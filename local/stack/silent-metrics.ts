@@ -7,6 +7,18 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
  * share a process).
  */
 export class SilentMetrics extends Metrics {
+  readonly #options: ConstructorParameters<typeof Metrics>[0];
+
+  constructor(options: ConstructorParameters<typeof Metrics>[0] = {}) {
+    super(options);
+    this.#options = options;
+  }
+
+  /** A single-metric logger that is silent too (ingest counts each rejection through one). */
+  override singleMetric(): Metrics {
+    return new SilentMetrics(this.#options);
+  }
+
   /** Drops what was stored instead of printing it. */
   override publishStoredMetrics(): this {
     this.clearMetrics();
