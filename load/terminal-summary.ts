@@ -1,5 +1,6 @@
 import { fmt, fmtMs } from './number-format.js';
 import type { LoadReport } from './report.js';
+import { verdictLines } from './verifier.js';
 
 /** The short summary printed at the end (pure). */
 export function terminalSummary(report: LoadReport, reportDir: string): string {
@@ -32,13 +33,8 @@ export function terminalSummary(report: LoadReport, reportDir: string): string {
       lines.push(`drain    ${run.drain.drained ? '' : 'NOT drained, '}${fmt(run.drain.seconds, 1)} s`);
     const v = run.verification;
     if (v === undefined) lines.push(`verify   skipped: ${run.verificationSkipped}`);
-    else {
-      lines.push(
-        `verify   ${v.ok ? 'PASS' : 'FAIL'}: projection ${v.projection.matched}/${v.projection.checked}, archive ${v.archive?.found ?? '-'}/${v.archive?.expected ?? '-'} (+${v.archive?.extraCopies ?? 0} dup), bus ${v.bus?.found ?? '-'}/${v.bus?.expected ?? '-'} (+${v.bus?.extraCopies ?? 0} dup)`,
-      );
-      for (const m of v.mismatches.slice(0, 10)) lines.push(`  ${m.aggregateId}: ${m.problems.join('; ')}`);
-      if (v.mismatchCount > 10) lines.push(`  … ${v.mismatchCount - 10} more in the report`);
-    }
+    // The same verdict lines as `--verify` prints, unreadable archive objects and bus lines included.
+    else lines.push(...verdictLines(v, 10, v.mismatchCount));
     const d = run.delivery;
     if (d !== undefined)
       lines.push(
