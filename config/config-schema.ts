@@ -113,6 +113,13 @@ const processorSchema = z
     writeConcurrency: int(1, 64).default(PROCESSOR_DEFAULTS.writeConcurrency),
     /** Default: the processor's `MAX_WRITE_ATTEMPTS` (5). */
     maxWriteAttempts: int(1, 20).default(PROCESSOR_DEFAULTS.maxWriteAttempts),
+    /**
+     * Size budget of an aggregate's snapshot item, in bytes as DynamoDB counts them; at most 409,600 (the 400 KB item
+     * limit). Default: the processor's `MAX_SNAPSHOT_BYTES`. README "Limits of an aggregate".
+     */
+    maxSnapshotBytes: int(1_024, 409_600).default(PROCESSOR_DEFAULTS.maxSnapshotBytes),
+    /** Events one aggregate may buffer behind a gap. Default: the processor's `MAX_BUFFERED_EVENTS`. */
+    maxBufferedEvents: int(1, 100_000).default(PROCESSOR_DEFAULTS.maxBufferedEvents),
     /** @default 512 */
     memoryMb: int(128, 10_240).default(512),
     /** @default 60 */

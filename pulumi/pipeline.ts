@@ -118,6 +118,8 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     maxGapAgeSeconds: p.maxGapAgeSeconds,
     writeConcurrency: p.writeConcurrency,
     maxWriteAttempts: p.maxWriteAttempts,
+    maxSnapshotBytes: p.maxSnapshotBytes,
+    maxBufferedEvents: p.maxBufferedEvents,
     memoryMb: p.memoryMb,
     timeoutSeconds: p.timeoutSeconds,
     logLevel: p.logLevel,

@@ -49,6 +49,10 @@ export interface StreamProcessorArgs {
   readonly writeConcurrency?: pulumi.Input<number>;
   /** @default 5 */
   readonly maxWriteAttempts?: pulumi.Input<number>;
+  /** Snapshot item size budget in bytes. @default the processor's `MAX_SNAPSHOT_BYTES` */
+  readonly maxSnapshotBytes?: pulumi.Input<number>;
+  /** @default the processor's `MAX_BUFFERED_EVENTS` */
+  readonly maxBufferedEvents?: pulumi.Input<number>;
   /** @default 512 */
   readonly memoryMb?: pulumi.Input<number>;
   /** @default 60 */
@@ -138,6 +142,12 @@ export class StreamProcessor extends pulumi.ComponentResource {
         .apply(String),
       MAX_WRITE_ATTEMPTS: pulumi
         .output(args.maxWriteAttempts ?? PROCESSOR_DEFAULTS.maxWriteAttempts)
+        .apply(String),
+      MAX_SNAPSHOT_BYTES: pulumi
+        .output(args.maxSnapshotBytes ?? PROCESSOR_DEFAULTS.maxSnapshotBytes)
+        .apply(String),
+      MAX_BUFFERED_EVENTS: pulumi
+        .output(args.maxBufferedEvents ?? PROCESSOR_DEFAULTS.maxBufferedEvents)
         .apply(String),
       PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
     };

@@ -477,6 +477,8 @@ function processorEnvironment(settings: LocalStackSettings): ProcessorEnvironmen
     MAX_GAP_AGE_SECONDS: String(settings.processor.maxGapAgeSeconds),
     WRITE_CONCURRENCY: String(settings.processor.writeConcurrency),
     MAX_WRITE_ATTEMPTS: String(settings.processor.maxWriteAttempts),
+    MAX_SNAPSHOT_BYTES: String(settings.processor.maxSnapshotBytes),
+    MAX_BUFFERED_EVENTS: String(settings.processor.maxBufferedEvents),
     PROCESSOR_VERSION: 'local',
   };
 }

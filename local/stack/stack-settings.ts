@@ -36,6 +36,8 @@ export interface LocalStackSettings {
     readonly maxGapAgeSeconds: number;
     readonly writeConcurrency: number;
     readonly maxWriteAttempts: number;
+    readonly maxSnapshotBytes: number;
+    readonly maxBufferedEvents: number;
     readonly quarantinePrefix: string;
   };
   readonly archive: {
@@ -99,6 +101,8 @@ export function resolveLocalStackSettings(
       maxGapAgeSeconds: config.processor.maxGapAgeSeconds,
       writeConcurrency: config.processor.writeConcurrency,
       maxWriteAttempts: config.processor.maxWriteAttempts,
+      maxSnapshotBytes: config.processor.maxSnapshotBytes,
+      maxBufferedEvents: config.processor.maxBufferedEvents,
       quarantinePrefix: config.processor.quarantinePrefix,
     },
     archive: {

@@ -47,6 +47,8 @@ export const PROCESSOR_DEFAULTS = {
   maxGapAgeSeconds: processorConfigSchema.shape.MAX_GAP_AGE_SECONDS.def.defaultValue,
   writeConcurrency: processorConfigSchema.shape.WRITE_CONCURRENCY.def.defaultValue,
   maxWriteAttempts: processorConfigSchema.shape.MAX_WRITE_ATTEMPTS.def.defaultValue,
+  maxSnapshotBytes: processorConfigSchema.shape.MAX_SNAPSHOT_BYTES.def.defaultValue,
+  maxBufferedEvents: processorConfigSchema.shape.MAX_BUFFERED_EVENTS.def.defaultValue,
 } as const;
 
 /**

@@ -155,7 +155,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     ).variables;
     expect(Object.keys(env).sort()).toEqual(
       [
+        'MAX_BUFFERED_EVENTS',
         'MAX_GAP_AGE_SECONDS',
+        'MAX_SNAPSHOT_BYTES',
         'MAX_WRITE_ATTEMPTS',
         'NODE_OPTIONS',
         'POWERTOOLS_LOG_LEVEL',
@@ -169,6 +171,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
       ].sort(),
     );
     expect(env.MAX_GAP_AGE_SECONDS).toBe(String(config.processor.maxGapAgeSeconds));
+    // The aggregate limits come from the stack config (README "Limits of an aggregate").
+    expect(env.MAX_SNAPSHOT_BYTES).toBe(String(config.processor.maxSnapshotBytes));
+    expect(env.MAX_BUFFERED_EVENTS).toBe(String(config.processor.maxBufferedEvents));
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe(config.processor.metricsNamespace);
     expect(env.QUARANTINE_PREFIX).toBe('quarantine/');
     const ingestEnv = (

@@ -22,6 +22,8 @@ describe('one default per setting', () => {
     expect(stack.maxWriteAttempts).toBe(processor.MAX_WRITE_ATTEMPTS);
     expect(stack.writeConcurrency).toBe(processor.WRITE_CONCURRENCY);
     expect(stack.quarantinePrefix).toBe(processor.QUARANTINE_PREFIX);
+    expect(stack.maxSnapshotBytes).toBe(processor.MAX_SNAPSHOT_BYTES);
+    expect(stack.maxBufferedEvents).toBe(processor.MAX_BUFFERED_EVENTS);
   });
 });
 
