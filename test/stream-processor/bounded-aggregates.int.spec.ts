@@ -6,8 +6,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AggregateSnapshot, stalledGap } from '../../processors/engine/index.js';
+import type { AggregateSnapshot } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { listGaps } from '../../processors/operator/aggregate-operations.js';
 import { type QuarantineRecord, quarantineKey } from '../../processors/quarantine/index.js';
 import {
   type AggregateStore,
@@ -15,6 +16,7 @@ import {
   StoreRejectedError,
 } from '../../processors/store/index.js';
 import { processKinesisBatch, shardIdOf } from '../../processors/stream-processor/index.js';
+import { formatGaps } from '../../tools/aggregates/format.js';
 import { envelopeRecord, kinesisEvent } from '../support/kinesis-events.js';
 import { orderEvent } from '../support/order-events.js';
 import { type LocalAwsFixture, startLocalAws } from '../support/processor-fixture.js';
@@ -76,13 +78,17 @@ async function run(
   };
 }
 
-/** The aggregate as the stalled listing sees it (threshold 5 minutes, as deployed). */
+/**
+ * The aggregate as `npm run aggregates -- stalled` lists it (the operator's listGaps, threshold 5 minutes as
+ * deployed): stalled at once, with the refused sequence and reason in the printed table.
+ */
 async function stalledListing(store: AggregateStore, aggregateId: string) {
-  const now = new Date();
-  for await (const snapshot of store.listWithGaps({ olderThan: new Date(now.getTime() - 300_000) })) {
-    if (snapshot.aggregateId === aggregateId) return stalledGap(snapshot, now, 300_000);
-  }
-  return undefined;
+  const listed = await listGaps(store, { now: new Date(), maxGapAgeMs: 300_000 });
+  const listing = listed.find((g) => g.aggregateId === aggregateId);
+  if (listing === undefined) return undefined;
+  expect(listing.stalled).toBe(true);
+  expect(formatGaps([listing])).toContain(`${listing.blocked?.reason}: `);
+  return listing;
 }
 
 const placed = (id: string) =>
