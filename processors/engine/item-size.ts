@@ -36,32 +36,50 @@ class NotStorable extends Error {}
 
 /** Measures an item (a map of attribute names to values) the way DynamoDB counts its size. */
 export function measureItem(item: Readonly<Record<string, unknown>>): ItemMeasure {
+  // The hot path builds no paths; only when a value cannot be stored is the walk repeated to name where.
   try {
-    let bytes = 0;
-    for (const name of Object.keys(item)) {
-      const value = item[name];
-      if (value === undefined) continue;
-      bytes += keyBytes(name, name) + valueBytes(value, name, 0);
-    }
-    return { bytes };
+    return { bytes: itemBytes(item, false) };
   } catch (error) {
-    if (error instanceof NotStorable) return { bytes: Number.NaN, problem: error.message };
-    throw error;
+    if (!(error instanceof NotStorable)) throw error;
+    return { bytes: Number.NaN, problem: problemIn(() => itemBytes(item, true)) };
   }
 }
 
 /** Why a single value (e.g. an event's data) cannot be stored, or undefined when it can. */
 export function storageProblem(value: unknown, path: string): string | undefined {
   try {
-    valueBytes(value, path, 0);
+    valueBytes(value, undefined, 0);
     return undefined;
+  } catch (error) {
+    if (!(error instanceof NotStorable)) throw error;
+    return problemIn(() => valueBytes(value, path, 0));
+  }
+}
+
+/** The item's size; throws NotStorable at the first value that cannot be stored. */
+function itemBytes(item: Readonly<Record<string, unknown>>, withPaths: boolean): number {
+  let bytes = 0;
+  for (const name of Object.keys(item)) {
+    const value = item[name];
+    if (value === undefined) continue;
+    const path = withPaths ? name : undefined;
+    bytes += keyBytes(name, path) + valueBytes(value, path, 0);
+  }
+  return bytes;
+}
+
+/** Runs a walk with paths and returns the message of the value it refuses. */
+function problemIn(walk: () => unknown): string {
+  try {
+    walk();
   } catch (error) {
     if (error instanceof NotStorable) return error.message;
     throw error;
   }
+  return 'a value cannot be stored';
 }
 
-function keyBytes(key: string, path: string): number {
+function keyBytes(key: string, path: string | undefined): number {
   if (key === '__proto__') {
     throw new NotStorable(
       `${path}: the key "__proto__" cannot be stored (the SDK would set a prototype instead)`,
@@ -70,7 +88,7 @@ function keyBytes(key: string, path: string): number {
   return utf8Bytes(key);
 }
 
-function valueBytes(value: unknown, path: string, depth: number): number {
+function valueBytes(value: unknown, path: string | undefined, depth: number): number {
   switch (typeof value) {
     case 'string':
       return value.length > 256 ? Buffer.byteLength(value, 'utf8') : utf8Bytes(value);
@@ -87,9 +105,11 @@ function valueBytes(value: unknown, path: string, depth: number): number {
   if (depth >= MAX_NESTING) throw new NotStorable(`${path}: nested deeper than ${MAX_NESTING} levels`);
   if (Array.isArray(value)) {
     let bytes = 3;
-    value.forEach((element, index) => {
-      if (element !== undefined) bytes += 1 + valueBytes(element, `${path}.${index}`, depth + 1);
-    });
+    for (let index = 0; index < value.length; index++) {
+      const element: unknown = value[index];
+      if (element !== undefined)
+        bytes += 1 + valueBytes(element, path === undefined ? undefined : `${path}.${index}`, depth + 1);
+    }
     return bytes;
   }
   const prototype = Object.getPrototypeOf(value);
@@ -100,13 +120,13 @@ function valueBytes(value: unknown, path: string, depth: number): number {
   for (const key of Object.keys(value)) {
     const element = (value as Record<string, unknown>)[key];
     if (element === undefined) continue;
-    const at = `${path}.${key}`;
+    const at = path === undefined ? undefined : `${path}.${key}`;
     bytes += 1 + keyBytes(key, at) + valueBytes(element, at, depth + 1);
   }
   return bytes;
 }
 
-function numberBytes(value: number, path: string): number {
+function numberBytes(value: number, path: string | undefined): number {
   if (!Number.isFinite(value)) throw new NotStorable(`${path}: ${value} is not a finite number`);
   const magnitude = Math.abs(value);
   if (magnitude > Number.MAX_SAFE_INTEGER) {
