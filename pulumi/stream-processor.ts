@@ -130,25 +130,17 @@ export class StreamProcessor extends pulumi.ComponentResource {
     const quarantinePrefix = pulumi.output(args.quarantinePrefix ?? PROCESSOR_DEFAULTS.quarantinePrefix);
     // Written through the processor's config contract (processors/stream-processor/config.ts): a misspelt or
     // missing variable is a type error; defaults come from that schema.
+    const numberVariable = (value: pulumi.Input<number> | undefined, fallback: number) =>
+      pulumi.output(value ?? fallback).apply(String);
     const variables: ProcessorEnvironment<pulumi.Input<string>> = {
       TABLE_NAME: this.table.name,
       QUARANTINE_BUCKET: this.deadLetters.bucketName,
       QUARANTINE_PREFIX: quarantinePrefix,
-      MAX_GAP_AGE_SECONDS: pulumi
-        .output(args.maxGapAgeSeconds ?? PROCESSOR_DEFAULTS.maxGapAgeSeconds)
-        .apply(String),
-      WRITE_CONCURRENCY: pulumi
-        .output(args.writeConcurrency ?? PROCESSOR_DEFAULTS.writeConcurrency)
-        .apply(String),
-      MAX_WRITE_ATTEMPTS: pulumi
-        .output(args.maxWriteAttempts ?? PROCESSOR_DEFAULTS.maxWriteAttempts)
-        .apply(String),
-      MAX_SNAPSHOT_BYTES: pulumi
-        .output(args.maxSnapshotBytes ?? PROCESSOR_DEFAULTS.maxSnapshotBytes)
-        .apply(String),
-      MAX_BUFFERED_EVENTS: pulumi
-        .output(args.maxBufferedEvents ?? PROCESSOR_DEFAULTS.maxBufferedEvents)
-        .apply(String),
+      MAX_GAP_AGE_SECONDS: numberVariable(args.maxGapAgeSeconds, PROCESSOR_DEFAULTS.maxGapAgeSeconds),
+      WRITE_CONCURRENCY: numberVariable(args.writeConcurrency, PROCESSOR_DEFAULTS.writeConcurrency),
+      MAX_WRITE_ATTEMPTS: numberVariable(args.maxWriteAttempts, PROCESSOR_DEFAULTS.maxWriteAttempts),
+      MAX_SNAPSHOT_BYTES: numberVariable(args.maxSnapshotBytes, PROCESSOR_DEFAULTS.maxSnapshotBytes),
+      MAX_BUFFERED_EVENTS: numberVariable(args.maxBufferedEvents, PROCESSOR_DEFAULTS.maxBufferedEvents),
       PROCESSOR_VERSION: args.code.sha256.slice(0, 12),
     };
     this.fn = new NodeFunction(

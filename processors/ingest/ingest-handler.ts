@@ -43,6 +43,19 @@ export interface ItemError {
   readonly message: string;
 }
 
+/** Every item's problem found by `check`, with its index in the request. */
+function itemErrors(
+  items: readonly unknown[],
+  check: (item: unknown) => { readonly path: string; readonly message: string } | undefined,
+): ItemError[] {
+  const errors: ItemError[] = [];
+  for (const [index, item] of items.entries()) {
+    const issue = check(item);
+    if (issue !== undefined) errors.push({ index, ...issue });
+  }
+  return errors;
+}
+
 /** Options of {@link createIngestHandler}. */
 export interface IngestHandlerOptions {
   /** Writes the envelopes; partition key = `aggregateId`. */
@@ -200,11 +213,7 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     }
 
     // Before any size is measured: JSON.stringify of a value thousands of levels deep throws RangeError.
-    const tooDeep: ItemError[] = [];
-    for (const [index, item] of items.entries()) {
-      const issue = envelopeNestingIssue(item);
-      if (issue !== undefined) tooDeep.push({ index, ...issue });
-    }
+    const tooDeep = itemErrors(items, envelopeNestingIssue);
     if (tooDeep.length > 0) {
       return reject(
         RejectReason.Validation,
@@ -214,18 +223,16 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       );
     }
 
-    const oversize: ItemError[] = [];
-    for (const [index, item] of items.entries()) {
+    const oversize = itemErrors(items, (item) => {
       const size = Buffer.byteLength(JSON.stringify(item) ?? '', 'utf8');
       const limit = envelopeLimitOf(item);
-      if (size > limit) {
-        oversize.push({
-          index,
-          path: '',
-          message: `envelope is ${size} bytes; the limit is ${limit} (it must fit one PutEvents entry on the bus)`,
-        });
-      }
-    }
+      return size <= limit
+        ? undefined
+        : {
+            path: '',
+            message: `envelope is ${size} bytes; the limit is ${limit} (it must fit one PutEvents entry on the bus)`,
+          };
+    });
     if (oversize.length > 0) {
       return reject(
         RejectReason.EnvelopeTooLarge,

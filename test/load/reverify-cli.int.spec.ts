@@ -7,7 +7,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
-import { LOCAL_CREDENTIALS } from '../support/aws-clients.js';
+import { writeFixtureEndpoints } from '../support/endpoints-fixture.js';
 import { envelopeRecord, kinesisEvent } from '../support/kinesis-events.js';
 import { orderHistory } from '../support/order-events.js';
 import { type LocalAwsFixture, startLocalAws } from '../support/processor-fixture.js';
@@ -45,25 +45,7 @@ describe('npm run load -- --verify <run file>', () => {
     dir = await mkdtemp(join(tmpdir(), 'load-reverify-'));
     queue = join(dir, 'order-events.ndjson');
     events = [...orderHistory('load-v-000000', 3), ...orderHistory('load-v-000001', 3)];
-    await writeFile(
-      join(dir, 'endpoints.json'),
-      JSON.stringify({
-        region: 'us-east-1',
-        credentials: LOCAL_CREDENTIALS,
-        endpoints: {
-          kinesis: 'http://127.0.0.1:1',
-          dynamodb: aws.dynamo.endpoint,
-          s3: aws.s3.endpoint,
-          ingest: 'http://127.0.0.1:1',
-        },
-        stream: { name: 'events', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/events' },
-        table,
-        bucket: aws.bucket,
-        bus: 'bus',
-        queues: { 'order-events': queue },
-        ingestToken: 'token',
-      }),
-    );
+    await writeFixtureEndpoints(dir, aws, table, { 'order-events': queue });
     const sentAt = new Date().toISOString();
     runFile = join(dir, 'run.ndjson');
     await writeFile(

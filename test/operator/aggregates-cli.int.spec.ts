@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -8,7 +8,7 @@ import { skipRangeToken } from '../../processors/engine/chain.js';
 import { chainOf, nextChainLink } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
-import { LOCAL_CREDENTIALS } from '../support/aws-clients.js';
+import { writeFixtureEndpoints } from '../support/endpoints-fixture.js';
 import { envelopeRecord, kinesisEvent } from '../support/kinesis-events.js';
 import { orderEvent, orderHistory } from '../support/order-events.js';
 import { type LocalAwsFixture, startLocalAws } from '../support/processor-fixture.js';
@@ -37,25 +37,7 @@ beforeAll(async () => {
   aws = await startLocalAws();
   table = await aws.createTable();
   dataDir = await mkdtemp(join(tmpdir(), 'operator-'));
-  await writeFile(
-    join(dataDir, 'endpoints.json'),
-    JSON.stringify({
-      region: 'us-east-1',
-      credentials: LOCAL_CREDENTIALS,
-      endpoints: {
-        kinesis: 'http://127.0.0.1:1',
-        dynamodb: aws.dynamo.endpoint,
-        s3: aws.s3.endpoint,
-        ingest: 'http://127.0.0.1:1',
-      },
-      stream: { name: 'events', arn: 'arn:aws:kinesis:us-east-1:000000000000:stream/events' },
-      table,
-      bucket: aws.bucket,
-      bus: 'bus',
-      queues: {},
-      ingestToken: 'token',
-    }),
-  );
+  await writeFixtureEndpoints(dataDir, aws, table, {});
   // Sequences 3 and 4 never arrive: 5 and 6 wait behind the gap since two hours ago.
   const { deps } = aws.deps(table);
   const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
