@@ -10,6 +10,7 @@ import { planPhase } from '../../load/request-plan.js';
 import { createSeededRandom } from '../../processors/aggregates/index.js';
 import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { seededLane } from './lane-fixture.js';
 
 // A loopback ingest stand-in that answers every third request with 503: the driver must retry on the same
 // connection, keep each aggregate on one connection, and never send an aggregate's sequences out of order.
@@ -97,17 +98,12 @@ describe('drivePhase against a port where nothing listens', () => {
     const port = (closed.address() as AddressInfo).port;
     await new Promise((resolve) => closed.close(resolve));
     const ledger = new RunLedger();
-    const random = createSeededRandom(3);
-    let n = 0;
-    const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
-    const lane = new Lane({
-      index: 0,
-      streams: [newStream(), newStream()],
+    const lane = seededLane({
+      listener: ledger,
+      seed: 3,
+      aggregates: 2,
       eventsPerRequest: 2,
       maxAttempts: 3,
-      random,
-      newStream,
-      listener: ledger,
     });
     const plan = planPhase({ rate: 20, durationSeconds: 1 }, 2, 1);
     await drivePhase({

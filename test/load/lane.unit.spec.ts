@@ -1,25 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { attemptStatusOfError, Lane } from '../../load/lane.js';
+import { attemptStatusOfError } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
-import { loadOrderStream } from '../../load/order-stream.js';
-import { createSeededRandom } from '../../processors/aggregates/index.js';
-import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import type { Envelope } from '../../processors/envelope/index.js';
+import { seededLane } from './lane-fixture.js';
 
 function laneWith(ledger: RunLedger, aggregates = 3, maxAttempts = 3) {
-  const random = createSeededRandom(7);
-  let n = 0;
-  const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
-  const lane = new Lane({
-    index: 0,
-    streams: Array.from({ length: aggregates }, newStream),
-    eventsPerRequest: 4,
-    maxAttempts,
-    random,
-    newStream,
-    listener: ledger,
-  });
-  return lane;
+  return seededLane({ listener: ledger, seed: 7, aggregates, eventsPerRequest: 4, maxAttempts });
 }
 
 const body = (text: string) => JSON.parse(text) as Envelope[];

@@ -3,15 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EventCounter } from '../../load/event-counter.js';
-import { Lane, type LaneListener } from '../../load/lane.js';
+import type { LaneListener } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
-import { loadOrderStream } from '../../load/order-stream.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { RunFile, RunFileError, readRunLedger } from '../../load/run-file.js';
 import { verifyRun } from '../../load/verifier.js';
-import { createSeededRandom } from '../../processors/aggregates/index.js';
-import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import { chainOf } from '../../processors/engine/index.js';
+import { seededLane } from './lane-fixture.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -35,17 +33,14 @@ async function recordedRun(path: string): Promise<RunLedger> {
       file.onFinal(f);
     },
   };
-  const random = createSeededRandom(9);
-  let n = 0;
-  const newStream = () => loadOrderStream(`load-x-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
-  const lane = new Lane({
+  const lane = seededLane({
+    listener,
+    seed: 9,
+    prefix: 'load-x-',
     index: 2,
-    streams: [newStream(), newStream(), newStream()],
+    aggregates: 3,
     eventsPerRequest: 3,
     maxAttempts: 2,
-    random,
-    newStream,
-    listener,
   });
   let t = Date.parse('2026-11-30T01:00:00Z');
   const tick = (ms: number) => {

@@ -7,15 +7,12 @@ import { ArchiveReader, MAX_OBJECT_ATTEMPTS } from '../../load/archive-reader.js
 import { FileQueueReader } from '../../load/bus-reader.js';
 import { waitForDrain } from '../../load/drain-waiter.js';
 import { EventCounter } from '../../load/event-counter.js';
-import { Lane } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
-import { loadOrderStream } from '../../load/order-stream.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { verdictLines, verifyRun } from '../../load/verifier.js';
-import { createSeededRandom } from '../../processors/aggregates/index.js';
-import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import { chainOf } from '../../processors/engine/index.js';
 import { DirectoryArchiveSource } from '../../processors/replay/directory-archive-source.js';
+import { seededLane } from './lane-fixture.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -37,17 +34,13 @@ async function put(root: string, key: string, bytes: Buffer): Promise<void> {
 /** A run of 12 accepted events over 3 aggregates, as the ledger saw it. */
 function acceptedRun(): RunLedger {
   const ledger = new RunLedger();
-  const random = createSeededRandom(5);
-  let n = 0;
-  const newStream = () => loadOrderStream(`load-r-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
-  const lane = new Lane({
-    index: 0,
-    streams: [newStream(), newStream(), newStream()],
+  const lane = seededLane({
+    listener: ledger,
+    seed: 5,
+    prefix: 'load-r-',
+    aggregates: 3,
     eventsPerRequest: 3,
     maxAttempts: 2,
-    random,
-    newStream,
-    listener: ledger,
   });
   for (let i = 0; i < 4; i++) {
     lane.nextBody(1000 * i);

@@ -1,30 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { EventCounter } from '../../load/event-counter.js';
 import { lagIsGrowing, lagSamples, summarizeLag } from '../../load/lag.js';
-import { Lane } from '../../load/lane.js';
 import { RunLedger } from '../../load/ledger.js';
-import { loadOrderStream } from '../../load/order-stream.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { verifyRun } from '../../load/verifier.js';
-import { createSeededRandom } from '../../processors/aggregates/index.js';
-import { DEFAULT_ORDER_EVENT_MIX } from '../../processors/aggregates/order-events.js';
 import { chainOf } from '../../processors/engine/index.js';
+import { seededLane } from './lane-fixture.js';
 
 /** Given a ledger of accepted requests (2 aggregates, 3 requests of 2 events). */
 function acceptedRun() {
   const ledger = new RunLedger();
-  const random = createSeededRandom(3);
-  let n = 0;
-  const newStream = () => loadOrderStream(`agg-${n++}`, DEFAULT_ORDER_EVENT_MIX, random);
-  const lane = new Lane({
-    index: 0,
-    streams: [newStream(), newStream()],
-    eventsPerRequest: 2,
-    maxAttempts: 2,
-    random,
-    newStream,
-    listener: ledger,
-  });
+  const lane = seededLane({ listener: ledger, seed: 3, aggregates: 2, eventsPerRequest: 2, maxAttempts: 2 });
   for (let i = 0; i < 3; i++) {
     lane.nextBody(1000 * i);
     lane.respond(202, 1000 * i + 10);
