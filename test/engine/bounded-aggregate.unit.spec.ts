@@ -6,7 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AggregateRegistry, defineAggregate, orderAggregate } from '../../processors/aggregates/index.js';
 import {
-  type AggregateDecision,
   type AggregateSnapshot,
   decideAggregate,
   type LoadedAggregate,
@@ -22,21 +21,11 @@ import type { AggregateStore } from '../../processors/store/aggregate-store.js';
 import { fromSnapshotItem, measureSnapshotItem, toSnapshotItem } from '../../processors/store/index.js';
 import { formatGaps } from '../../tools/aggregates/format.js';
 import { orderEvent } from '../support/order-events.js';
+import { persist } from './persist-decision.js';
 
 const t0 = new Date('2026-11-23T10:00:00.000Z');
 const orders = new AggregateRegistry([orderAggregate]);
 const key = (aggregateId: string) => ({ aggregateType: 'order', aggregateId });
-
-function persist(
-  previous: LoadedAggregate | undefined,
-  decision: AggregateDecision,
-): LoadedAggregate | undefined {
-  if (decision.next === undefined) return previous;
-  const pendingEvents = new Map(previous?.pendingEvents ?? []);
-  for (const e of decision.pendingToPut) pendingEvents.set(e.sequence, e);
-  for (const s of decision.pendingToDelete) pendingEvents.delete(s);
-  return { snapshot: decision.next, pendingEvents };
-}
 
 const reasons = (outcomes: readonly RecordOutcome[]) =>
   outcomes.map((o) => (o.decision === 'rejected' ? o.reason : o.decision));

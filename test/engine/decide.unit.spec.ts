@@ -15,6 +15,7 @@ import {
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { orderHistory } from '../support/order-events.js';
+import { persist } from './persist-decision.js';
 
 const registry = new AggregateRegistry([orderAggregate]);
 const options = resolveEngineOptions({ recentWindow: 4, maxGapAgeMs: 60_000 });
@@ -23,18 +24,6 @@ const t0 = new Date('2026-11-23T10:00:00.000Z');
 
 function decide(loaded: LoadedAggregate | undefined, records: Envelope[], now = t0): AggregateDecision {
   return decideAggregate({ key, loaded, records, now }, registry, options);
-}
-
-/** What the store would hold after writing a decision. */
-function persist(
-  previous: LoadedAggregate | undefined,
-  decision: AggregateDecision,
-): LoadedAggregate | undefined {
-  if (decision.next === undefined) return previous;
-  const pendingEvents = new Map(previous?.pendingEvents ?? []);
-  for (const e of decision.pendingToPut) pendingEvents.set(e.sequence, e);
-  for (const s of decision.pendingToDelete) pendingEvents.delete(s);
-  return { snapshot: decision.next, pendingEvents };
 }
 
 function foldAll(events: Envelope[]): unknown {
