@@ -74,9 +74,8 @@ export function validatePutEventsRequest(entries: readonly PutEventsRequestEntry
   }
   const total = entries.reduce((sum, entry) => sum + putEventsEntrySize(entry), 0);
   if (!fitsPutEvents(total)) {
-    throw new PutEventsValidationError(
-      `Total size of the entries in the request is over the limit (${total} bytes; it must be under ${PUT_EVENTS_LIMITS.maxRequestBytes}).`,
-    );
+    // AWS's exact message, which names no sizes; senders compare against it.
+    throw new PutEventsValidationError('Total size of the entries in the request is over the limit.');
   }
 }
 

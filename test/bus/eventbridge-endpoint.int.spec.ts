@@ -135,6 +135,37 @@ describe('Function: startEventBridgeEndpoint', () => {
     expect(await bus.queue('orders').count()).toBe(before);
   });
 
+  it('counts the entries as AWS does, not the body: under 256 KiB counted is taken, at 256 KiB the call fails whole with AWS’s ValidationException', async () => {
+    // The default body limit, as the local stack serves it; the suite's endpoint has a small one for the 413 tests.
+    const served = await startEventBridgeEndpoint({ bus });
+    const sdk = clientFor(served.endpoint);
+    try {
+      // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html: Source, DetailType and
+      // Detail count their UTF-8 bytes, Time 14; "The total entry size must be less than 256KB".
+      const sized = (total: number, n: number) => {
+        const around = 'pipeline.order'.length + 'OrderPlaced'.length + 14 + `{"n":${n},"p":""}`.length;
+        const detail = `{"n":${n},"p":"${'x'.repeat(total - around)}"}`;
+        return { ...entry('OrderPlaced', {}), Time: new Date(), Detail: detail };
+      };
+      const before = await bus.queue('orders').count();
+      const half = 131_071;
+      // 262,143 bytes counted: one under 256 KiB.
+      const taken = await sdk.send(new PutEventsCommand({ Entries: [sized(half, 1), sized(half + 1, 2)] }));
+      expect(taken.FailedEntryCount).toBe(0);
+      const error = await rejectionOf(
+        // 262,144 bytes counted: 256 KiB exactly.
+        sdk.send(new PutEventsCommand({ Entries: [sized(half + 1, 3), sized(half + 1, 4)] })),
+      );
+      expect(error?.name).toBe('ValidationException');
+      expect(error?.$metadata.httpStatusCode).toBe(400);
+      expect(error?.message).toBe('Total size of the entries in the request is over the limit.');
+      expect(await bus.queue('orders').count()).toBe(before + 2);
+    } finally {
+      sdk.destroy();
+      await served.close();
+    }
+  });
+
   it('answers 500 InternalException when the bus fails unexpectedly, which the SDK treats as retryable', async () => {
     const error = await rejectionOf(
       failingClient.send(new PutEventsCommand({ Entries: [entry('OrderPlaced', {})] })),
