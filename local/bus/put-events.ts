@@ -3,6 +3,7 @@ import type {
   PutEventsResult,
   PutEventsResultEntry,
 } from '../../processors/bus-bridge/event-bus-port.js';
+import { PUT_EVENTS_MAX_ENTRIES } from '../../processors/bus-bridge/put-events-batches.js';
 import {
   fitsPutEvents,
   PUT_EVENTS_SIZE_LIMIT_BYTES,
@@ -15,8 +16,8 @@ export { putEventsEntrySize };
 
 /** EventBridge's limits on one `PutEvents` call. */
 export const PUT_EVENTS_LIMITS = {
-  /** Entries per call. */
-  maxEntries: 10,
+  /** Entries per call (the bridge's and the Pipe's batching hold to the same constant). */
+  maxEntries: PUT_EVENTS_MAX_ENTRIES,
   /**
    * The entries' total size, counted by `putEventsEntrySize`, must stay **under** this
    * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-putevent-size.html).
