@@ -15,8 +15,10 @@ export interface EventBridgeEndpointOptions {
   /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
   readonly port?: number;
   /**
-   * Largest request body read; larger ones get 413 without being buffered. EventBridge caps the entries
-   * at 256 KiB, but the JSON around them (escaped `Detail`, field names) adds to that. @default 1 MiB
+   * Largest request body read; larger ones get 413 without being buffered. EventBridge caps the entries as it
+   * counts them at 256 KiB, but a counted byte can travel as a 6-byte `\u00XX` escape and some fields
+   * (`EventBusName`, `TraceHeader`, the field names) are not counted at all, so the default leaves room for
+   * every call AWS would read. @default 2 MiB
    */
   readonly maxBodyBytes?: number;
 }
@@ -33,7 +35,8 @@ export interface RunningEventBridgeEndpoint {
 /** The `x-amz-target` the SDK sends for `PutEvents` (AWS JSON 1.1: `<service prefix>.<operation>`). */
 export const PUT_EVENTS_TARGET = 'AWSEvents.PutEvents';
 
-const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+// 6 × 256 KiB (every counted byte escaped) plus room for the uncounted fields of 10 entries.
+const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 const JSON_1_1 = 'application/x-amz-json-1.1';
 
 /** A decoded request body: the entries for the bus, or the AWS error the whole request gets. */

@@ -166,6 +166,28 @@ describe('Function: startEventBridgeEndpoint', () => {
     }
   });
 
+  it('reads a call whose entries fit but whose body is escaped to over 1 MiB, failing only its malformed entry', async () => {
+    const served = await startEventBridgeEndpoint({ bus });
+    const sdk = clientFor(served.endpoint);
+    try {
+      const before = await bus.queue('orders').count();
+      // 200,000 counted bytes (under 256 KiB), each sent as a 6-byte \u0001 escape: a 1.2 MB body. AWS fails
+      // such an entry alone with MalformedDetail, "The JSON provided is not valid"
+      // (https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_PutEventsResultEntry.html).
+      const malformed = { ...entry('OrderPlaced', {}), Detail: '\u0001'.repeat(200_000) };
+      const result = await sdk.send(
+        new PutEventsCommand({ Entries: [entry('OrderPlaced', { n: 'kept' }), malformed] }),
+      );
+      expect(result.FailedEntryCount).toBe(1);
+      expect(result.Entries?.[0]?.EventId).toBeDefined();
+      expect(result.Entries?.[1]?.ErrorCode).toBe('MalformedDetail');
+      expect(await bus.queue('orders').count()).toBe(before + 1);
+    } finally {
+      sdk.destroy();
+      await served.close();
+    }
+  });
+
   it('answers 500 InternalException when the bus fails unexpectedly, which the SDK treats as retryable', async () => {
     const error = await rejectionOf(
       failingClient.send(new PutEventsCommand({ Entries: [entry('OrderPlaced', {})] })),
