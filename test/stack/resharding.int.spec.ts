@@ -24,18 +24,26 @@ import { putEnvelopes, tempDataDir, waitUntil } from './stack-fixture.js';
 const AGGREGATES = 40;
 const EVENTS_PER_ROUND = 4;
 
+let dataDir: string;
 let stack: RunningLocalStack;
 let kinesis: KinesisClient;
 let outputs: LocalPipelineOutputs;
+/** Every event sent, in order; the second test continues the first one's stream. */
+const sent: Envelope[] = [];
+const ids = Array.from({ length: AGGREGATES }, (_, i) => `reshard-${i}`);
+let round = 0;
+
+const startOptions = () => ({
+  dataDir,
+  shards: 2,
+  quiet: true,
+  logLevel: 'SILENT' as const,
+  archiveBufferIntervalSeconds: 1,
+});
 
 beforeAll(async () => {
-  stack = await startLocalStack({
-    dataDir: await tempDataDir(),
-    shards: 2,
-    quiet: true,
-    logLevel: 'SILENT',
-    archiveBufferIntervalSeconds: 1,
-  });
+  dataDir = await tempDataDir();
+  stack = await startLocalStack(startOptions());
   kinesis = createKinesisClient({ endpoint: stack.endpoints.endpoints.kinesis });
   outputs = new LocalPipelineOutputs(stack.endpoints);
 });
@@ -62,25 +70,51 @@ async function waitActive(streamName: string): Promise<void> {
   );
 }
 
+/** Sends the next EVENTS_PER_ROUND events of every aggregate, in several PutRecords calls. */
+async function sendRound(): Promise<void> {
+  const events = ids.flatMap((id) =>
+    Array.from({ length: EVENTS_PER_ROUND }, (_, i) => orderEvent(id, round * EVENTS_PER_ROUND + i + 1)),
+  );
+  round += 1;
+  for (let at = 0; at < events.length; at += 37)
+    await putEnvelopes(kinesis, stack.endpoints.stream.name, events.slice(at, at + 37));
+  sent.push(...events);
+}
+
+/** The table, the archive and the bus hold exactly `sent`, each aggregate in order. */
+async function expectExact(): Promise<void> {
+  const projections = await outputs.projections('order', ids);
+  expect(projections).toHaveLength(ids.length);
+  const expected = new Map(
+    ids.map((id) => {
+      const history = sent.filter((e) => e.aggregateId === id);
+      return [id, { version: history.length, chain: chainOf(history.map((e) => e.eventId)), pending: 0 }];
+    }),
+  );
+  for (const p of projections)
+    expect({ id: p.aggregateId, version: p.version, chain: p.chain, pending: p.pendingCount }).toEqual({
+      id: p.aggregateId,
+      ...expected.get(p.aggregateId),
+    });
+  const sentIds = sent.map((e) => e.eventId).sort();
+  const archive = await outputs.archive();
+  expect(archive.flatMap((o) => o.envelopes.map((e) => e.eventId)).sort()).toEqual(sentIds);
+  // The bus: every event once, and each aggregate's events in the order they were sent.
+  const queued = await outputs.queue('order-events');
+  expect(queued.map((e) => e.detail.envelope.eventId).sort()).toEqual(sentIds);
+  for (const id of ids) {
+    const order = queued
+      .filter((e) => e.detail.envelope.aggregateId === id)
+      .map((e) => e.detail.envelope.sequence);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  }
+}
+
 const isOpen = (shard: Shard) => shard.SequenceNumberRange?.EndingSequenceNumber === undefined;
 
 describe('resharding mid-run', () => {
   it('a split then a merge while events flow keep every aggregate exact in the table, the archive and on the bus', async () => {
     const streamName = stack.endpoints.stream.name;
-    const ids = Array.from({ length: AGGREGATES }, (_, i) => `reshard-${i}`);
-    const sent: Envelope[] = [];
-    let round = 0;
-    // One round: the next EVENTS_PER_ROUND events of every aggregate, in several PutRecords calls.
-    const sendRound = async () => {
-      const events = ids.flatMap((id) =>
-        Array.from({ length: EVENTS_PER_ROUND }, (_, i) => orderEvent(id, round * EVENTS_PER_ROUND + i + 1)),
-      );
-      round += 1;
-      for (let at = 0; at < events.length; at += 37)
-        await putEnvelopes(kinesis, streamName, events.slice(at, at + 37));
-      sent.push(...events);
-    };
-
     await sendRound();
     await sendRound();
     // Split the first shard in the middle of its hash key range while its events are still being read.
@@ -133,19 +167,6 @@ describe('resharding mid-run', () => {
       45_000,
     );
 
-    const projections = await outputs.projections('order', ids);
-    expect(projections).toHaveLength(ids.length);
-    const expected = new Map(
-      ids.map((id) => {
-        const history = sent.filter((e) => e.aggregateId === id);
-        return [id, { version: history.length, chain: chainOf(history.map((e) => e.eventId)), pending: 0 }];
-      }),
-    );
-    for (const p of projections)
-      expect({ id: p.aggregateId, version: p.version, chain: p.chain, pending: p.pendingCount }).toEqual({
-        id: p.aggregateId,
-        ...expected.get(p.aggregateId),
-      });
     const stats = stack.stats();
     expect(stats.applied).toBe(sent.length);
     expect(stats.duplicates).toBe(0);
@@ -153,19 +174,35 @@ describe('resharding mid-run', () => {
     expect(stats.buffered).toBe(0);
     expect(stats.poison).toBe(0);
     expect(stats.failed).toBe(0);
-
-    const sentIds = sent.map((e) => e.eventId).sort();
-    const archive = await outputs.archive();
-    expect(archive.flatMap((o) => o.envelopes.map((e) => e.eventId)).sort()).toEqual(sentIds);
-
-    // The bus: every event once, and each aggregate's events in the order they were sent.
-    const queued = await outputs.queue('order-events');
-    expect(queued.map((e) => e.detail.envelope.eventId).sort()).toEqual(sentIds);
-    for (const id of ids) {
-      const order = queued
-        .filter((e) => e.detail.envelope.aggregateId === id)
-        .map((e) => e.detail.envelope.sequence);
-      expect(order).toEqual([...order].sort((a, b) => a - b));
-    }
+    await expectExact();
   }, 90_000);
+
+  it('restarted on the same data dir after the reshard: the state check passes, nothing is handed over again, and the children go on', async () => {
+    await stack.stop();
+    stack = await startLocalStack(startOptions());
+    kinesis.destroy();
+    kinesis = createKinesisClient({ endpoint: stack.endpoints.endpoints.kinesis });
+    outputs.close();
+    outputs = new LocalPipelineOutputs(stack.endpoints);
+    const before = sent.length;
+    await sendRound();
+    const added = sent.length - before;
+    await waitUntil(
+      'the restarted pipeline to drain',
+      () => {
+        const s = stack.stats();
+        return s.applied >= added && s.archived >= added && s.delivered >= added;
+      },
+      30_000,
+    );
+    const stats = stack.stats();
+    // Counters start at zero with the new run: only the new round was handed over, nothing of a parent again.
+    expect({ applied: stats.applied, duplicates: stats.duplicates, buffered: stats.buffered }).toEqual({
+      applied: added,
+      duplicates: 0,
+      buffered: 0,
+    });
+    expect(stats.failed).toBe(0);
+    await expectExact();
+  }, 60_000);
 });
