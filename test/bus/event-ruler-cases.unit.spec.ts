@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidEventPatternError } from '../../local/bus/errors.js';
 import {
@@ -213,5 +214,40 @@ describe('Pattern length (PutRule)', () => {
 
   it('takes a raised quota as an option', () => {
     expect(() => parseEventPattern(padded(4096), { maxLength: 4096 })).not.toThrow();
+  });
+});
+
+describe('Property: the dotted form of a pattern matches exactly what the nested form matches', () => {
+  const segment = fc.constantFrom('a', 'b', 'c');
+  const leaf = fc.constantFrom('x', 'y', 1, null);
+  type Tree = { [key: string]: Tree | unknown };
+  const { tree } = fc.letrec<{ tree: Tree; node: unknown }>((tie) => ({
+    tree: fc.dictionary(segment, tie('node'), { minKeys: 1, maxKeys: 2 }),
+    node: fc.oneof({ depthSize: 'small' }, leaf, fc.array(leaf, { minLength: 1, maxLength: 2 }), tie('tree')),
+  }));
+  /** Patterns: nested objects ending in match arrays. */
+  const { pattern } = fc.letrec<{ pattern: Tree; value: unknown }>((tie) => ({
+    pattern: fc.dictionary(segment, tie('value'), { minKeys: 1, maxKeys: 2 }),
+    value: fc.oneof({ depthSize: 'small' }, fc.array(leaf, { minLength: 1, maxLength: 2 }), tie('pattern')),
+  }));
+  const flatten = (node: Tree, prefix = ''): Tree => {
+    const out: Tree = {};
+    for (const [key, value] of Object.entries(node)) {
+      const path = prefix === '' ? key : `${prefix}.${key}`;
+      if (Array.isArray(value) || typeof value !== 'object' || value === null) out[path] = value;
+      else Object.assign(out, flatten(value as Tree, path));
+    }
+    return out;
+  };
+
+  it('on nested events and on their dotted form', () => {
+    fc.assert(
+      fc.property(pattern, tree, (nested, event) => {
+        const expected = matchesEventPattern(nested, event);
+        expect(matchesEventPattern(flatten(nested), event)).toBe(expected);
+        // Flattening an event without arrays of objects keeps every leaf on its path.
+        expect(matchesEventPattern(nested, flatten(event))).toBe(expected);
+      }),
+    );
   });
 });
