@@ -7,7 +7,17 @@ export type LeafValue = string | number | boolean | null;
 /** One element of a pattern's match array, compiled. */
 export type LeafCondition =
   | { readonly kind: 'exists'; readonly exists: boolean }
-  | { readonly kind: 'value'; readonly test: (value: LeafValue) => boolean };
+  | {
+      readonly kind: 'value';
+      readonly test: (value: LeafValue) => boolean;
+      /** Parsed `wildcard` / `anything-but` `wildcard` expressions, for the complexity check. */
+      readonly wildcards?: readonly WildcardExpression[];
+    };
+
+/** A wildcard expression as a list of literal characters and `*` runs (`STAR`). */
+export type WildcardExpression = readonly (string | typeof STAR)[];
+
+const STAR = Symbol('*');
 
 /** Ruler's documented numeric range (values outside it can not be compared). */
 const NUMERIC_LIMIT = 5e9;
@@ -53,10 +63,12 @@ export function compileLeafCondition(element: unknown, path: string): LeafCondit
       return valueTest(stringAffixTest(operand, at, (v, a) => v.endsWith(a)));
     case 'equals-ignore-case':
       return valueTest(ignoreCaseTest(requireString(operand, at), (v, a) => v === a));
-    case 'wildcard':
-      return valueTest(wildcardTest(requireString(operand, at), at));
+    case 'wildcard': {
+      const expression = parseWildcard(requireString(operand, at), at);
+      return { kind: 'value', test: wildcardTest(expression), wildcards: [expression] };
+    }
     case 'anything-but':
-      return valueTest(anythingButTest(operand, at));
+      return anythingButCondition(operand, at);
     case 'numeric':
       return valueTest(numericTest(operand, at));
     case 'exists':
@@ -122,9 +134,12 @@ function stringAffixTest(
   throw new InvalidEventPatternError(path, 'must be a string or { "equals-ignore-case": string }');
 }
 
-/** Compiles a wildcard expression: `*` is any run of characters; `\*` and `\\` are literal. */
-function wildcardTest(expression: string, path: string): (value: LeafValue) => boolean {
-  let source = '';
+/**
+ * Parses a wildcard expression: `*` is any run of characters; `\\*` and `\\\\` are literal. Two `*` in a row
+ * are refused as by Ruler's WildcardParser ("Consecutive wildcard characters at pos").
+ */
+export function parseWildcard(expression: string, path: string): WildcardExpression {
+  const tokens: (string | typeof STAR)[] = [];
   for (let i = 0; i < expression.length; i += 1) {
     const char = expression[i] as string;
     if (char === '\\') {
@@ -132,19 +147,81 @@ function wildcardTest(expression: string, path: string): (value: LeafValue) => b
       if (next !== '*' && next !== '\\') {
         throw new InvalidEventPatternError(path, 'a backslash may only escape "*" or "\\"');
       }
-      source += escapeRegExp(next);
+      tokens.push(next);
       i += 1;
     } else if (char === '*') {
       if (expression[i + 1] === '*') {
-        throw new InvalidEventPatternError(path, 'consecutive wildcard characters are not allowed');
+        throw new InvalidEventPatternError(path, `Consecutive wildcard characters at pos ${i + 1}`);
       }
-      source += '.*';
+      tokens.push(STAR);
     } else {
-      source += escapeRegExp(char);
+      tokens.push(char);
     }
   }
+  return tokens;
+}
+
+function wildcardTest(expression: WildcardExpression): (value: LeafValue) => boolean {
+  const source = expression.map((token) => (token === STAR ? '.*' : escapeRegExp(token))).join('');
   const regex = new RegExp(`^${source}$`, 's');
   return (value) => typeof value === 'string' && regex.test(value);
+}
+
+/**
+ * The most wildcard-expression positions one input string can keep alive at once over `expressions` (all on
+ * one field): Ruler's MachineComplexityEvaluator measure ("how many wildcard rule prefixes match a
+ * theoretical worst-case event", https://github.com/aws/event-ruler#matching-with-a-machine), computed on
+ * the expressions' own automaton. Stops counting at `cap`.
+ */
+export function wildcardComplexity(expressions: readonly WildcardExpression[], cap: number): number {
+  const alphabet = new Set<string>();
+  for (const expression of expressions) {
+    for (const token of expression) if (token !== STAR) alphabet.add(token);
+  }
+  // One character that is in no expression stands for every other input character.
+  let other = '\u0000';
+  while (alphabet.has(other)) other = String.fromCharCode(other.charCodeAt(0) + 1);
+  const symbols = [...alphabet, other];
+  const closure = (states: Set<string>): Set<string> => {
+    for (const state of states) {
+      const [e, p] = state.split(':').map(Number) as [number, number];
+      if ((expressions[e] as WildcardExpression)[p] === STAR) states.add(`${e}:${p + 1}`);
+    }
+    return states;
+  };
+  const start = closure(new Set(expressions.map((_, e) => `${e}:0`)));
+  const seen = new Set<string>([[...start].sort().join(',')]);
+  const queue = [start];
+  let max = 0;
+  // Bounded search: enough distinct state sets have been seen to decide any realistic pattern.
+  for (let visited = 0; queue.length > 0 && visited < 20_000; visited += 1) {
+    const states = queue.shift() as Set<string>;
+    for (const symbol of symbols) {
+      // Ruler counts the byte transitions a traversal is in after one input character: each `*` loop
+      // taken and each literal step, plus the `*` loop that a literal step lands in front of.
+      const loops = new Set<string>();
+      const steps: string[] = [];
+      for (const state of states) {
+        const [e, p] = state.split(':').map(Number) as [number, number];
+        const token = (expressions[e] as WildcardExpression)[p];
+        if (token === STAR) loops.add(state);
+        else if (token === symbol) steps.push(`${e}:${p + 1}`);
+      }
+      let size = loops.size + steps.length;
+      for (const target of steps) {
+        const [e, p] = target.split(':').map(Number) as [number, number];
+        if ((expressions[e] as WildcardExpression)[p] === STAR && !loops.has(target)) size += 1;
+      }
+      max = Math.max(max, size);
+      if (max >= cap) return cap;
+      const next = closure(new Set([...loops, ...steps]));
+      const key = [...next].sort().join(',');
+      if (next.size === 0 || seen.has(key)) continue;
+      seen.add(key);
+      queue.push(next);
+    }
+  }
+  return max;
 }
 
 function escapeRegExp(text: string): string {
@@ -156,6 +233,16 @@ function escapeRegExp(text: string): string {
  * `{ prefix }`, `{ suffix }`, `{ "equals-ignore-case": string | string[] }`, `{ wildcard: string | string[] }`.
  * The field must be present; any value not excluded (of any type) matches.
  */
+function anythingButCondition(operand: unknown, path: string): LeafCondition {
+  if (isPlainObject(operand) && Object.keys(operand).length === 1 && Object.hasOwn(operand, 'wildcard')) {
+    const at = `${path}.wildcard`;
+    const expressions = stringOrStrings(operand.wildcard, at).map((s) => parseWildcard(s, at));
+    const tests = expressions.map(wildcardTest);
+    return { kind: 'value', test: (value) => !tests.some((test) => test(value)), wildcards: expressions };
+  }
+  return valueTest(anythingButTest(operand, path));
+}
+
 function anythingButTest(operand: unknown, path: string): (value: LeafValue) => boolean {
   if (typeof operand === 'string' || typeof operand === 'number') {
     return (value) => value !== operand;
@@ -189,8 +276,6 @@ function anythingButTest(operand: unknown, path: string): (value: LeafValue) => 
           return negate(
             anyOf(stringOrStrings(innerOperand, at), (s) => ignoreCaseTest(s, (v, a) => v === a)),
           );
-        case 'wildcard':
-          return negate(anyOf(stringOrStrings(innerOperand, at), (s) => wildcardTest(s, at)));
         default:
           break;
       }
@@ -203,14 +288,24 @@ function anythingButTest(operand: unknown, path: string): (value: LeafValue) => 
   );
 }
 
+/**
+ * `anything-but` `prefix` / `suffix`: a non-empty string or a non-empty list of them (Ruler's
+ * JsonRuleCompiler: "Null prefix/suffix not allowed"); a value is excluded when any affix fits.
+ */
 function nonEmptyAffix(
   operand: unknown,
   path: string,
   compare: (value: string, affix: string) => boolean,
 ): (value: LeafValue) => boolean {
-  const affix = requireString(operand, path);
-  if (affix === '') throw new InvalidEventPatternError(path, 'must not be empty');
-  return (value) => typeof value === 'string' && compare(value, affix);
+  const affixes = Array.isArray(operand) ? operand : [operand];
+  if (affixes.length === 0) throw new InvalidEventPatternError(path, 'the list must not be empty');
+  for (const affix of affixes) {
+    if (typeof affix !== 'string')
+      throw new InvalidEventPatternError(path, 'prefix/suffix match pattern must be a string');
+    if (affix === '') throw new InvalidEventPatternError(path, 'Null prefix/suffix not allowed');
+  }
+  const strings = affixes as string[];
+  return (value) => typeof value === 'string' && strings.some((affix) => compare(value, affix));
 }
 
 function stringOrStrings(operand: unknown, path: string): string[] {
@@ -293,17 +388,14 @@ function compare(op: string, value: number, bound: number): boolean {
 function cidrTest(operand: unknown, path: string): (value: LeafValue) => boolean {
   const text = requireString(operand, path);
   const [address = '', prefixText, extra] = text.split('/');
+  // Ruler refuses a bare address (CIDR.java: "Malformed CIDR, one '/' required"), so no implied /32.
+  if (prefixText === undefined || extra !== undefined) {
+    throw new InvalidEventPatternError(path, `Malformed CIDR, one '/' required (${JSON.stringify(text)})`);
+  }
   const family = isIP(address);
   const maxPrefix = family === 4 ? 32 : 128;
-  const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
-  if (
-    family === 0 ||
-    extra !== undefined ||
-    !Number.isInteger(prefix) ||
-    prefix < 0 ||
-    prefix > maxPrefix ||
-    (prefixText !== undefined && !/^\d+$/.test(prefixText))
-  ) {
+  const prefix = Number(prefixText);
+  if (family === 0 || !/^\d+$/.test(prefixText) || prefix > maxPrefix) {
     throw new InvalidEventPatternError(path, `${JSON.stringify(text)} is not a valid CIDR block`);
   }
   const type = family === 4 ? 'ipv4' : 'ipv6';

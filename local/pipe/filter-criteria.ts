@@ -1,3 +1,4 @@
+import { MAX_FILTER_PATTERN_LENGTH } from '../../config/bus-routing.js';
 import { type CompiledEventPattern, InvalidEventPatternError, parseEventPattern } from '../bus/index.js';
 import { InvalidPipeConfigError } from './errors.js';
 import { type DecodedPipeRecord, filterView, POLLER_FIELDS } from './kinesis-record.js';
@@ -29,11 +30,18 @@ function compileFilter(text: string, index: number): { pattern: CompiledEventPat
   const field = `FilterCriteria.Filters[${index}].Pattern`;
   let pattern: CompiledEventPattern;
   try {
-    pattern = parseEventPattern(text);
+    pattern = parseEventPattern(text, { maxLength: MAX_FILTER_PATTERN_LENGTH });
   } catch (error) {
     if (error instanceof InvalidEventPatternError)
       throw new InvalidPipeConfigError(field, error.message, { cause: error });
     throw error;
+  }
+  const unsupported = findUnsupportedOperator(pattern.pattern, '');
+  if (unsupported !== undefined) {
+    throw new InvalidPipeConfigError(
+      field,
+      `${unsupported.operator} at ${unsupported.path} is not supported by EventBridge Pipes filters (only by event bus rules)`,
+    );
   }
   const fields = Object.keys(pattern.pattern);
   const poller = fields.find((name) => (POLLER_FIELDS as readonly string[]).includes(name));
@@ -48,4 +56,53 @@ function compileFilter(text: string, index: number): { pattern: CompiledEventPat
     );
   }
   return { pattern, usesData: data !== undefined };
+}
+
+/**
+ * The first operator Pipes filters do not support: the EventBridge operator table marks `wildcard`, and
+ * `anything-but` with `prefix`, `suffix`, `equals-ignore-case` (or `wildcard`), as not supported in Pipes
+ * (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-create-pattern-operators.html,
+ * https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-filtering.html).
+ */
+function findUnsupportedOperator(
+  pattern: unknown,
+  path: string,
+): { readonly operator: string; readonly path: string } | undefined {
+  if (Array.isArray(pattern)) {
+    for (const [i, element] of pattern.entries()) {
+      const found = findUnsupportedOperator(element, `${path}[${i}]`);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  if (typeof pattern !== 'object' || pattern === null) return undefined;
+  for (const [key, value] of Object.entries(pattern)) {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (Array.isArray(value)) {
+      for (const [i, element] of value.entries()) {
+        const operator = unsupportedMatch(element);
+        if (operator !== undefined) return { operator, path: `${at}[${i}]` };
+        if (key === '$or') {
+          const found = findUnsupportedOperator(element, `${at}[${i}]`);
+          if (found !== undefined) return found;
+        }
+      }
+    } else {
+      const found = findUnsupportedOperator(value, at);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+function unsupportedMatch(element: unknown): string | undefined {
+  if (typeof element !== 'object' || element === null || Array.isArray(element)) return undefined;
+  const match = element as Record<string, unknown>;
+  if (Object.hasOwn(match, 'wildcard')) return '"wildcard"';
+  const operand = match['anything-but'];
+  if (typeof operand === 'object' && operand !== null && !Array.isArray(operand)) {
+    const inner = Object.keys(operand)[0];
+    if (inner !== undefined) return `"anything-but" with "${inner}"`;
+  }
+  return undefined;
 }

@@ -74,7 +74,7 @@ describe('Class: LocalEventBus', () => {
     const bus = await open([
       { name: 'placed', eventPattern: { 'detail-type': ['OrderPlaced'] } },
       { name: 'big', eventPattern: JSON.stringify({ detail: { amount: [{ numeric: ['>=', 100] }] } }) },
-      { name: 'off', eventPattern: {}, state: 'DISABLED' },
+      { name: 'off', eventPattern: { source: [{ prefix: '' }] }, state: 'DISABLED' },
     ]);
     const result = await bus.putEvents([
       entry('OrderPlaced', { n: 1 }),
@@ -119,11 +119,11 @@ describe('Class: LocalEventBus', () => {
   });
 
   it('keeps queues across a restart and repairs a torn last line', async () => {
-    const first = await open([{ name: 'all', eventPattern: {} }]);
+    const first = await open([{ name: 'all', eventPattern: { source: [{ prefix: '' }] } }]);
     await first.putEvents([entry('A', { n: 1 }), entry('B', { n: 2 })]);
     await first.close();
     await appendFile(first.queuePath('all'), '{"torn":');
-    const second = await open([{ name: 'all', eventPattern: {} }]);
+    const second = await open([{ name: 'all', eventPattern: { source: [{ prefix: '' }] } }]);
     expect(await second.queue('all').count()).toBe(2);
     await second.putEvents([entry('C', { n: 3 })]);
     expect((await second.queue('all').read()).map((e) => e.detail.n)).toEqual([1, 2, 3]);
@@ -132,7 +132,9 @@ describe('Class: LocalEventBus', () => {
   it('retries a failing webhook with backoff, then delivers in order', async () => {
     const hook = await startWebhook((call) => (call <= 2 ? 500 : 200));
     cleanups.push(hook.close);
-    const bus = await open([{ name: 'hooked', eventPattern: {}, webhook: { url: hook.url } }]);
+    const bus = await open([
+      { name: 'hooked', eventPattern: { source: [{ prefix: '' }] }, webhook: { url: hook.url } },
+    ]);
     await bus.putEvents([entry('A', { n: 1 }), entry('B', { n: 2 })]);
     await bus.idle();
     expect(hook.received.map((e) => (e as { detail: { n: number } }).detail.n)).toEqual([1, 2]);
@@ -145,7 +147,12 @@ describe('Class: LocalEventBus', () => {
     const hook = await startWebhook(() => 503);
     cleanups.push(hook.close);
     const bus = await open([
-      { name: 'broken', eventPattern: {}, webhook: { url: hook.url }, retry: { maximumRetryAttempts: 2 } },
+      {
+        name: 'broken',
+        eventPattern: { source: [{ prefix: '' }] },
+        webhook: { url: hook.url },
+        retry: { maximumRetryAttempts: 2 },
+      },
     ]);
     const { Entries } = await bus.putEvents([entry('A', { n: 1 })]);
     await bus.idle();
@@ -170,7 +177,9 @@ describe('Class: LocalEventBus', () => {
   it('close() waits for in-flight webhook deliveries and then refuses new events', async () => {
     const hook = await startWebhook(() => 200, 150);
     cleanups.push(hook.close);
-    const bus = await open([{ name: 'slow', eventPattern: {}, webhook: { url: hook.url } }]);
+    const bus = await open([
+      { name: 'slow', eventPattern: { source: [{ prefix: '' }] }, webhook: { url: hook.url } },
+    ]);
     await bus.putEvents([entry('A', { n: 1 }), entry('B', { n: 2 }), entry('C', { n: 3 })]);
     expect(bus.stats().inFlight).toBeGreaterThanOrEqual(1);
     await bus.close();
@@ -199,9 +208,15 @@ describe('Class: LocalEventBus', () => {
 
   it('rejects invalid rules', async () => {
     const bus = await open([]);
-    await expect(bus.putRule({ name: 'bad name!', eventPattern: {} })).rejects.toThrow(InvalidRuleError);
     await expect(
-      bus.putRule({ name: 'remote', eventPattern: {}, webhook: { url: 'http://example.com/x' } }),
+      bus.putRule({ name: 'bad name!', eventPattern: { source: [{ prefix: '' }] } }),
+    ).rejects.toThrow(InvalidRuleError);
+    await expect(
+      bus.putRule({
+        name: 'remote',
+        eventPattern: { source: [{ prefix: '' }] },
+        webhook: { url: 'http://example.com/x' },
+      }),
     ).rejects.toThrow(/loopback/);
     await expect(bus.putRule({ name: 'p', eventPattern: { source: 'x' } })).rejects.toThrow(
       InvalidEventPatternError,

@@ -92,7 +92,7 @@ function busFixture(
     const bus = await openEventBus({
       name: 'pipeline',
       dataDir: join(dir, 'bus'),
-      rules: [{ name: 'all', eventPattern: {} }],
+      rules: [{ name: 'all', eventPattern: { source: [{ prefix: '' }] } }],
     });
     current = { dir, bus, dlq: await NdjsonQueue.open<PipeDeadLetter>(join(dir, 'pipe-dlq.ndjson')) };
   });
