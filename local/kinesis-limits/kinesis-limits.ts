@@ -71,7 +71,9 @@ export class KinesisLimits {
         const planned = await this.#plan(client, context.commandName, args.input);
         if (planned !== undefined) context.kinesisLimits = planned;
         const result = await next(args);
-        this.#learn(context.commandName, args.input, result.output as Record<string, unknown> | undefined);
+        const output = result.output as Record<string, unknown> | undefined;
+        this.#learn(context.commandName, args.input, output);
+        if (planned?.kind === 'write') this.#checkRanges(args.input, planned.shards, output);
         return result;
       },
       { step: 'initialize', name: 'kinesisLimitsPlan' },
@@ -131,6 +133,19 @@ export class KinesisLimits {
         bytes += (record.Data?.byteLength ?? 0) + Buffer.byteLength(record.PartitionKey ?? '');
       this.limiter.chargeRead(shardId, bytes);
     }
+  }
+
+  /** A written record on another shard than planned means the stream was resharded: list its shards again. */
+  #checkRanges(
+    input: Record<string, unknown>,
+    planned: readonly (string | undefined)[],
+    output: Record<string, unknown> | undefined,
+  ) {
+    const written = (output?.Records as { ShardId?: string }[] | undefined) ?? [
+      output as { ShardId?: string },
+    ];
+    if (written.some((entry, i) => entry?.ShardId !== undefined && entry.ShardId !== planned[i]))
+      this.#ranges.delete(String(input.StreamARN ?? input.StreamName));
   }
 
   #rangesOf(client: KinesisClient, input: Record<string, unknown>): Promise<ShardHashRange[]> {

@@ -1,10 +1,12 @@
 import {
+  DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
   KinesisClient,
   ProvisionedThroughputExceededException,
   PutRecordCommand,
   PutRecordsCommand,
+  SplitShardCommand,
 } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,3 +131,46 @@ describe('KinesisLimits on kinesalite', () => {
     expect(shard?.throttledReadCalls).toBe(outcomes.filter((o) => o === 'throttled').length);
   });
 });
+
+describe('KinesisLimits after a reshard', () => {
+  it('counts writes on the children once a write showed the stream was split', async () => {
+    const limits = new KinesisLimits();
+    const kinesis = client(limits);
+    const stream = await createTestStream(kinesis, 1);
+    const put = (hashKey: string) =>
+      kinesis.send(
+        new PutRecordCommand({
+          StreamName: stream,
+          Data: Buffer.from('x'),
+          PartitionKey: 'p',
+          ExplicitHashKey: hashKey,
+        }),
+      );
+    await put('0');
+    await kinesis.send(
+      new SplitShardCommand({
+        StreamName: stream,
+        ShardToSplit: 'shardId-000000000000',
+        NewStartingHashKey: (2n ** 127n).toString(),
+      }),
+    );
+    await waitForActive(kinesis, stream);
+    // The first write after the split may still be counted on the parent; it makes the limiter list the shards again.
+    await put('0');
+    const low = await put('0');
+    const high = await put((2n ** 128n - 1n).toString());
+    const counted = Object.fromEntries(limits.throttles().map((s) => [s.shardId, s.acceptedWriteRecords]));
+    expect(counted[String(low.ShardId)]).toBeGreaterThanOrEqual(1);
+    expect(counted[String(high.ShardId)]).toBe(1);
+    expect(low.ShardId).not.toBe(high.ShardId);
+  });
+});
+
+async function waitForActive(kinesis: KinesisClient, stream: string) {
+  for (let i = 0; i < 100; i += 1) {
+    const summary = await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: stream }));
+    if (summary.StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`stream ${stream} did not become ACTIVE`);
+}
