@@ -57,6 +57,11 @@ export interface LoadOptions {
   readonly verify: boolean;
   /** Faults the chaos scenario's own local stack injects; undefined for every other scenario. */
   readonly faults: FaultOptions | undefined;
+  /**
+   * Run on a local stack of its own with Kinesis per-shard limits enforced (`--scenario shard-limits` or
+   * `--kinesis-limits`), and report where AWS would throttle. @default false
+   */
+  readonly kinesisLimits: boolean;
   readonly help: boolean;
 }
 
@@ -82,6 +87,9 @@ export const LOAD_DEFAULTS = {
 
 /** The scenario that starts its own local stack with faults injected. */
 export const CHAOS_SCENARIO = 'chaos';
+
+/** The scenario that starts its own local stack with Kinesis per-shard limits enforced. */
+export const SHARD_LIMITS_SCENARIO = 'shard-limits';
 
 /** The `--help` text. */
 export const LOAD_USAGE = `Usage: npm run load -- [environment] [options]
@@ -115,6 +123,11 @@ Chaos (--scenario chaos: its own local stack in a temporary data dir, faults inj
   --faults <kinds|all>      comma-separated: kinesis-throttling, kinesis-5xx, dynamodb-throttling, dynamodb-5xx,
                             s3-5xx, put-events-partial, processor-crash, slow-response (default all)
   --fault-slow-ms <ms>      delay of a slow response (default ${LOAD_DEFAULTS.faultSlowMs})
+
+Shard limits (--scenario shard-limits, or --kinesis-limits with any other scenario: its own local stack in a
+temporary data dir, Kinesis per-shard limits of AWS enforced; the report says where AWS would throttle):
+  --kinesis-limits          enforce the limits on this run's own stack (1,000 records/s or 1 MB/s written, 5 reads/s
+                            and 2 MB/s read per shard), with the shard count of Pulumi.dev.yaml
 
 ${ENVIRONMENT_USAGE}`;
 
@@ -182,6 +195,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
         'fault-rate': { type: 'string' },
         'fault-seed': { type: 'string' },
         faults: { type: 'string' },
+        'kinesis-limits': { type: 'boolean' },
         'fault-slow-ms': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -253,6 +267,7 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
 
   const seed = integer('seed', str('seed'), 0, 2 ** 32 - 1) ?? LOAD_DEFAULTS.seed;
   const faults = chaosFaults(scenario?.name, target, values, seed, findMax !== undefined);
+  const kinesisLimits = wantsKinesisLimits(scenario?.name, target, values, findMax !== undefined);
 
   return {
     target,
@@ -272,8 +287,27 @@ export function parseLoadOptions(argv: readonly string[]): LoadOptions {
     reportRoot: str('report-dir') ?? LOAD_DEFAULTS.reportRoot,
     verify: values['no-verify'] !== true,
     faults,
+    kinesisLimits,
     help,
   };
+}
+
+/** Whether the run gets its own stack with Kinesis limits; refuses what cannot go with it. */
+function wantsKinesisLimits(
+  scenario: string | undefined,
+  target: LoadTargetSpec,
+  values: Record<string, string | boolean | undefined>,
+  findMax: boolean,
+): boolean {
+  if (scenario !== SHARD_LIMITS_SCENARIO && values['kinesis-limits'] !== true) return false;
+  const how = scenario === SHARD_LIMITS_SCENARIO ? `--scenario ${SHARD_LIMITS_SCENARIO}` : '--kinesis-limits';
+  if (scenario === CHAOS_SCENARIO) fail(`${how} cannot run with --scenario ${CHAOS_SCENARIO}`);
+  if (Object.values(target.environment).some((value) => value !== undefined))
+    fail(
+      `${how} starts its own local stack (limits cannot be added to a running one): drop --data-dir, --stack and --url`,
+    );
+  if (findMax) fail(`--find-max cannot run ${how}`);
+  return true;
 }
 
 const FAULT_FLAGS = ['fault-rate', 'fault-seed', 'faults', 'fault-slow-ms'] as const;

@@ -47,6 +47,18 @@ export function runCharts(run: RunReport): string[] {
     );
   if (run.faults !== undefined)
     charts.push(barChart('Faults injected by kind', Object.entries(run.faults), 'fault kind', 'faults'));
+  if (run.kinesisThrottles !== undefined)
+    charts.push(
+      barChart(
+        'Where AWS would throttle: Kinesis calls and records throttled per shard',
+        run.kinesisThrottles.perShard.flatMap((s) => [
+          [`${s.shardId} writes`, s.throttledWriteRecords] as const,
+          [`${s.shardId} reads`, s.throttledReadCalls] as const,
+        ]),
+        'shard',
+        'throttled',
+      ),
+    );
   return charts;
 }
 

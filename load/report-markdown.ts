@@ -1,5 +1,6 @@
 import { fmt, fmtMs } from './number-format.js';
 import type { FindMaxReport, LoadReport, RunReport } from './report.js';
+import { kinesisThrottleSection } from './report-kinesis-throttles.js';
 import type { CopyCheck } from './verifier.js';
 
 /** `report.md` (pure). */
@@ -102,6 +103,7 @@ export function deliverySection(run: RunReport, heading = '##'): string[] {
       '',
     );
   }
+  lines.push(...kinesisThrottleSection(run.kinesisThrottles, heading));
   return lines;
 }
 

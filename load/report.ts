@@ -3,6 +3,7 @@ import type { LagSummary } from './lag.js';
 import type { RunOutcome } from './load-run.js';
 import { type Distribution, distribution } from './percentiles.js';
 import type { DeliveryFigures } from './report-delivery-figures.js';
+import type { KinesisThrottleReport } from './report-kinesis-throttles.js';
 import type { LoadTarget } from './target.js';
 import type { TimelinePoint } from './timeline.js';
 import type { VerificationResult } from './verifier.js';
@@ -73,6 +74,8 @@ export interface RunReport {
   readonly delivery: DeliveryFigures | undefined;
   /** Faults the local stack injected during the run, by kind (`--scenario chaos`); undefined otherwise. */
   readonly faults: FaultCounts | undefined;
+  /** Kinesis throttles per shard under AWS's limits (`--scenario shard-limits`); absent otherwise. */
+  readonly kinesisThrottles?: KinesisThrottleReport;
   /** Hints about why the run fell short (pure reasoning over the figures). */
   readonly notes: readonly string[];
   readonly ok: boolean;

@@ -1,5 +1,6 @@
 import { fmt, fmtMs } from './number-format.js';
 import type { LoadReport } from './report.js';
+import { kinesisThrottleLine } from './report-kinesis-throttles.js';
 import { verdictLines } from './verifier.js';
 
 /** The short summary printed at the end (pure). */
@@ -46,6 +47,8 @@ export function terminalSummary(report: LoadReport, reportDir: string): string {
           .map(([kind, count]) => `${kind} ${fmt(count)}`)
           .join(', ')}`,
       );
+    const throttles = kinesisThrottleLine(run.kinesisThrottles);
+    if (throttles !== undefined) lines.push(throttles);
     for (const note of run.notes) lines.push(`note     ${note}`);
   }
   lines.push(`report   ${reportDir}/report.html`, report.ok ? 'PASS' : 'FAIL');

@@ -52,4 +52,15 @@ export const PRESET_SCENARIOS: readonly LoadScenario[] = [
     eventsPerRequest: 10,
     connections: 4,
   },
+  {
+    // Over one shard's 1,000 records/s write limit, on its own stack with AWS's Kinesis limits (docs/load.md
+    // "Where AWS would throttle"): the report shows where AWS would push back with the configured shard count.
+    name: 'shard-limits',
+    description:
+      '1,500 events/s for 10 s over 500 aggregates, on its own local stack with Kinesis per-shard limits enforced',
+    phases: [{ rate: 1500, durationSeconds: 10 }],
+    aggregates: 500,
+    eventsPerRequest: 50,
+    connections: 8,
+  },
 ];

@@ -24,6 +24,8 @@ Options:
                           fixed ports (default: free ports, published in endpoints.json)
   --archive-interval <s>  archive buffer interval in seconds (default 5, a local shortening)
   --log-level <level>     handlers' Powertools log level: DEBUG, INFO, WARN, ERROR, SILENT (default WARN)
+  --kinesis-limits        enforce Kinesis per-shard limits (1 MB/s or 1,000 records/s written, 5 reads/s and
+                          2 MB/s read per shard) with ProvisionedThroughputExceededException (default off)
   --quiet                 do not print background errors
   --help                  this text`;
 
@@ -37,6 +39,7 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
   let archive: number | undefined;
   let logLevel: LocalLogLevel | undefined;
   let quiet = false;
+  let kinesisLimits = false;
   let base: number | undefined;
   const ports: { -readonly [K in keyof LocalStackPorts]: number } = {};
   for (let i = 0; i < argv.length; i += 1) {
@@ -56,6 +59,9 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
         break;
       case '--quiet':
         quiet = true;
+        break;
+      case '--kinesis-limits':
+        kinesisLimits = true;
         break;
       case '--data-dir':
         dataDir = value();
@@ -105,6 +111,7 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
       ...(archive === undefined ? {} : { archiveBufferIntervalSeconds: archive }),
       ...(logLevel === undefined ? {} : { logLevel }),
       quiet,
+      ...(kinesisLimits ? { kinesisLimits } : {}),
       ports: resolvedPorts,
     },
   };

@@ -44,6 +44,7 @@ import {
 import { createS3rverClient, FirehoseDeliveryStream } from '../firehose/index.js';
 import { type RunningLocalIngest, startLocalIngest } from '../ingest/index.js';
 import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../kinesis/index.js';
+import { KinesisLimits, type KinesisLimitsOptions, type ShardThrottles } from '../kinesis-limits/index.js';
 import { KinesisEventSourceMapping } from '../lambda/index.js';
 import { createPipe, type PipeDeadLetter } from '../pipe/index.js';
 import { DataDirError, InvalidStackOptionsError } from './errors.js';
@@ -87,6 +88,13 @@ export interface LocalStackOptions {
    * with `seed`. See docs/load.md "Chaos".
    */
   readonly faults?: FaultOptions;
+  /**
+   * Enforce Kinesis per-shard limits (off when absent or false): writes 1 MB/s or 1,000 records/s, reads 5 GetRecords
+   * calls/s and 2 MB/s shared by the processor's mapping, Firehose and the Pipe, answered with
+   * ProvisionedThroughputExceededException; the readers then poll an idle shard once a second as AWS's do.
+   * See docs/load.md "Where AWS would throttle".
+   */
+  readonly kinesisLimits?: boolean | KinesisLimitsOptions;
 }
 
 /** `endpoints.json`: the shape of docs/design.md §5, with the local extras (prefixes, dead-letter files, shard count). */
@@ -116,6 +124,8 @@ export interface RunningLocalStack {
   stats(): LocalStackStats;
   /** Faults injected since this start, by kind; undefined when fault injection is off. */
   faults(): FaultCounts | undefined;
+  /** Kinesis throttles per shard since this start; undefined when `kinesisLimits` is off. */
+  kinesisThrottles(): ShardThrottles[] | undefined;
   /** Stops ingest, the processor, Firehose (flushing, no partial object), the Pipes and the bus; flushes checkpoints; closes the emulators. */
   stop(): Promise<void>;
 }
@@ -227,6 +237,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       injectSdkFaults(reader, 'kinesis', injector);
       injectSdkFaults(writer, 'kinesis', injector);
     }
+    // One limiter for both clients: every reader of a shard shares its read limit, as on AWS.
+    const limits = kinesisLimitsFor(options.kinesisLimits);
+    if (limits !== undefined) {
+      limits.apply(reader);
+      limits.apply(writer);
+    }
+    // AWS's readers poll an idle shard about once a second (https://docs.aws.amazon.com/streams/latest/dev/kinesis-low-latency.html:
+    // one poll per second per application stays under 5 GetRecords/s); the local default (250 ms) would be throttled.
+    const idlePoll = limits === undefined ? {} : { pollIntervalMs: AWS_IDLE_POLL_MS };
 
     const counters = { applied: 0, duplicates: 0, buffered: 0, poison: 0, conflicts: 0 };
     const processorClients = processorClientsFor(emulators, region, credentials);
@@ -275,6 +294,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir,
       report,
       options.logLevel ?? 'WARN',
+      idlePoll.pollIntervalMs,
     );
 
     const { mapping } = settings.processor;
@@ -294,6 +314,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       maximumRetryAttempts: mapping.maximumRetryAttempts,
       maximumRecordAgeInSeconds: mapping.maximumRecordAgeInSeconds,
       onError: (error, shardId) => report(error, `processor ${shardId ?? ''}`.trim()),
+      ...idlePoll,
     });
     const archiveS3 = s3ClientFor(emulators.s3.endpoint, region);
     if (injector !== undefined) injectSdkFaults(archiveS3, 's3', injector);
@@ -312,6 +333,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startingPosition: 'LATEST',
       keyTimestamp: 'oldestRecordArrival',
       onError: (error) => report(error, 'firehose'),
+      ...idlePoll,
     });
     await startReaders(dataDir, [esm, firehose, ...pipeSources.map((p) => p.source)], closers);
 
@@ -363,6 +385,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       readyInMs,
       stop,
       faults: () => injector?.counts(),
+      kinesisThrottles: () => limits?.throttles(),
       stats: () => {
         const esmStats = esm.stats();
         const busStats = bus.stats();
@@ -522,6 +545,7 @@ async function openPipes(
   dataDir: string,
   report: (error: unknown, where: string) => void,
   logLevel: LocalLogLevel,
+  pollIntervalMs: number | undefined,
 ) {
   const name = BRIDGE_PIPE_NAME;
   const dlqPath = join(dataDir, 'pipes', `${name}.dlq.ndjson`);
@@ -550,6 +574,7 @@ async function openPipes(
     streamName: settings.names.stream,
     dataDir,
     onError: (error, shardId) => report(error, `pipe ${name} ${shardId ?? ''}`.trim()),
+    ...(pollIntervalMs === undefined ? {} : { pollIntervalMs }),
   });
   return [{ name, pipe, source, dlqPath }];
 }
@@ -605,6 +630,14 @@ async function startIngest(
 
 function s3ClientFor(endpoint: string, region: string) {
   return createS3rverClient({ endpoint, region });
+}
+
+/** Idle poll interval of the readers when Kinesis limits are on. */
+const AWS_IDLE_POLL_MS = 1000;
+
+function kinesisLimitsFor(option: LocalStackOptions['kinesisLimits']): KinesisLimits | undefined {
+  if (option === undefined || option === false) return undefined;
+  return new KinesisLimits(option === true ? {} : option);
 }
 
 /** Largest iterator age per shard across readers (pure). */
