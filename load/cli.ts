@@ -5,6 +5,7 @@ import { asksReverify, parseReverifyOptions, REVERIFY_USAGE } from './reverify-o
 import { RunFileError } from './run-file.js';
 import { reverifyRunFile } from './run-reverify.js';
 import { runChaosCommand } from './scenarios/chaos-command.js';
+import { runShardLimitsCommand } from './scenarios/shard-limits-command.js';
 import { terminalSummary } from './terminal-summary.js';
 import { verdictLines } from './verifier.js';
 
@@ -27,8 +28,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     // --scenario chaos (and the fault flags) run against a local stack of their own, started with the faults.
+    // --scenario chaos / shard-limits (and their flags) run against a local stack of their own, started for them.
     const { report, reportDir, exitCode } =
-      options.faults !== undefined ? await runChaosCommand(options) : await runLoadCommand(options);
+      options.faults !== undefined
+        ? await runChaosCommand(options)
+        : options.kinesisLimits
+          ? await runShardLimitsCommand(options)
+          : await runLoadCommand(options);
     console.log(terminalSummary(report, reportDir));
     return exitCode;
   } catch (error) {
