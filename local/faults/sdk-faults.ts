@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import type { S3Client } from '@aws-sdk/client-s3';
+import { putRecordsPartially, type WireRequest, type WireResponse } from '../kinesis/partial-put-records.js';
 import type { FaultInjector } from './fault-injector.js';
 import type { FaultKind } from './fault-options.js';
 
@@ -18,12 +19,7 @@ export function middlewareStackOf(client: ClientWithMiddleware): {
   return client.middlewareStack as unknown as ReturnType<typeof middlewareStackOf>;
 }
 
-interface RawResponse {
-  readonly statusCode: number;
-  readonly reason: string;
-  readonly headers: Record<string, string>;
-  readonly body: Readable;
-}
+type RawResponse = WireResponse;
 
 /**
  * Data-plane calls that get faults; control-plane calls at start (CreateStream, CreateTable, …) never do, so a
@@ -102,10 +98,7 @@ export function injectSdkFaults(
   });
 }
 
-interface RawRequest {
-  body?: unknown;
-  headers: Record<string, string>;
-}
+type RawRequest = WireRequest;
 
 /**
  * A PutRecords call in which some records fail: only the others are sent, and the answer has
@@ -120,52 +113,16 @@ async function throttleSomeRecords(
 ): Promise<{ response: RawResponse }> {
   const raw = args.request.body;
   const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
-  const input = JSON.parse(text) as { Records: unknown[]; [key: string]: unknown };
+  const records = (JSON.parse(text) as { Records: unknown[] }).Records.length;
   const failing = new Set<number>();
-  const count = Math.max(1, injector.pick(input.Records.length));
-  while (failing.size < count) failing.add(injector.pick(input.Records.length));
-  const passing = input.Records.filter((_, i) => !failing.has(i));
-  let sent: { Records: unknown[]; EncryptionType?: string } = { Records: [] };
-  if (passing.length > 0) {
-    const body = JSON.stringify({ ...input, Records: passing });
-    const output = await next({
-      ...args,
-      request: {
-        ...args.request,
-        body,
-        headers: { ...args.request.headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-    });
-    const response = output.response as { statusCode: number; body: AsyncIterable<Buffer> };
-    // A failed call stays a failed call: hand it back as it came.
-    if (response.statusCode !== 200) return output as { response: RawResponse };
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
-    sent = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  }
-  let sentIndex = 0;
-  let failed = 0;
-  const records = input.Records.map((_, i) => {
-    if (!failing.has(i)) {
-      const record = sent.Records[sentIndex++] as { ErrorCode?: string };
-      if (record?.ErrorCode !== undefined) failed += 1;
-      return record;
-    }
-    failed += 1;
-    return {
-      ErrorCode: 'ProvisionedThroughputExceededException',
-      ErrorMessage: 'Rate exceeded for shard (injected fault)',
-    };
-  });
-  const body = JSON.stringify({ ...sent, FailedRecordCount: failed, Records: records });
-  return {
-    response: {
-      statusCode: 200,
-      reason: 'OK',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'injected' },
-      body: Readable.from([Buffer.from(body)]),
-    },
-  };
+  const count = Math.max(1, injector.pick(records));
+  while (failing.size < count) failing.add(injector.pick(records));
+  return (await putRecordsPartially(
+    args,
+    next,
+    (i) => !failing.has(i),
+    'Rate exceeded for shard (injected fault)',
+  )) as { response: RawResponse };
 }
 
 function throttled(service: FaultedService): RawResponse {

@@ -1,21 +1,14 @@
 import { Readable } from 'node:stream';
 import { type KinesisClient, ListShardsCommand } from '@aws-sdk/client-kinesis';
+import { putRecordsPartially, type WireRequest, type WireResponse } from '../kinesis/partial-put-records.js';
 import { type ShardHashRange, shardForKey } from './shard-for-key.js';
 import { ShardLimiter, type ShardLimits, type ShardThrottles } from './shard-limiter.js';
 
 /** Options of {@link KinesisLimits}: the per-shard limits, AWS's documented ones by default. */
 export type KinesisLimitsOptions = Partial<ShardLimits>;
 
-interface RawRequest {
-  body?: unknown;
-  headers: Record<string, string>;
-}
-interface RawResponse {
-  readonly statusCode: number;
-  readonly reason: string;
-  readonly headers: Record<string, string>;
-  readonly body: Readable;
-}
+type RawRequest = WireRequest;
+type RawResponse = WireResponse;
 type Next = (args: unknown) => Promise<{ response: unknown; output?: unknown }>;
 
 /** What the initialize step found out about a call, for the deserialize step (shared through the SDK's context). */
@@ -187,53 +180,8 @@ async function listRanges(client: KinesisClient, input: Record<string, unknown>)
 }
 
 /** Sends only the admitted records of a PutRecords call and answers the others as throttled, in their places. */
-async function putSome(
-  args: { request: RawRequest },
-  next: Next,
-  admitted: readonly boolean[],
-): Promise<{ response: unknown }> {
-  const raw = args.request.body;
-  const text = typeof raw === 'string' ? raw : new TextDecoder().decode(raw as Uint8Array);
-  const input = JSON.parse(text) as { Records: unknown[]; [key: string]: unknown };
-  const passing = input.Records.filter((_, i) => admitted[i]);
-  let sent: { Records: unknown[]; EncryptionType?: string } = { Records: [] };
-  if (passing.length > 0) {
-    const body = JSON.stringify({ ...input, Records: passing });
-    const output = await next({
-      ...args,
-      request: {
-        ...args.request,
-        body,
-        headers: { ...args.request.headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-    });
-    const response = output.response as { statusCode: number; body: AsyncIterable<Buffer> };
-    if (response.statusCode !== 200) return output;
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.body) chunks.push(Buffer.from(chunk));
-    sent = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  }
-  let sentIndex = 0;
-  let failed = 0;
-  const records = input.Records.map((_, i) => {
-    if (admitted[i]) {
-      const record = sent.Records[sentIndex++] as { ErrorCode?: string };
-      if (record?.ErrorCode !== undefined) failed += 1;
-      return record;
-    }
-    failed += 1;
-    return { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' };
-  });
-  return {
-    response: {
-      statusCode: 200,
-      reason: 'OK',
-      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'kinesis-limits' },
-      body: Readable.from([
-        Buffer.from(JSON.stringify({ ...sent, FailedRecordCount: failed, Records: records })),
-      ]),
-    } satisfies RawResponse,
-  };
+function putSome(args: { request: RawRequest }, next: Next, admitted: readonly boolean[]) {
+  return putRecordsPartially(args, next, (i) => admitted[i] === true, 'Rate exceeded for shard');
 }
 
 /** Kinesis's throttling answer (https://docs.aws.amazon.com/kinesis/latest/APIReference/API_GetRecords.html#API_GetRecords_Errors). */
