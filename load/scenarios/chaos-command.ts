@@ -1,20 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { FAULT_KINDS, type FaultCounts, type FaultKind } from '../../local/faults/index.js';
-import { startLocalStack } from '../../local/stack/index.js';
-import { type LoadCommandIo, type LoadCommandResult, runLoadCommand } from '../load-command.js';
+import type { LoadCommandResult } from '../load-command.js';
 import { LOAD_DEFAULTS, type LoadOptions } from '../options.js';
-import type { LoadReport } from '../report.js';
-import { writeReport } from '../report-writer.js';
+import { type OwnStackRunIo, runAgainstOwnStack } from './own-stack-run.js';
 
-/** Options of {@link runChaosCommand} beyond the load options. */
-export interface ChaosCommandIo extends LoadCommandIo {
-  /** Keep the stack's temporary data directory (for a look afterwards). @default false */
-  readonly keepDataDir?: boolean;
-  /** Told about the stack's background errors (injected crashes are function errors). @default ignored */
-  readonly onStackError?: (error: unknown, where: string) => void;
-}
+/** Options of {@link runChaosCommand} beyond the load options (injected crashes are stack errors). */
+export type ChaosCommandIo = OwnStackRunIo;
 
 /** What a chaos run produced: the load command's result, with the faults injected. */
 export interface ChaosCommandResult extends LoadCommandResult {
@@ -36,51 +26,34 @@ export async function runChaosCommand(
   io: ChaosCommandIo = {},
 ): Promise<ChaosCommandResult> {
   const faults = options.faults ?? { rate: LOAD_DEFAULTS.faultRate, seed: options.seed };
-  const log = io.log ?? ((line: string) => console.error(line));
-  const dataDir = await mkdtemp(join(tmpdir(), 'pipeline-chaos-'));
-  try {
-    const stack = await startLocalStack({
-      dataDir,
-      quiet: true,
-      logLevel: 'SILENT',
-      // Short archive flushes so the drain does not wait on Firehose's buffer.
-      archiveBufferIntervalSeconds: 1,
-      faults,
-      onError: io.onStackError ?? (() => {}),
-    });
-    let result: LoadCommandResult;
-    try {
-      log(
-        `chaos: local stack in ${dataDir}, faults at rate ${faults.rate} (seed ${faults.seed ?? 1}): ${(faults.kinds ?? FAULT_KINDS).join(', ')}`,
-      );
-      result = await runLoadCommand({ ...options, target: { kind: 'local', environment: { dataDir } } }, io);
-    } finally {
-      await stack.stop();
-    }
-    const counts = stack.faults() as FaultCounts;
-    const enabled = faults.kinds ?? FAULT_KINDS;
-    const kindsNotInjected = enabled.filter((kind) => counts[kind] === 0);
-    const run = result.report.run;
-    const report: LoadReport =
-      run === undefined
-        ? result.report
-        : {
-            ...result.report,
-            run: {
-              ...run,
-              faults: counts,
-              notes:
-                kindsNotInjected.length === 0
-                  ? run.notes
-                  : [
-                      ...run.notes,
-                      `fault kinds never injected: ${kindsNotInjected.join(', ')} (raise --fault-rate or --duration)`,
-                    ],
-            },
-          };
-    await writeReport(result.reportDir, report);
-    return { ...result, report, faults: counts, kindsNotInjected, dataDir };
-  } finally {
-    if (io.keepDataDir !== true) await rm(dataDir, { recursive: true, force: true });
-  }
+  const enabled = faults.kinds ?? FAULT_KINDS;
+  const { extra, ...result } = await runAgainstOwnStack(
+    options,
+    {
+      name: 'chaos',
+      stackOptions: { faults },
+      describe: (_stack, dataDir) =>
+        `chaos: local stack in ${dataDir}, faults at rate ${faults.rate} (seed ${faults.seed ?? 1}): ${enabled.join(', ')}`,
+      collect: (stack) => {
+        const counts = stack.faults() as FaultCounts;
+        const kindsNotInjected = enabled.filter((kind) => counts[kind] === 0);
+        return {
+          extra: { faults: counts, kindsNotInjected },
+          amend: (run) => ({
+            ...run,
+            faults: counts,
+            notes:
+              kindsNotInjected.length === 0
+                ? run.notes
+                : [
+                    ...run.notes,
+                    `fault kinds never injected: ${kindsNotInjected.join(', ')} (raise --fault-rate or --duration)`,
+                  ],
+          }),
+        };
+      },
+    },
+    io,
+  );
+  return { ...result, ...extra };
 }
