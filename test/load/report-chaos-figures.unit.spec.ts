@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { RunLedger } from '../../load/ledger.js';
-import type { RunOutcome } from '../../load/load-run.js';
 import { buildRunReport, type LoadReport } from '../../load/report.js';
 import { renderHtml } from '../../load/report-html.js';
 import { renderMarkdown } from '../../load/report-markdown.js';
 import { terminalSummary } from '../../load/terminal-summary.js';
 import { FAULT_KINDS, type FaultCounts } from '../../local/faults/index.js';
+import { quietRunOutcome, REPORT_TEST_SETTINGS } from './run-outcome-fixture.js';
 
-const outcome: RunOutcome = {
-  runId: 'r1',
-  aggregatePrefix: 'load-r1',
-  startedAt: 0,
-  sendingEndedAt: 1000,
-  phases: [],
-  ledger: new RunLedger(),
-  timeline: [],
-  drain: undefined,
-  lag: undefined,
-  verification: undefined,
+const outcome = quietRunOutcome({
   delivery: { acknowledged: 1200, applied: 1199, lost: 1, appliedTwice: 2, outOfOrder: 3 },
-  verificationSkipped: 'test',
-  unauthorized: false,
-};
-const settings = { aggregates: 10, eventsPerRequest: 10, connections: 2, seed: 1 };
+});
+const settings = REPORT_TEST_SETTINGS;
 const faults = Object.fromEntries(FAULT_KINDS.map((kind, i) => [kind, 10 + i])) as FaultCounts;
 
 function report(withFaults: boolean): LoadReport {

@@ -1,29 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { RunLedger } from '../../load/ledger.js';
-import type { RunOutcome } from '../../load/load-run.js';
 import { buildRunReport, type LoadReport } from '../../load/report.js';
 import { renderHtml } from '../../load/report-html.js';
 import type { KinesisThrottleReport } from '../../load/report-kinesis-throttles.js';
 import { renderMarkdown } from '../../load/report-markdown.js';
 import { terminalSummary } from '../../load/terminal-summary.js';
 import { AWS_SHARD_LIMITS } from '../../local/kinesis-limits/index.js';
+import { quietRunOutcome, REPORT_TEST_SETTINGS } from './run-outcome-fixture.js';
 
-const outcome: RunOutcome = {
-  runId: 'r1',
-  aggregatePrefix: 'load-r1',
-  startedAt: 0,
-  sendingEndedAt: 1000,
-  phases: [],
-  ledger: new RunLedger(),
-  timeline: [],
-  drain: undefined,
-  lag: undefined,
-  verification: undefined,
-  delivery: undefined,
-  verificationSkipped: 'test',
-  unauthorized: false,
-};
-const settings = { aggregates: 10, eventsPerRequest: 10, connections: 2, seed: 1 };
+const outcome = quietRunOutcome();
+const settings = REPORT_TEST_SETTINGS;
 const throttles: KinesisThrottleReport = {
   shards: 2,
   limits: AWS_SHARD_LIMITS,
