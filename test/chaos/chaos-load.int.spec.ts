@@ -28,19 +28,23 @@ describe('load --scenario chaos: load under injected faults', () => {
       '100',
       '--report-dir',
       dir,
+      // The drain ends as soon as every aggregate is applied; the long limit only matters on a busy CI machine,
+      // where retries with backoff under a 35% crash rate can take a minute.
       '--drain-timeout',
-      '40',
+      '150',
       // Injected 5xx on PutRecords may answer 503 several times in a row; retry the request as a client would.
       '--max-attempts',
       '20',
     ]);
-    // Archive writes and invocations come about once a second: higher rates for them make "every kind at least
-    // once" hold in a short run (at 0.25 each, ~3% of runs would miss one of them; at 0.5 a slow CI run with few
-    // archive writes still missed S3 once).
+    // Archive writes come about once a second: a high rate for them makes "every kind at least once" hold in a
+    // short run (at 0.5 a slow CI run with few archive writes still missed S3 once). Invocations are many more
+    // (≈ 90 in this run), so 0.35 still crashes some (P(none) < 1e-4) while keeping 11 crashes in a row on one
+    // batch, which would exhaust the mapping's 10 retries, out of reach (0.35^11 ≈ 1e-5; at 0.5 it was ≈ 5e-4 per
+    // batch, and a CI run once left 17 aggregates behind).
     const faults = {
       ...options.faults,
       rate: options.faults?.rate ?? 0.05,
-      rates: { 's3-5xx': 0.65, 'processor-crash': 0.5 },
+      rates: { 's3-5xx': 0.65, 'processor-crash': 0.35 },
     };
     result = await runChaosCommand(
       { ...options, faults },
@@ -53,7 +57,7 @@ describe('load --scenario chaos: load under injected faults', () => {
           ),
       },
     );
-  }, 90_000);
+  }, 240_000);
 
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -71,8 +75,11 @@ describe('load --scenario chaos: load under injected faults', () => {
 
   it('loses nothing, applies nothing twice, reorders nothing; archive and bus hold every accepted event', () => {
     const run = result.report.run;
+    // The delivery figures first: on a failure they tell lost events from a drain that ran out of time.
+    expect({ delivery: run?.delivery, drain: result.report.drain }).toMatchObject({
+      delivery: { lost: 0, appliedTwice: 0, outOfOrder: 0 },
+    });
     expect(run?.verification?.mismatches).toEqual([]);
-    expect(run?.delivery).toMatchObject({ lost: 0, appliedTwice: 0, outOfOrder: 0 });
     expect(run?.delivery?.acknowledged).toBeGreaterThan(500);
     expect(run?.verification?.archive?.missing).toBe(0);
     expect(run?.verification?.bus?.missing).toBe(0);
