@@ -4,6 +4,7 @@ import {
   type EnvironmentVariables,
   parseEnvironment,
 } from '../lambda-config/index.js';
+import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 import { sourcePrefixProblem } from './bridged-event.js';
 
 /** The enrichment Lambda's config contract: its environment variables. */
@@ -13,6 +14,7 @@ export const busBridgeConfigSchema = z.object({
     const problem = sourcePrefixProblem(prefix);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   }),
+  ...tracingEnvironmentShape,
 });
 
 /** The enrichment Lambda's environment variables, as the Pulumi program writes them. */

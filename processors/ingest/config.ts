@@ -4,6 +4,7 @@ import {
   type EnvironmentVariables,
   parseEnvironment,
 } from '../lambda-config/index.js';
+import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 
 /** The ingest Lambda's config contract: its environment variables with their defaults. */
 export const ingestConfigSchema = z.object({
@@ -15,6 +16,7 @@ export const ingestConfigSchema = z.object({
   INGEST_DEADLINE_MS: z.coerce.number().int().min(100).max(29_000).default(10_000),
   /** How long the bearer token is cached. */
   INGEST_TOKEN_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(3600).default(300),
+  ...tracingEnvironmentShape,
 });
 
 /** The ingest Lambda's environment variables, as the Pulumi program writes them. */

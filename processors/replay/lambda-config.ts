@@ -4,6 +4,7 @@ import {
   type EnvironmentVariables,
   parseEnvironment,
 } from '../lambda-config/index.js';
+import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 import type { ReplayEnvironment } from './replay-environment.js';
 
 const positiveNumber = z.coerce.number().refine((v) => Number.isFinite(v) && v > 0, 'must be a number > 0');
@@ -49,6 +50,7 @@ export const replayLambdaConfigSchema = z.object({
   REPLAY_BUS_NAME: z.string().min(1),
   REPLAY_SOURCE_PREFIX: z.string().min(1),
   ...replaySettingsSchema.shape,
+  ...tracingEnvironmentShape,
 });
 
 /**

@@ -6,6 +6,7 @@ import {
   parseEnvironment,
   positiveIntVariable,
 } from '../lambda-config/index.js';
+import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 
 /**
  * The stream processor's config contract: its environment variables with their defaults, checked at cold start.
@@ -33,6 +34,7 @@ export const processorConfigSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  ...tracingEnvironmentShape,
 });
 
 /** The processor's resolved configuration. */

@@ -1,0 +1,4 @@
+export * from './span-catalogue.js';
+export * from './trace-context.js';
+export * from './tracing.js';
+export * from './tracing-environment.js';
