@@ -73,3 +73,24 @@ export function capacityResults(
 function round(value: number): number {
   return Number(value.toPrecision(4));
 }
+
+/** Sizes of our snapshot items at the end of a shape's run, in bytes by the documented rules. */
+export interface SnapshotSizes {
+  readonly median: number;
+  readonly largest: number;
+}
+
+/** One write unit covers 1 KB: issue 16's target for a snapshot item at any age. */
+export const SNAPSHOT_TARGET_BYTES = 1024;
+
+/** The row of our largest snapshot item after one shape's run, held to one write unit (1 KB). */
+export function snapshotSizeResult(shape: string, sizes: SnapshotSizes): BenchResult {
+  return {
+    suite: 'processor',
+    name: `(b) ${shape}: snapshot item size, largest`,
+    value: sizes.largest,
+    unit: 'bytes',
+    target: `<= ${SNAPSHOT_TARGET_BYTES}`,
+    note: `median ${sizes.median} bytes; sizes by https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html`,
+  };
+}

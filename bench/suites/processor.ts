@@ -9,17 +9,23 @@
 
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { startDynalite, startS3rver } from '../../local/emulators/index.js';
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { generateOrderEvents, type OrderEventMix } from '../../processors/aggregates/order-events.js';
 import { resolveEngineOptions } from '../../processors/engine/index.js';
+import { measureItem } from '../../processors/engine/item-size.js';
 import { S3Quarantine } from '../../processors/quarantine/index.js';
 import { aggregateTableDefinition, DynamoDbAggregateStore } from '../../processors/store/index.js';
 import { processKinesisBatch } from '../../processors/stream-processor/index.js';
 import { createPowertoolsBaseline } from '../baseline/powertools-idempotent-processor.js';
-import { capacityResults, type ShapeCapacity } from '../capacity-results.js';
+import {
+  capacityResults,
+  type ShapeCapacity,
+  type SnapshotSizes,
+  snapshotSizeResult,
+} from '../capacity-results.js';
 import type { CapacityUnits } from '../capacity-units.js';
 import { type DynamoCapacity, DynamoCapacityMeter } from '../dynamo-capacity-meter.js';
 import { DynamoRequestCounter } from '../dynamo-request-counter.js';
@@ -90,6 +96,8 @@ interface SideRun {
   /** Capacity units per applied event. */
   readonly units: CapacityUnits;
   readonly capacity: DynamoCapacity;
+  /** Our snapshot items at the end of the run (ours only). */
+  readonly snapshots?: SnapshotSizes;
 }
 
 function perEvent(capacity: DynamoCapacity, applied: number): CapacityUnits {
@@ -139,7 +147,28 @@ async function runOurs(context: BenchContext, batches: ShapeBatches, table: stri
     writes: counts.attemptTotals.write / applied,
     units: perEvent(capacity, applied),
     capacity,
+    snapshots: await snapshotSizes(context.documentClient, table),
   };
+}
+
+/** The sizes of the snapshot items in a table (read after the measured run, so not counted in it). */
+async function snapshotSizes(documents: DynamoDBDocumentClient, table: string): Promise<SnapshotSizes> {
+  const sizes: number[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documents.send(
+      new ScanCommand({
+        TableName: table,
+        FilterExpression: 'sk = :state',
+        ExpressionAttributeValues: { ':state': 'state' },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) sizes.push(measureItem(item).bytes);
+    startKey = page.LastEvaluatedKey;
+  } while (startKey !== undefined);
+  if (sizes.length === 0) throw new Error(`no snapshot items in ${table}`);
+  return { median: median(sizes), largest: Math.max(...sizes) };
 }
 
 async function runBaseline(
@@ -296,6 +325,8 @@ export async function runProcessorBench(): Promise<BenchResult[]> {
       baselineName: BASELINE_NAME,
     };
     results.push(...capacityResults(measured));
+    const sizes = ours.at(-1)?.snapshots;
+    if (sizes !== undefined) results.push(snapshotSizeResult(shape.name, sizes));
   }
   return results;
 }

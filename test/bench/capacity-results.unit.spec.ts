@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { capacityResults, type ShapeCapacity } from '../../bench/capacity-results.js';
+import { capacityResults, type ShapeCapacity, snapshotSizeResult } from '../../bench/capacity-results.js';
 import { costPerMillionEvents, type OnDemandPrice } from '../../bench/on-demand-price.js';
 import { formatResultsTable, isTargetMet } from '../../bench/table.js';
 
@@ -55,5 +55,17 @@ describe('Function: capacityResults', () => {
       /sparse, long-lived: on-demand \$ per million applied events.*1\.1 \$\/M events.*3 \$\/M events.*0\.37×.*<= 0\.4x\s+yes/,
     );
     expect(table).toContain('test-1 $1/M write units, $0.2/M read units');
+  });
+});
+
+describe('Function: snapshotSizeResult', () => {
+  it.each([
+    [1024, true],
+    [1025, false],
+  ])('holds a largest snapshot of %d bytes to one write unit (met: %s)', (largest, met) => {
+    const row = snapshotSizeResult('dense, long-lived', { median: 900, largest });
+    expect(row).toMatchObject({ value: largest, unit: 'bytes', target: '<= 1024' });
+    expect(row.note).toContain('median 900 bytes');
+    expect(isTargetMet(row)).toBe(met);
   });
 });
