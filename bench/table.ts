@@ -92,7 +92,8 @@ function footnoteOf(result: BenchResult): string | undefined {
 }
 
 /**
- * Renders results as an aligned plain-text table, with baseline names and notes as numbered footnotes.
+ * Renders results as an aligned plain-text table, with baseline names and notes as numbered footnotes (one number
+ * per distinct footnote).
  *
  * @example
  * ```ts
@@ -101,11 +102,18 @@ function footnoteOf(result: BenchResult): string | undefined {
  */
 export function formatResultsTable(results: readonly BenchResult[]): string {
   const footnotes: string[] = [];
+  // Rows with the same footnote (often just the baseline's name) share its number.
+  const numbers = new Map<string, number>();
   const rows = results.map((result) => {
     const footnote = footnoteOf(result);
     if (footnote === undefined) return rowOf(result, undefined);
-    footnotes.push(footnote);
-    return rowOf(result, footnotes.length);
+    let number = numbers.get(footnote);
+    if (number === undefined) {
+      footnotes.push(footnote);
+      number = footnotes.length;
+      numbers.set(footnote, number);
+    }
+    return rowOf(result, number);
   });
   const table = [[...HEADERS], ...rows];
   const widths = HEADERS.map((_, column) => Math.max(...table.map((row) => (row[column] ?? '').length)));

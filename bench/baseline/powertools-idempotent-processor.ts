@@ -37,6 +37,7 @@ import type {
 import { AggregateRegistry, orderAggregate } from '../../processors/aggregates/index.js';
 import { decodeKinesisData, type Envelope } from '../../processors/envelope/index.js';
 import { aggregateTableDefinition } from '../../processors/store/table-definition.js';
+import { type DynamoCapacity, DynamoCapacityMeter } from '../dynamo-capacity-meter.js';
 import { DynamoRequestCounter, type DynamoRequestCounts } from '../dynamo-request-counter.js';
 
 /** Options of {@link createPowertoolsBaseline}. */
@@ -59,6 +60,8 @@ export interface PowertoolsBaseline {
   readonly tables: { readonly idempotency: string; readonly aggregates: string };
   /** Counts every DynamoDB request the handler makes (table creation excluded). */
   readonly counter: DynamoRequestCounter;
+  /** Adds up the capacity units of every DynamoDB request the handler makes (table creation excluded). */
+  readonly capacity: DynamoCapacityMeter;
   /** Events applied (the `UpdateItem` succeeded) since creation; duplicates skipped by Idempotency are not. */
   readonly applied: () => number;
   /** The Lambda handler: a Kinesis batch in, partial batch response out. */
@@ -130,6 +133,8 @@ export async function createPowertoolsBaseline(
 
   const counter = new DynamoRequestCounter();
   counter.attach(client);
+  const capacity = new DynamoCapacityMeter();
+  capacity.attach(client);
 
   const registry = new AggregateRegistry([orderAggregate]);
   const persistenceStore = new DynamoDBPersistenceLayer({
@@ -182,6 +187,7 @@ export async function createPowertoolsBaseline(
   return {
     tables,
     counter,
+    capacity,
     applied: () => applied,
     async handle(event) {
       const context = syntheticLambdaContext(900_000);
@@ -211,6 +217,8 @@ export interface PowertoolsBaselineRun {
   readonly batchItemFailures: number;
   /** DynamoDB requests of the handler call. */
   readonly requests: DynamoRequestCounts;
+  /** DynamoDB capacity units of the handler call. */
+  readonly capacity: DynamoCapacity;
   /** HTTP requests (attempts, retries included) per applied event. */
   readonly requestsPerAppliedEvent: number;
   /** Write requests (attempts) per applied event. */
@@ -220,7 +228,7 @@ export interface PowertoolsBaselineRun {
 
 /**
  * Creates fresh baseline tables in the given dynalite, runs the batch through the baseline once, and
- * measures wall time and DynamoDB requests.
+ * measures wall time, DynamoDB requests and capacity units.
  *
  * @example
  * ```ts
@@ -234,6 +242,7 @@ export async function runPowertoolsBaseline(
   const baseline = await createPowertoolsBaseline(options);
   try {
     baseline.counter.reset();
+    baseline.capacity.reset();
     const start = performance.now();
     const response = await baseline.handle(options.event);
     const wallMs = performance.now() - start;
@@ -246,6 +255,7 @@ export async function runPowertoolsBaseline(
       records: options.event.Records.length,
       batchItemFailures: response.batchItemFailures.length,
       requests,
+      capacity: baseline.capacity.snapshot(),
       requestsPerAppliedEvent: perEvent(requests.attemptTotals.total),
       writeRequestsPerAppliedEvent: perEvent(requests.attemptTotals.write),
       tables: baseline.tables,

@@ -77,6 +77,8 @@ describe('Function: runPowertoolsBaseline', () => {
     expect(run.requests.retries).toBe(0);
     expect(run.requestsPerAppliedEvent).toBe(3);
     expect(run.writeRequestsPerAppliedEvent).toBe(3);
+    // Every item is under 1 KB: one write unit per write, nothing read.
+    expect(run.capacity).toMatchObject({ write: 150, read: 0, requests: 150, unreported: 0 });
   });
 });
 
@@ -87,6 +89,7 @@ describe('Function: createPowertoolsBaseline', () => {
       await baseline.handle(event);
       expect(baseline.applied()).toBe(50);
       baseline.counter.reset();
+      baseline.capacity.reset();
 
       const response = await baseline.handle(event);
 
@@ -99,6 +102,14 @@ describe('Function: createPowertoolsBaseline', () => {
       // Each duplicate costs a failed conditional PutItem, then a GetItem of the stored record (dynalite,
       // like older DynamoDB, returns no item with the condition failure).
       expect(baseline.counter.snapshot().commands).toEqual({ PutItemCommand: 50, GetItemCommand: 50 });
+      // In units: the refused PutItem still costs a write unit, the strongly consistent read of the stored record a
+      // read unit.
+      expect(baseline.capacity.snapshot()).toMatchObject({
+        write: 50,
+        read: 50,
+        failedConditionalWrites: 50,
+        unreported: 0,
+      });
     } finally {
       baseline.close();
     }

@@ -111,6 +111,19 @@ describe('Function: formatResultsTable', () => {
     expect(lines[3]).toContain('wall time [1]');
     expect(lines.at(-1)).toBe('[1] baseline: Powertools batch + idempotency. dynalite, 2 cores');
   });
+
+  it('gives rows with the same footnote the same number', () => {
+    const baseline = { name: 'Powertools', value: 3 };
+    const shared = formatResultsTable([
+      result({ name: 'a', baseline }),
+      result({ name: 'b', baseline, note: 'own note' }),
+      result({ name: 'c', baseline }),
+    ]).split('\n');
+    expect(shared[2]).toContain('a [1]');
+    expect(shared[3]).toContain('b [2]');
+    expect(shared[4]).toContain('c [1]');
+    expect(shared.slice(-2)).toEqual(['[1] baseline: Powertools.', '[2] baseline: Powertools. own note']);
+  });
 });
 
 describe('Function: writeResultsJson', () => {
