@@ -78,7 +78,9 @@ export class IngestRequestTrace {
 
   /**
    * Starts the request span. An invalid `traceparent` header is ignored and a new trace starts, as W3C Trace Context
-   * says (https://www.w3.org/TR/trace-context/#a-traceparent-is-received).
+   * says (https://www.w3.org/TR/trace-context/#a-traceparent-is-received). API Gateway's payload 2.0 hands repeated
+   * headers over joined with commas: two `traceparent` headers make an invalid one, two `tracestate` headers one list,
+   * as W3C wants (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html).
    */
   constructor(
     tracer: Tracer,
