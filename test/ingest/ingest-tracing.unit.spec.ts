@@ -139,6 +139,15 @@ describe('ingest tracing', () => {
     });
   });
 
+  it('combines repeated tracestate headers into one list, as API Gateway and W3C do', async () => {
+    const { post, written } = setup();
+    await post(
+      [orderEnvelope('o-1', 1)],
+      ['traceparent', CALLER, 'tracestate', 'rojo=1', 'tracestate', 'congo=2'],
+    );
+    expect(written()[0]?.tracestate).toBe('rojo=1,congo=2');
+  });
+
   it.each([
     ['uppercase hex', CALLER.toUpperCase()],
     ['version ff', `ff${CALLER.slice(2)}`],
