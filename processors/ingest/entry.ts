@@ -14,6 +14,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AggregateRegistry, orderAggregate } from '../aggregates/index.js';
 import type { EnvironmentInput } from '../lambda-config/index.js';
 import { createOrderedProducer } from '../producer/index.js';
+import { TRACING_OFF, type Tracing } from '../tracing/index.js';
 import { loadIngestConfig } from './config.js';
 import { TokenUnavailableError } from './errors.js';
 import { createIngestHandler, type IngestHandler } from './ingest-handler.js';
@@ -26,6 +27,8 @@ export interface IngestEntryOptions {
   readonly tokenProvider?: () => Promise<string>;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
+  /** Spans of each request (docs/tracing.md), flushed before the handler returns. @default TRACING_OFF */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -54,7 +57,10 @@ export function createIngestEntry(
     }
     return token.trim();
   };
-  return createIngestHandler({
+  // TODO(lead, at merge): default to lambdaTracing(config, 'ingest') from processors/tracing/lambda-tracing.ts.
+  const tracing = options.tracing ?? TRACING_OFF;
+  const logger = options.logger ?? new Logger({ serviceName: 'ingest' });
+  const handler = createIngestHandler({
     producer: createOrderedProducer({
       client: kinesis,
       streamName: config.streamName,
@@ -62,7 +68,21 @@ export function createIngestEntry(
     }),
     tokenProvider: options.tokenProvider ?? secretToken,
     registry: new AggregateRegistry([orderAggregate]),
-    logger: options.logger ?? new Logger({ serviceName: 'ingest' }),
+    logger,
     metrics: options.metrics ?? new Metrics({ namespace: 'OrderedEventPipeline', serviceName: 'ingest' }),
+    tracing,
+    streamName: config.streamName,
   });
+  if (!tracing.enabled) return handler;
+  return async (event) => {
+    try {
+      return await handler(event);
+    } finally {
+      // Lambda freezes the environment once the handler returns: spans not exported by then may never be.
+      // https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html
+      await tracing.flush().catch((error: unknown) => {
+        logger.warn('spans not exported', { error: error as Error });
+      });
+    }
+  };
 }

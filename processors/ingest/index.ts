@@ -10,6 +10,13 @@ export {
   RejectReason,
 } from './ingest-handler.js';
 export {
+  envelopeAttributes,
+  INGEST_ROUTE,
+  IngestRequestTrace,
+  stampedEnvelope,
+  stampFields,
+} from './ingest-request-trace.js';
+export {
   bodyBytes,
   isJsonContentType,
   MAX_BODY_BYTES,

@@ -13,7 +13,10 @@ import {
   parseEnvelope,
 } from '../envelope/index.js';
 import { type OrderedProducer, ProducerFailureReason } from '../producer/index.js';
+import { TRACING_OFF, type Tracing } from '../tracing/index.js';
 import { parseBearerToken, tokensMatch } from './bearer-auth.js';
+import { IngestError } from './errors.js';
+import { INGEST_ROUTE, IngestRequestTrace } from './ingest-request-trace.js';
 import {
   bodyBytes,
   isJsonContentType,
@@ -74,6 +77,10 @@ export interface IngestHandlerOptions {
   readonly retryAfterSeconds?: number;
   /** Correlation id for requests whose first envelope has none. @default crypto.randomUUID */
   readonly generateCorrelationId?: () => string;
+  /** Records the request's spans and stamps envelopes without `traceparent` (docs/tracing.md). @default TRACING_OFF */
+  readonly tracing?: Tracing;
+  /** The stream `producer` writes to, named in span names; required when `tracing` is on. */
+  readonly streamName?: string;
 }
 
 /** An API Gateway HTTP API (payload v2) handler. */
@@ -147,6 +154,11 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
   const maxEnvelopes = options.maxEnvelopes ?? MAX_ENVELOPES_PER_REQUEST;
   const retryAfterSeconds = options.retryAfterSeconds ?? 1;
   const generateCorrelationId = options.generateCorrelationId ?? randomUUID;
+  const tracing = options.tracing ?? TRACING_OFF;
+  if (tracing.enabled && options.streamName === undefined) {
+    throw new IngestError('createIngestHandler: streamName is required when tracing is on');
+  }
+  const streamName = options.streamName ?? '';
 
   function reject(
     reason: RejectReason,
@@ -161,9 +173,32 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
     return json(statusCode, { reason, ...body });
   }
 
+  /**
+   * The bytes to write per envelope: with tracing on, an envelope without `traceparent` is stamped with its create
+   * span's context, unless that takes it over the size limit (then it goes as sent: nothing is refused for a trace).
+   */
+  function recordsToWrite(
+    envelopes: readonly Envelope[],
+    encoded: readonly Buffer[],
+    requestTrace: IngestRequestTrace | undefined,
+  ): readonly Buffer[] {
+    if (requestTrace === undefined) return encoded;
+    const stamped = requestTrace.createRecords(envelopes);
+    return stamped.map((envelope, index) => {
+      if (envelope === envelopes[index]) return encoded[index] as Buffer;
+      try {
+        return encodeEnvelope(envelope);
+      } catch (error) {
+        if (!(error instanceof EnvelopeError)) throw error;
+        return encoded[index] as Buffer;
+      }
+    });
+  }
+
   async function handle(
     event: APIGatewayProxyEventV2,
     context: Record<string, unknown>,
+    requestTrace: IngestRequestTrace | undefined,
   ): Promise<APIGatewayProxyStructuredResultV2> {
     const presented = parseBearerToken(header(event, 'authorization'));
     let expected: string;
@@ -264,12 +299,15 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
       );
     }
 
+    const records = recordsToWrite(envelopes, encoded, requestTrace);
     const results = await producer.put(
       envelopes.map((envelope, index) => ({
         partitionKey: envelope.aggregateId,
-        data: encoded[index] as Buffer,
+        data: records[index] as Buffer,
       })),
+      requestTrace === undefined ? undefined : { observer: requestTrace.observer },
     );
+    requestTrace?.settle(results);
     const written: { index: number; eventId: string; shardId: string; sequenceNumber: string }[] = [];
     const failed: { index: number; eventId: string; reason: ProducerFailureReason; message: string }[] = [];
     for (const [index, result] of results.entries()) {
@@ -315,13 +353,27 @@ export function createIngestHandler(options: IngestHandlerOptions): IngestHandle
 
   return async (event) => {
     const started = performance.now();
-    const context = { requestId: event.requestContext?.requestId };
+    const requestTrace = tracing.enabled
+      ? new IngestRequestTrace(tracing.tracer, streamName, {
+          method: event.requestContext?.http?.method ?? 'POST',
+          path: event.rawPath ?? INGEST_ROUTE,
+          headers: { traceparent: header(event, 'traceparent'), tracestate: header(event, 'tracestate') },
+        })
+      : undefined;
+    const context =
+      requestTrace === undefined
+        ? { requestId: event.requestContext?.requestId }
+        : { requestId: event.requestContext?.requestId, traceId: requestTrace.traceId };
+    let statusCode = 500;
     try {
-      return await handle(event, context);
+      const result = await handle(event, context, requestTrace);
+      statusCode = result.statusCode ?? 200;
+      return result;
     } catch (error) {
       logger.error('ingest failed', { ...context, error: error as Error });
       return json(500, { message: 'internal error' });
     } finally {
+      requestTrace?.end(statusCode);
       metrics.addMetric('LatencyMs', MetricUnit.Milliseconds, performance.now() - started);
       metrics.publishStoredMetrics();
     }

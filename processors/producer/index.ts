@@ -24,10 +24,13 @@ export {
 } from './planner.js';
 export { createOrderedProducer, recordSize } from './producer.js';
 export {
+  type ObservedPutRecordsCall,
   type OrderedProducer,
   type ProducerEntry,
   type ProducerFailed,
   ProducerFailureReason,
   type ProducerResult,
   type ProducerWritten,
+  type PutObserver,
+  type PutOptions,
 } from './types.js';

@@ -7,13 +7,16 @@ import {
   resolveProducerOptions,
 } from './options.js';
 import { OrderedBatchPlanner, type PutRecordsEntryOutcome } from './planner.js';
-import type { OrderedProducer, ProducerEntry, ProducerResult } from './types.js';
+import type { OrderedProducer, ProducerEntry, ProducerResult, PutObserver } from './types.js';
 
 interface PendingPut {
   readonly results: ProducerResult[];
   remaining: number;
   readonly resolve: (results: ProducerResult[]) => void;
+  readonly observer: PutObserver | undefined;
 }
+
+type CallAnswered = (outcomes: readonly PutRecordsEntryOutcome[]) => void;
 
 interface Waiter {
   readonly put: PendingPut;
@@ -105,7 +108,44 @@ export function createOrderedProducer(options: OrderedProducerOptions): OrderedP
     scheduleWake();
   }
 
+  /**
+   * Tells the observers of the puts whose entries are in this call that it starts; returns what tells them how it
+   * ended, or undefined when no put in it is observed (the usual case: nothing is allocated).
+   */
+  function observeCall(ids: readonly number[]): CallAnswered | undefined {
+    let positionsByPut: Map<PendingPut, number[]> | undefined;
+    for (const [position, id] of ids.entries()) {
+      const { put } = waiters.get(id) as Waiter;
+      if (put.observer === undefined) continue;
+      positionsByPut ??= new Map();
+      const positions = positionsByPut.get(put);
+      if (positions === undefined) positionsByPut.set(put, [position]);
+      else positions.push(position);
+    }
+    if (positionsByPut === undefined) return undefined;
+    const answers: { answered: CallAnswered; positions: number[] }[] = [];
+    for (const [put, positions] of positionsByPut) {
+      const indexes = positions.map((p) => (waiters.get(ids[p] as number) as Waiter).index);
+      try {
+        const observer = put.observer as PutObserver;
+        answers.push({ answered: observer.callStarted({ indexes, recordCount: ids.length }), positions });
+      } catch {
+        // An observer must never stop a write.
+      }
+    }
+    return (outcomes) => {
+      for (const { answered, positions } of answers) {
+        try {
+          answered(positions.map((p) => outcomes[p] as PutRecordsEntryOutcome));
+        } catch {
+          // As above.
+        }
+      }
+    };
+  }
+
   async function send(ids: number[]): Promise<void> {
+    const answered = observeCall(ids);
     let outcomes: PutRecordsEntryOutcome[];
     try {
       const output = await settings.client.send(
@@ -130,6 +170,7 @@ export function createOrderedProducer(options: OrderedProducerOptions): OrderedP
       };
       outcomes = ids.map(() => outcome);
     }
+    answered?.(outcomes);
     inFlight -= 1;
     planner.settle(ids, outcomes, settings.now());
     deliverSettled();
@@ -137,10 +178,15 @@ export function createOrderedProducer(options: OrderedProducerOptions): OrderedP
   }
 
   return {
-    put(entries) {
+    put(entries, putOptions) {
       if (entries.length === 0) return Promise.resolve([]);
       return new Promise<ProducerResult[]>((resolve) => {
-        const put: PendingPut = { results: new Array(entries.length), remaining: entries.length, resolve };
+        const put: PendingPut = {
+          results: new Array(entries.length),
+          remaining: entries.length,
+          resolve,
+          observer: putOptions?.observer,
+        };
         const deadline = settings.now() + settings.deadlineMs;
         for (const [index, entry] of entries.entries()) {
           const id = nextId;

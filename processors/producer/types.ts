@@ -1,3 +1,5 @@
+import type { PutRecordsEntryOutcome } from './planner.js';
+
 /** One record to put on the stream. */
 export interface ProducerEntry {
   /** Kinesis partition key (1–256 UTF-16 code units); records of one key are written in the order given. */
@@ -48,6 +50,32 @@ export interface ProducerFailed {
 /** How one entry ended: every entry ends as exactly one of these. */
 export type ProducerResult = ProducerWritten | ProducerFailed;
 
+/** One PutRecords call that carries entries of a `put`, as a {@link PutObserver} sees it. */
+export interface ObservedPutRecordsCall {
+  /** The put's entries in this call: positions in the `entries` given to `put`, in the call's order. */
+  readonly indexes: readonly number[];
+  /** Records in the whole call (entries of concurrent puts on the same producer included). */
+  readonly recordCount: number;
+}
+
+/**
+ * Watches the PutRecords calls that carry a put's entries, so a caller can trace them (the ingest API does,
+ * docs/tracing.md) without the producer knowing what it does with them. A throwing observer is ignored.
+ */
+export interface PutObserver {
+  /**
+   * A PutRecords call carrying some of the put's entries is about to be sent (once per attempt).
+   * @returns what to call with the call's outcome for each of those entries, aligned with `call.indexes`.
+   */
+  callStarted(call: ObservedPutRecordsCall): (outcomes: readonly PutRecordsEntryOutcome[]) => void;
+}
+
+/** Options of one {@link OrderedProducer.put}. */
+export interface PutOptions {
+  /** Told about every PutRecords call that carries these entries. @default none */
+  readonly observer?: PutObserver;
+}
+
 /** An ordering-preserving writer to one Kinesis stream. */
 export interface OrderedProducer {
   /**
@@ -55,5 +83,5 @@ export interface OrderedProducer {
    * same producer). Resolves once every entry is written or failed; never rejects for Kinesis errors.
    * @returns one result per entry, aligned with `entries`.
    */
-  put(entries: readonly ProducerEntry[]): Promise<ProducerResult[]>;
+  put(entries: readonly ProducerEntry[], options?: PutOptions): Promise<ProducerResult[]>;
 }

@@ -25,6 +25,31 @@ const edgeDates = [
   ' 2026-01-01T00:00:00Z',
   '2026-01-01T00:00:00Z\n',
 ];
+/** W3C trace context values around every rule of the two patterns (https://www.w3.org/TR/trace-context/). */
+const TRACEPARENT = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+const edgeTraceFields = [
+  TRACEPARENT,
+  TRACEPARENT.toUpperCase(),
+  `ff${TRACEPARENT.slice(2)}`,
+  `01${TRACEPARENT.slice(2)}`,
+  `00-${'0'.repeat(32)}-00f067aa0ba902b7-01`,
+  `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-00`,
+  TRACEPARENT.slice(0, -1),
+  `${TRACEPARENT}-00`,
+  `${TRACEPARENT}\n`,
+  'rojo=00f067aa0ba902b7,congo=t61rcWkgMzE',
+  'fw529a3039@dt=FW4;0;0, rojo=1',
+  'a=b ',
+  'a=1,,b=2',
+  'A=1',
+  'a=é',
+  `t@${'s'.repeat(14)}=v`,
+  `t@${'s'.repeat(15)}=v`,
+  `${'k'.repeat(256)}=v`,
+  `${'k'.repeat(257)}=v`,
+  ...[31, 32, 33].map((n) => Array.from({ length: n }, (_, i) => `k${i}=v`).join(',')),
+  ...[253, 254].map((n) => `a=${'v'.repeat(n)},b=${'v'.repeat(254)}`),
+];
 const anyJson = fc.oneof(
   fc.constant(null),
   fc.boolean(),
@@ -43,13 +68,14 @@ const candidates = fc
     base: fc.constantFrom(
       orderEvent('o-1', 1),
       orderEvent('o-2', 7, { correlationId: 'c', causationId: 'd' }),
+      orderEvent('o-3', 2, { traceparent: TRACEPARENT, tracestate: 'rojo=1,congo=2' }),
     ) as fc.Arbitrary<Record<string, unknown>>,
     replace: fc.dictionary(
       fc.constantFrom(...Object.keys(envelopeSchema.shape)),
-      fc.oneof(anyJson, fc.constantFrom(...edgeDates)),
+      fc.oneof(anyJson, fc.constantFrom(...edgeDates), fc.constantFrom(...edgeTraceFields)),
       { maxKeys: 3 },
     ),
-    remove: fc.subarray(['eventId', 'sequence', 'occurredAt', 'correlationId', 'data']),
+    remove: fc.subarray(['eventId', 'sequence', 'occurredAt', 'correlationId', 'traceparent', 'data']),
     extra: fc.option(fc.constantFrom('extra', '__proto__', 'constructor', 'toString')),
   })
   .map(({ base, replace, remove, extra }) => {
@@ -77,6 +103,12 @@ describe('compiled envelope check', () => {
     ['a sequence above 2^53 - 1', { sequence: 2 ** 53 }, false],
     ['data that is an array', { data: [] }, false],
     ['a non-UTC timestamp', { occurredAt: '2026-01-01T00:00:00+01:00' }, false],
+    ['a W3C traceparent', { traceparent: TRACEPARENT }, true],
+    ['an all-zero trace id', { traceparent: `00-${'0'.repeat(32)}-00f067aa0ba902b7-01` }, false],
+    ['a tracestate of 32 members', { tracestate: edgeTraceFields[edgeTraceFields.length - 4] }, true],
+    ['a tracestate of 33 members', { tracestate: edgeTraceFields[edgeTraceFields.length - 3] }, false],
+    ['a tracestate of 512 characters', { tracestate: edgeTraceFields[edgeTraceFields.length - 2] }, true],
+    ['a tracestate of 513 characters', { tracestate: edgeTraceFields[edgeTraceFields.length - 1] }, false],
   ])('agrees with zod on %s', (_name, change, valid) => {
     const value = { ...orderEvent('o-1', 1), ...change };
     expect(isValidEnvelope(value)).toBe(valid);
