@@ -38,7 +38,8 @@ export function traceFieldsFromContext(context: Context): TraceFields {
   const carrier: Record<string, string> = {};
   propagator.inject(context, carrier, defaultTextMapSetter);
   if (carrier.traceparent === undefined) return {};
-  return carrier.tracestate === undefined
+  // The propagator writes an empty tracestate when every member it was given was invalid; the envelope refuses one.
+  return carrier.tracestate === undefined || carrier.tracestate === ''
     ? { traceparent: carrier.traceparent }
     : { traceparent: carrier.traceparent, tracestate: carrier.tracestate };
 }
