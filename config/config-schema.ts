@@ -339,6 +339,27 @@ const replaySchema = z
   })
   .prefault({});
 
+/**
+ * Default share of new traces recorded: the rate of X-Ray's own default sampling rule (5 % beyond its reservoir,
+ * https://docs.aws.amazon.com/xray/latest/devguide/xray-console-sampling.html). docs/deploy.md "Tracing" gives the
+ * cost per million events at this ratio and at 1.
+ */
+export const DEFAULT_TRACE_SAMPLING_RATIO = 0.05;
+
+const tracingSchema = z
+  .strictObject({
+    /** Export spans from every Lambda to X-Ray's OTLP endpoint (docs/deploy.md, Tracing). @default false */
+    enabled: bool().default(false),
+    /**
+     * Share of new traces recorded, 0–1; a trace continued from an envelope follows its sampled flag.
+     * @default 0.05
+     */
+    samplingRatio: z
+      .preprocess(fromConfigString, z.number().min(0).max(1))
+      .default(DEFAULT_TRACE_SAMPLING_RATIO),
+  })
+  .prefault({});
+
 /** The schema of every `ordered-event-pipeline:*` config key (keys without the namespace). */
 export const pipelineConfigSchema = z
   .strictObject({
@@ -350,6 +371,7 @@ export const pipelineConfigSchema = z
     bus: busSchema,
     ingest: ingestSchema,
     replay: replaySchema,
+    tracing: tracingSchema,
   })
   .superRefine((c, ctx) => {
     const retentionSeconds = c.stream.retentionHours * 3600;
@@ -391,6 +413,7 @@ export interface PipelineConfig {
   };
   readonly ingest: Readonly<ParsedConfig['ingest']>;
   readonly replay: Readonly<ParsedConfig['replay']>;
+  readonly tracing: Readonly<ParsedConfig['tracing']>;
 }
 
 /** Formats a zod issue path as the dotted config key, e.g. `ordered-event-pipeline:processor.batchSize`. */

@@ -86,6 +86,8 @@ export function readStatements(policy: unknown): NormalisedStatement[] | undefin
 /** Actions that have no resource-level permissions, so `Resource: "*"` is the only form AWS accepts. */
 export const RESOURCE_STAR_ACTIONS: ReadonlySet<string> = new Set([
   'cloudwatch:PutMetricData',
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html: no resource type.
+  'xray:PutSpans',
   'xray:PutTelemetryRecords',
   'xray:PutTraceSegments',
 ]);

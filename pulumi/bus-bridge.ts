@@ -21,6 +21,7 @@ import { sourcePrefixProblem } from '../processors/bus-bridge/bridged-event.js';
 import type { BusBridgeEnvironment } from '../processors/bus-bridge/config.js';
 import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
+import type { FunctionTracing } from './function-tracing.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {
   assumeRolePolicy,
@@ -46,6 +47,8 @@ export interface BusBridgeArgs {
   readonly logLevel?: pulumi.Input<string>;
   /** @default 14 */
   readonly logRetentionDays?: pulumi.Input<number>;
+  /** The stack's tracing (docs/deploy.md, Tracing); absent, the function's tracing stays off. */
+  readonly tracing?: FunctionTracing | undefined;
   /** 0 keeps events forever. @default 30 */
   readonly archiveRetentionDays?: pulumi.Input<number>;
   /** ≤ 10: an event bus target takes at most 10 entries per batch. @default 10 */
@@ -178,6 +181,7 @@ export class BusBridge extends pulumi.ComponentResource {
         memoryMb: 256,
         timeoutSeconds: 30,
         logRetentionDays: args.logRetentionDays,
+        tracing: args.tracing,
         policyStatements: busEnrichmentStatements(),
         environment: {
           EVENT_SOURCE_PREFIX: args.sourcePrefix,

@@ -66,6 +66,25 @@ export function logWriteStatement(logGroupArn: string): PolicyStatement {
 }
 
 /**
+ * Exporting spans to X-Ray's OTLP endpoint in the stack's region (https://xray.<region>.amazonaws.com/v1/traces):
+ * `xray:PutSpans`, "Grants permission to upload OpenTelemetry spans to AWS X-Ray", names no resource type, so it is
+ * granted on "*" (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html), held to the
+ * stack's region by the global `aws:RequestedRegion` key
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion).
+ * Not `xray:PutTraceSegments`/`PutTelemetryRecords` (the X-Ray SDK and daemon's API, in maintenance since 2026-02-25)
+ * nor `xray:PutSpansForIndexing` (X-Ray indexes spans itself under Transaction Search).
+ */
+export function spanExportStatement(region: string): PolicyStatement {
+  return {
+    Sid: 'ExportSpans',
+    Effect: 'Allow',
+    Action: ['xray:PutSpans'],
+    Resource: ['*'],
+    Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+  };
+}
+
+/**
  * Using a key both ways: uploading or downloading an object encrypted with a KMS key needs `kms:GenerateDataKey` and
  * `kms:Decrypt` on it (https://docs.aws.amazon.com/AmazonS3/latest/userguide/s3-express-UsingKMSEncryption.html,
  * which points to https://docs.aws.amazon.com/AmazonS3/latest/userguide/mpuoverview.html#mpuAndPermissions for

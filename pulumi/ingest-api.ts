@@ -5,6 +5,7 @@ import * as pulumi from '@pulumi/pulumi';
 import type { IngestEnvironment } from '../processors/ingest/config.js';
 import { checkIntRange } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
+import type { FunctionTracing } from './function-tracing.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { ingestStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
@@ -32,6 +33,8 @@ export interface IngestApiArgs {
   readonly timeoutSeconds?: pulumi.Input<number>;
   /** @default 14 */
   readonly logRetentionDays?: pulumi.Input<number>;
+  /** The stack's tracing (docs/deploy.md, Tracing); absent, the function's tracing stays off. */
+  readonly tracing?: FunctionTracing | undefined;
   /** @default 'INFO' */
   readonly logLevel?: pulumi.Input<string>;
   /** Secrets Manager recovery window; 0 deletes at once (disposable stacks). @default 7 */
@@ -85,6 +88,7 @@ export class IngestApi extends pulumi.ComponentResource {
         memoryMb: args.memoryMb ?? 256,
         timeoutSeconds: args.timeoutSeconds ?? 10,
         logRetentionDays: args.logRetentionDays,
+        tracing: args.tracing,
         policyStatements: pulumi
           .all([args.streamArn, args.streamKeyArn, this.secret.arn, args.dataKeyArn])
           .apply(([streamArn, streamKeyArn, secretArn, dataKeyArn]) =>

@@ -2,8 +2,15 @@
 import * as aws from '@pulumi/aws';
 import * as pulumi from '@pulumi/pulumi';
 import { checkIntRange } from './arg-checks.js';
+import { type FunctionTracing, tracingVariables } from './function-tracing.js';
 import type { BundledHandler } from './handler-bundle.js';
-import { assumeRolePolicy, logWriteStatement, type PolicyStatement, policyDocument } from './iam-policies.js';
+import {
+  assumeRolePolicy,
+  logWriteStatement,
+  type PolicyStatement,
+  policyDocument,
+  spanExportStatement,
+} from './iam-policies.js';
 import { stackLogGroup } from './stack-log-group.js';
 
 /**
@@ -48,6 +55,11 @@ export interface NodeFunctionArgs {
   /** @default 14 */
   readonly logRetentionDays?: pulumi.Input<number> | undefined;
   readonly description?: pulumi.Input<string>;
+  /**
+   * The stack's tracing: `TRACING`, `TRACE_SAMPLING_RATIO` and `DEPLOYMENT_ENVIRONMENT` in the environment and, when
+   * enabled, `xray:PutSpans` in the role. Absent: none of these, and the function's tracing stays off.
+   */
+  readonly tracing?: FunctionTracing | undefined;
 }
 
 /** One Lambda function: role (trusting only Lambda), inline least-privilege policy, log group, function. */
@@ -76,14 +88,23 @@ export class NodeFunction extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // The region spans are exported to (the function's own), asked for only when tracing is on.
+    const tracingRegion =
+      args.tracing?.enabled === true ? aws.getRegionOutput({}, { parent: this }).region : undefined;
     this.rolePolicy = new aws.iam.RolePolicy(
       `${name}-policy`,
       {
         role: this.role.id,
         policy: pulumi
-          .all([args.policyStatements, this.logGroup.arn])
-          .apply(([statements, logGroupArn]) =>
-            JSON.stringify(policyDocument(...statements, logWriteStatement(logGroupArn))),
+          .all([args.policyStatements, this.logGroup.arn, tracingRegion])
+          .apply(([statements, logGroupArn, region]) =>
+            JSON.stringify(
+              policyDocument(
+                ...statements,
+                logWriteStatement(logGroupArn),
+                ...(region === undefined ? [] : [spanExportStatement(region)]),
+              ),
+            ),
           ),
       },
       { parent: this },
@@ -103,12 +124,19 @@ export class NodeFunction extends pulumi.ComponentResource {
         environment: {
           variables: pulumi.output(args.environment ?? {}).apply((variables) => ({
             ...(args.powertools === undefined ? {} : powertoolsVariables(args.powertools)),
+            ...(args.tracing === undefined ? {} : tracingVariables(args.tracing, pulumi.getStack())),
             ...variables,
             // The bundle ships an external source map; stack traces point at the TypeScript sources.
             NODE_OPTIONS: '--enable-source-maps',
           })),
         },
         loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+        // No `tracingConfig` (PassThrough, the default): Active mode has Lambda record X-Ray segments of its own
+        // (with xray:PutTraceSegments), traces keyed by X-Amzn-Trace-Id rather than the W3C context the envelope
+        // carries, billed on top (https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html). The functions
+        // export their OpenTelemetry spans themselves (docs/deploy.md, Tracing). PassThrough only honours an upstream
+        // X-Ray header, and none comes: HTTP APIs have no X-Ray tracing
+        // (https://docs.aws.amazon.com/xray/latest/devguide/xray-services-apigateway.html).
       },
       // The policy must exist before the first invocation (and before an event source mapping validates it).
       { parent: this, dependsOn: [this.rolePolicy] },

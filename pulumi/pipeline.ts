@@ -127,6 +127,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     metricsNamespace: p.metricsNamespace,
     serviceName: PROCESSOR_SERVICE_NAME,
     quarantinePrefix: p.quarantinePrefix,
+    tracing: config.tracing,
     noncurrentVersionExpirationDays: config.archive.noncurrentVersionExpirationDays,
     disposable,
   });
@@ -159,6 +160,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     maximumRetryAttempts: b.pipeMaximumRetryAttempts,
     maximumRecordAgeSeconds: b.pipeMaximumRecordAgeSeconds,
     consumerMaxReceiveCount: b.consumerMaxReceiveCount,
+    tracing: config.tracing,
   });
   const ingest = new IngestApi('ingest', {
     streamName: streamNameForWriters,
@@ -173,6 +175,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     logRetentionDays,
     logLevel: p.logLevel,
     secretRecoveryWindowInDays: disposable ? 0 : 7,
+    tracing: config.tracing,
   });
   const r = config.replay;
   const backfill = new ReplayBackfill('backfill', {
@@ -198,6 +201,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions 
     disposable,
     memoryMb: r.backfillMemoryMb,
     timeoutSeconds: r.backfillTimeoutSeconds,
+    tracing: config.tracing,
     logRetentionDays,
   });
   const a = config.alarms;

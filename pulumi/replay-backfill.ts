@@ -18,6 +18,7 @@ import {
 import type { ReplayLambdaEnvironment } from '../processors/replay/lambda-config.js';
 import { aggregateTableArgs } from './aggregate-table-args.js';
 import { PipelineConfigError } from './errors.js';
+import type { FunctionTracing } from './function-tracing.js';
 import type { BundledHandler } from './handler-bundle.js';
 import {
   assumeRolePolicy,
@@ -221,6 +222,8 @@ export interface ReplayBackfillArgs {
   /** @default 900 */
   readonly timeoutSeconds?: number;
   readonly logRetentionDays?: number;
+  /** The stack's tracing (docs/deploy.md, Tracing); absent, the function's tracing stays off. */
+  readonly tracing?: FunctionTracing | undefined;
 }
 
 /** Sizes batches for the args, reporting a configuration that cannot fit as a config error naming its keys. */
@@ -315,6 +318,7 @@ export class ReplayBackfill extends pulumi.ComponentResource {
         // The replay core spills sorted runs to /tmp: sized by the batch plan.
         ephemeralStorageMiB: this.plan.ephemeralStorageMiB,
         ...(args.logRetentionDays === undefined ? {} : { logRetentionDays: args.logRetentionDays }),
+        tracing: args.tracing,
         // Written through the replay Lambda's config contract (processors/replay/lambda-config.ts).
         environment: {
           REPLAY_BUCKET: args.bucketName,

@@ -11,6 +11,7 @@ import { PROCESSOR_DEFAULTS, type ProcessorEnvironment } from '../processors/str
 import { aggregateTableArgs } from './aggregate-table-args.js';
 import { checkIntRange, checkPattern } from './arg-checks.js';
 import { ComponentArgsError } from './errors.js';
+import type { FunctionTracing } from './function-tracing.js';
 import type { BundledHandler } from './handler-bundle.js';
 import { streamProcessorStatements } from './iam-policies.js';
 import { NodeFunction } from './node-function.js';
@@ -61,6 +62,8 @@ export interface StreamProcessorArgs {
   readonly logLevel?: pulumi.Input<string>;
   /** @default 14 */
   readonly logRetentionDays?: pulumi.Input<number>;
+  /** The stack's tracing (docs/deploy.md, Tracing); absent, the function's tracing stays off. */
+  readonly tracing?: FunctionTracing | undefined;
   /** EMF namespace; alarms read the same one. */
   readonly metricsNamespace: pulumi.Input<string>;
   /** Powertools service name: the `service` dimension of every metric. */
@@ -151,6 +154,7 @@ export class StreamProcessor extends pulumi.ComponentResource {
         memoryMb: args.memoryMb ?? 512,
         timeoutSeconds: args.timeoutSeconds ?? 60,
         logRetentionDays: args.logRetentionDays,
+        tracing: args.tracing,
         policyStatements: pulumi
           .all([
             args.streamArn,

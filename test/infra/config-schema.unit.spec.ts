@@ -32,6 +32,17 @@ describe('Function: parsePipelineConfig', () => {
     expect(c.logs.retentionDays).toBe(14);
   });
 
+  it('leaves tracing off by default, sampling 5 % of new traces once it is on', () => {
+    expect(parsePipelineConfig({}).tracing).toEqual({ enabled: false, samplingRatio: 0.05 });
+    expect(parsePipelineConfig({ tracing: { enabled: 'true', samplingRatio: '0.25' } }).tracing).toEqual({
+      enabled: true,
+      samplingRatio: 0.25,
+    });
+    expect(parsePipelineConfig({ tracing: { enabled: true, samplingRatio: 1 } }).tracing.samplingRatio).toBe(
+      1,
+    );
+  });
+
   it('accepts numbers and booleans set as strings (pulumi config set without a type)', () => {
     const c = parsePipelineConfig({ processor: { batchSize: '250', enhancedFanOut: 'true' } });
     expect(c.processor.batchSize).toBe(250);
@@ -61,6 +72,10 @@ describe('Function: parsePipelineConfig', () => {
     [{ archive: { glacierAfterDays: 45 } }, 'ordered-event-pipeline:archive.glacierAfterDays'],
     [{ processor: { batchsize: 10 } }, 'ordered-event-pipeline:processor.batchsize'],
     [{ unknownThing: 1 }, 'ordered-event-pipeline:unknownThing'],
+    [{ tracing: { samplingRatio: 1.5 } }, 'ordered-event-pipeline:tracing.samplingRatio'],
+    [{ tracing: { samplingRatio: -0.1 } }, 'ordered-event-pipeline:tracing.samplingRatio'],
+    [{ tracing: { enabled: 'yes' } }, 'ordered-event-pipeline:tracing.enabled'],
+    [{ tracing: { exporter: 'adot' } }, 'ordered-event-pipeline:tracing.exporter'],
   ])('rejects %j naming %s', (raw, key) => {
     const error = errorOf(() => parsePipelineConfig(raw));
     expect(error.key).toBe(key);

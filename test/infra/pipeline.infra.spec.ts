@@ -5,6 +5,7 @@ import type { PipelineConfig } from '../../config/config-schema.js';
 import { processorMappingSettings } from '../../config/event-source-mapping.js';
 import { loadStackConfigFile } from '../../config/stack-config-file.js';
 import { pipelinePolicies } from '../../policy/policies.js';
+import { RESOURCE_STAR_ACTIONS } from '../../policy/policy-document.js';
 import { loadBusBridgeConfig } from '../../processors/bus-bridge/config.js';
 import { loadIngestConfig } from '../../processors/ingest/config.js';
 import { loadStalledCheckConfig } from '../../processors/operator/config.js';
@@ -155,6 +156,7 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     ).variables;
     expect(Object.keys(env).sort()).toEqual(
       [
+        'DEPLOYMENT_ENVIRONMENT',
         'MAX_BUFFERED_EVENTS',
         'MAX_GAP_AGE_SECONDS',
         'MAX_SNAPSHOT_BYTES',
@@ -167,6 +169,8 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
         'QUARANTINE_BUCKET',
         'QUARANTINE_PREFIX',
         'TABLE_NAME',
+        'TRACE_SAMPLING_RATIO',
+        'TRACING',
         'WRITE_CONCURRENCY',
       ].sort(),
     );
@@ -252,9 +256,13 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     expect(statements).toContainEqual(
       expect.objectContaining({ Action: ['lambda:InvokeFunction'], Resource: [inputs.enrichment] }),
     );
-    // The enrichment calls no AWS API: its own policy only writes its logs.
+    // The enrichment calls no AWS API: its own policy only writes its logs (and its spans when tracing is on).
     const own = parsePolicy(named(resources, T.rolePolicy, 'bus-enrichment-policy').inputs.policy).Statement;
-    expect(own.flatMap((st) => st.Action).sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(own.flatMap((st) => st.Action).sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      ...(config.tracing.enabled ? ['xray:PutSpans'] : []),
+    ]);
     expect(ofType(resources, T.archive)[0]?.inputs.retentionDays).toBe(config.bus.archiveRetentionDays);
   });
 
@@ -407,6 +415,9 @@ describe.each(['dev', 'staging', 'prod'])('Pulumi program, stack %s', (stack) =>
     for (const policy of policies) {
       for (const statement of parsePolicy(policy.inputs.policy).Statement) {
         for (const action of statement.Action) expect(action, policy.name).not.toMatch(/\*/);
+        // "*" only where AWS accepts nothing else, and then under a condition (policy/policy-document.ts).
+        if (statement.Action.every((a) => RESOURCE_STAR_ACTIONS.has(a)) && statement.Condition !== undefined)
+          continue;
         for (const resource of statement.Resource ?? []) expect(resource, policy.name).not.toBe('*');
       }
     }

@@ -338,7 +338,7 @@ export function output(resource: RecordedResource, key: string): string {
 
 /** Parses a policy input that the program serialised with JSON.stringify. */
 export function parsePolicy(value: unknown): {
-  Statement: { Effect: string; Action: string[]; Resource?: string[] }[];
+  Statement: { Effect: string; Action: string[]; Resource?: string[]; Condition?: unknown }[];
 } {
   if (typeof value !== 'string') throw new Error(`policy is not a string: ${JSON.stringify(value)}`);
   return JSON.parse(value);
