@@ -6,7 +6,6 @@ import {
   positiveIntVariable,
 } from '../lambda-config/index.js';
 import { PROCESSOR_DEFAULTS } from '../stream-processor/config.js';
-import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 
 /** The stalled check's config contract: its environment variables with their defaults. */
 export const stalledCheckConfigSchema = z.object({
@@ -14,7 +13,6 @@ export const stalledCheckConfigSchema = z.object({
   TABLE_NAME: z.string().min(1),
   /** The processor's stalled threshold: one setting, one default. */
   MAX_GAP_AGE_SECONDS: positiveIntVariable(PROCESSOR_DEFAULTS.maxGapAgeSeconds),
-  ...tracingEnvironmentShape,
 });
 
 /** The stalled check's resolved configuration. */

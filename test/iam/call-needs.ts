@@ -228,6 +228,16 @@ export function lambdaLogNeeds(deployed: DeployedStack, functionLogicalName: str
   ];
 }
 
+/**
+ * A traced function exporting its spans to X-Ray's OTLP endpoint in the stack's region (docs/deploy.md, Tracing):
+ * `xray:PutSpans` names no resource type (https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsx-ray.html).
+ */
+export function spanExportNeeds(deployed: DeployedStack, functionLogicalName: string): Need[] {
+  if (deployed.environment(functionLogicalName).TRACING !== 'on') return [];
+  const because = `${functionLogicalName} exporting its spans to https://xray.${REGION}.amazonaws.com/v1/traces (docs/deploy.md, Tracing)`;
+  return [{ action: 'xray:PutSpans', resource: '*', context: { 'aws:RequestedRegion': REGION }, because }];
+}
+
 /** Distinct needs (the same request made many times counts once). */
 export function distinctNeeds(needs: readonly Need[]): Need[] {
   const seen = new Map<string, Need>();

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { PolicyDocument } from '../../pulumi/iam-policies.js';
 import { lambdaSession, type Need, type Principal, refusedNeeds, unusedGrants } from './access-check.js';
-import { distinctNeeds, lambdaLogNeeds, needsOfCall } from './call-needs.js';
+import { distinctNeeds, lambdaLogNeeds, needsOfCall, spanExportNeeds } from './call-needs.js';
 import { type DeployedStack, TYPES } from './deployed-stack.js';
 import type { RecordedCall } from './sdk-call-recorder.js';
 
@@ -69,6 +69,7 @@ export function describeFunctionRoleContract(
           translateNeed(n, dev, deployed),
         ),
         ...lambdaLogNeeds(deployed, functionLogicalName),
+        ...spanExportNeeds(deployed, functionLogicalName),
         ...serviceNeeds(deployed),
       ];
       await expectRoleContract(
