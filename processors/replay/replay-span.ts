@@ -24,19 +24,11 @@ export function startReplaySpan(
   runId: string,
   events: readonly Envelope[],
 ): Span {
-  const links: Link[] = [];
-  for (const envelope of events) {
-    const context = spanContextFromTraceFields(envelope);
-    if (context !== undefined) {
-      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.firehose) });
-    }
-  }
-  return tracing.tracer.startSpan(
+  const span = tracing.tracer.startSpan(
     SpanName.replayBatch(target),
     {
       kind: SpanKind.PRODUCER,
       root: true,
-      links,
       attributes: {
         [MessagingAttribute.operationType]: MessagingOperationType.send,
         [MessagingAttribute.operationName]: 'replay',
@@ -47,6 +39,17 @@ export function startReplaySpan(
     },
     ROOT_CONTEXT,
   );
+  // The sampler decides without the links, so an unsampled batch costs no work per event.
+  if (!span.isRecording()) return span;
+  const links: Link[] = [];
+  for (const envelope of events) {
+    const context = spanContextFromTraceFields(envelope);
+    if (context !== undefined) {
+      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.firehose) });
+    }
+  }
+  span.addLinks(links);
+  return span;
 }
 
 /** Ends a replay span with the batch's outcomes: an error status naming the count when any event failed. */

@@ -50,6 +50,8 @@ export interface AggregateWriteTrace {
 
 /** The tracing of one batch. */
 export interface BatchTrace {
+  /** False when tracing is off or the batch was not sampled: callers skip building what they would report. */
+  readonly recording: boolean;
   aggregate(): AggregateWriteTrace;
   /** A record stored in the quarantine, with the object key when the quarantine names one. */
   quarantined(envelope: Envelope | undefined, reason: string, objectKey: string | undefined): void;
@@ -66,6 +68,7 @@ const NO_AGGREGATE_TRACE: AggregateWriteTrace = {
 
 /** Tracing off: nothing recorded, nothing built. */
 export const NO_BATCH_TRACE: BatchTrace = {
+  recording: false,
   aggregate: () => NO_AGGREGATE_TRACE,
   quarantined: () => {},
   quarantineFailed: () => {},
@@ -84,20 +87,12 @@ export function startBatchTrace(
   startTime: number,
 ): BatchTrace {
   if (!tracing.enabled) return NO_BATCH_TRACE;
-  const links: Link[] = [];
-  for (const envelope of envelopes) {
-    const context = spanContextFromTraceFields(envelope);
-    if (context !== undefined) {
-      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.kinesis) });
-    }
-  }
   const batch = tracing.tracer.startSpan(
     SpanName.processBatch(names.stream),
     {
       kind: SpanKind.CONSUMER,
       root: true,
       startTime,
-      links,
       attributes: {
         [MessagingAttribute.system]: MessagingSystem.kinesis,
         [MessagingAttribute.operationType]: MessagingOperationType.process,
@@ -109,8 +104,22 @@ export function startBatchTrace(
     },
     ROOT_CONTEXT,
   );
+  // The sampler decides without the links, so an unsampled batch costs no work per record.
+  if (!batch.isRecording()) {
+    batch.end();
+    return NO_BATCH_TRACE;
+  }
+  const links: Link[] = [];
+  for (const envelope of envelopes) {
+    const context = spanContextFromTraceFields(envelope);
+    if (context !== undefined) {
+      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.kinesis) });
+    }
+  }
+  batch.addLinks(links);
   const batchContext = trace.setSpan(ROOT_CONTEXT, batch);
   return {
+    recording: true,
     aggregate: () => {
       let write: Span | undefined;
       /** Decision events go on the write span, or on the batch span when the aggregate had nothing to write. */

@@ -165,7 +165,7 @@ export async function processKinesisBatch(
     if (decision === undefined || decision instanceof Error) {
       const error =
         decision ?? (initial && !initial.ok ? initial.error : new Error('aggregate was not loaded'));
-      if (tracing.enabled)
+      if (batchTrace.recording)
         writeTrace.failed(
           group.items.map((r) => r.envelope),
           error,
@@ -179,7 +179,7 @@ export async function processKinesisBatch(
       );
       return;
     }
-    if (tracing.enabled) {
+    if (batchTrace.recording) {
       const versionAfter =
         decision.next?.version ?? (initial?.ok === true ? (initial.aggregate?.snapshot.version ?? 0) : 0);
       writeTrace.decided(

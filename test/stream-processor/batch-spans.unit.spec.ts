@@ -253,6 +253,23 @@ describe('a batch mixing every decision', () => {
   });
 });
 
+describe('an unsampled batch', () => {
+  it('records nothing, not even for records that carry a sampled context', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({
+      serviceName: 'stream-processor',
+      exporter,
+      processor: 'simple',
+      samplingRatio: 0,
+    });
+    await processKinesisBatch(
+      kinesisEvent([envelopeRecord(orderEvent('o-1', 1, { traceparent: traceparent().traceparent }))]),
+      deps({ tracing }),
+    );
+    expect(exporter.getFinishedSpans()).toEqual([]);
+  });
+});
+
 describe('the processor handler with tracing', () => {
   const observability = () => ({
     logger: {
