@@ -41,7 +41,8 @@ export function createBusBridgeEntry(
     try {
       return await enrich(records);
     } finally {
-      // Lambda freezes the environment once the handler returns: spans not exported now may never be.
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
       await tracing
         .flush()
         .catch((error: unknown) => logger.warn('exporting the publish spans failed', { error }));

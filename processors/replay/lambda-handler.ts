@@ -173,7 +173,8 @@ export function createBackfillHandler(deps: BackfillHandlerDependencies) {
         return sendTooLong === undefined;
       },
     }).finally(async () => {
-      // Lambda freezes the environment once the handler returns: spans not exported now may never be.
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
       if (tracing.enabled) await tracing.flush().catch(() => {});
     });
     if (sendTooLong !== undefined) {

@@ -91,7 +91,8 @@ export function createStreamProcessorHandler(
       return response;
     } finally {
       metrics.publishStoredMetrics();
-      // Lambda freezes the environment once the handler returns: spans not exported now may never be.
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
       if (deps.tracing?.enabled === true) {
         await deps.tracing
           .flush()
