@@ -110,6 +110,19 @@ describe('the processor batch span', () => {
   });
 });
 
+describe('a large batch', () => {
+  it('links every record, beyond OpenTelemetry’s default of 128 links', async () => {
+    const { tracing, exporter } = recording();
+    const records = Array.from({ length: 300 }, (_, i) =>
+      envelopeRecord(orderEvent(`o-${i}`, 1, { traceparent: traceparent().traceparent })),
+    );
+    await processKinesisBatch(kinesisEvent(records), deps({ tracing }));
+    const batch = named(exporter.getFinishedSpans(), 'process events')[0] as ReadableSpan;
+    expect(batch.links).toHaveLength(300);
+    expect(batch.droppedLinksCount).toBe(0);
+  });
+});
+
 describe('a batch mixing every decision', () => {
   it('records a write span per aggregate written with its decisions, and quarantines on the batch span', async () => {
     const { tracing, exporter } = recording();
