@@ -23,6 +23,7 @@ type SuiteFunction = () => Promise<BenchResult[]>;
 const SUITES: readonly SuiteEntry[] = [
   { name: 'producer', file: 'suites/producer.ts', exportName: 'runProducerBench' },
   { name: 'engine', file: 'suites/engine.ts', exportName: 'runEngineBench' },
+  { name: 'tracing', file: 'suites/tracing.ts', exportName: 'runTracingBench' },
   { name: 'processor', file: 'suites/processor.ts', exportName: 'runProcessorBench' },
   { name: 'replay', file: 'suites/replay.ts', exportName: 'runReplayBench' },
 ];

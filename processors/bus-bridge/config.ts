@@ -4,7 +4,7 @@ import {
   type EnvironmentVariables,
   parseEnvironment,
 } from '../lambda-config/index.js';
-import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
+import { type TracingEnvironment, tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 import { sourcePrefixProblem } from './bridged-event.js';
 
 /** The enrichment Lambda's config contract: its environment variables. */
@@ -14,6 +14,8 @@ export const busBridgeConfigSchema = z.object({
     const problem = sourcePrefixProblem(prefix);
     if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
   }),
+  /** The bus the Pipe puts on; only names the `publish <bus>` spans (docs/tracing.md). */
+  EVENT_BUS_NAME: z.string().min(1).default('default'),
   ...tracingEnvironmentShape,
 });
 
@@ -24,6 +26,9 @@ export type BusBridgeEnvironment<V = string> = EnvironmentVariables<typeof busBr
 export interface BusBridgeConfig {
   /** `EVENT_SOURCE_PREFIX`: events carry `source = <prefix>.<aggregateType>`. */
   readonly sourcePrefix: string;
+  /** `EVENT_BUS_NAME`: the bus the Pipe puts on. */
+  readonly busName: string;
+  readonly tracing: TracingEnvironment;
 }
 
 /**
@@ -31,7 +36,10 @@ export interface BusBridgeConfig {
  * @throws LambdaConfigError naming each bad variable.
  */
 export function loadBusBridgeConfig(environment: EnvironmentInput): BusBridgeConfig {
+  const variables = parseEnvironment('bus bridge', busBridgeConfigSchema, environment);
   return {
-    sourcePrefix: parseEnvironment('bus bridge', busBridgeConfigSchema, environment).EVENT_SOURCE_PREFIX,
+    sourcePrefix: variables.EVENT_SOURCE_PREFIX,
+    busName: variables.EVENT_BUS_NAME,
+    tracing: { TRACING: variables.TRACING, TRACE_SAMPLING_RATIO: variables.TRACE_SAMPLING_RATIO },
   };
 }

@@ -11,8 +11,10 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { decodeEnvelopeBytes, decodeKinesisData, type Envelope, EnvelopeError } from '../envelope/index.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { type BridgedEvent, bridgedEvent } from './bridged-event.js';
 import { NotABatchError } from './errors.js';
+import { tracePublish } from './publish-span.js';
 
 /** A Kinesis record as a Pipe hands it to an enrichment (fields the bridge reads). */
 export interface PipeKinesisSourceRecord {
@@ -28,6 +30,10 @@ export interface BridgeEnrichmentOptions {
   /** Events carry `source = <sourcePrefix>.<aggregateType>`. */
   readonly sourcePrefix: string;
   readonly logger: Pick<Logger, 'warn'>;
+  /** A `publish <bus>` span per bridged event, child of its envelope's context (docs/tracing.md). @default TRACING_OFF */
+  readonly tracing?: Tracing;
+  /** The bus the Pipe puts on, naming the spans. @default 'default' */
+  readonly busName?: string;
 }
 
 /** The enrichment function: a batch of records in, the bridged events out, in stream order. */
@@ -50,6 +56,8 @@ function decodeRecordData(data: unknown): Envelope {
  */
 export function createBridgeEnrichment(options: BridgeEnrichmentOptions): BridgeEnrichment {
   const { sourcePrefix, logger } = options;
+  const tracing = options.tracing ?? TRACING_OFF;
+  const busName = options.busName ?? 'default';
   return async (records) => {
     if (!Array.isArray(records)) {
       throw new NotABatchError('the enrichment expects the Pipe batch: a JSON array of Kinesis records');
@@ -57,7 +65,9 @@ export function createBridgeEnrichment(options: BridgeEnrichmentOptions): Bridge
     const events: BridgedEvent<Envelope>[] = [];
     for (const record of records as readonly PipeKinesisSourceRecord[]) {
       try {
-        events.push(bridgedEvent(sourcePrefix, decodeRecordData(record?.data)));
+        const envelope = decodeRecordData(record?.data);
+        events.push(bridgedEvent(sourcePrefix, envelope));
+        if (tracing.enabled) tracePublish(tracing, busName, envelope);
       } catch (error) {
         if (!(error instanceof EnvelopeError)) throw error;
         logger.warn('record left off the bus', {

@@ -5,12 +5,18 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EnvironmentInput } from '../lambda-config/index.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { loadBusBridgeConfig } from './config.js';
 import { type BridgeEnrichment, createBridgeEnrichment } from './enrichment.js';
 
 /** What the caller may hand the entry instead of the defaults. */
 export interface BusBridgeEntryOptions {
   readonly logger?: Logger;
+  /**
+   * `publish <bus>` spans (docs/tracing.md), flushed before the handler returns.
+   * @default TRACING_OFF (to become `lambdaTracing(config, 'bus-bridge')`, built from `TRACING`)
+   */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -21,8 +27,25 @@ export function createBusBridgeEntry(
   environment: EnvironmentInput,
   options: BusBridgeEntryOptions = {},
 ): BridgeEnrichment {
-  return createBridgeEnrichment({
-    sourcePrefix: loadBusBridgeConfig(environment).sourcePrefix,
-    logger: options.logger ?? new Logger({ serviceName: 'bus-bridge' }),
+  const config = loadBusBridgeConfig(environment);
+  const logger = options.logger ?? new Logger({ serviceName: 'bus-bridge' });
+  const tracing = options.tracing ?? TRACING_OFF;
+  const enrich = createBridgeEnrichment({
+    sourcePrefix: config.sourcePrefix,
+    busName: config.busName,
+    logger,
+    tracing,
   });
+  if (!tracing.enabled) return enrich;
+  return async (records) => {
+    try {
+      return await enrich(records);
+    } finally {
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+      await tracing
+        .flush()
+        .catch((error: unknown) => logger.warn('exporting the publish spans failed', { error }));
+    }
+  };
 }

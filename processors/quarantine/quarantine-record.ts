@@ -41,6 +41,8 @@ export interface QuarantineRecord {
 export interface Quarantine {
   /** Stores one record; idempotent for the same shard and sequence number. */
   put(record: QuarantineRecord): Promise<void>;
+  /** Where `put` stores the record (an S3 key), for the trace's `quarantined` event; absent when it has no key. */
+  keyOf?(record: QuarantineRecord): string;
 }
 
 /**

@@ -21,11 +21,15 @@ export class S3Quarantine implements Quarantine {
     this.#prefix = options.prefix ?? 'quarantine/';
   }
 
+  keyOf(record: QuarantineRecord): string {
+    return quarantineKey(this.#prefix, record);
+  }
+
   async put(record: QuarantineRecord): Promise<void> {
     await this.#client.send(
       new PutObjectCommand({
         Bucket: this.#bucket,
-        Key: quarantineKey(this.#prefix, record),
+        Key: this.keyOf(record),
         Body: JSON.stringify(record),
         ContentType: 'application/json',
       }),

@@ -16,6 +16,7 @@ import { statfs } from 'node:fs/promises';
 import { orderAggregate } from '../aggregates/order.js';
 import { AggregateRegistry } from '../aggregates/registry.js';
 import type { EnvironmentInput } from '../lambda-config/index.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { parseArchiveKey } from './archive-key.js';
 import type { ArchiveObject, ArchiveSource } from './archive-source.js';
 import {
@@ -91,6 +92,11 @@ export interface BackfillHandlerDependencies {
   readonly freeTmpBytes: (dir: string) => Promise<number>;
   /** @default '/tmp' */
   readonly tempDir?: string;
+  /**
+   * `replay <target>` spans (docs/tracing.md), flushed before the handler returns.
+   * @default TRACING_OFF (to become `lambdaTracing(config, 'replay')`, built from `TRACING`)
+   */
+  readonly tracing?: Tracing;
 }
 
 /** The first failures of a batch, short enough for a Step Functions error cause (≤ 32,768 characters). */
@@ -147,7 +153,9 @@ export function createBackfillHandler(deps: BackfillHandlerDependencies) {
       ...(table === undefined ? {} : { table }),
     });
     let sendTooLong: string | undefined;
+    const tracing = deps.tracing ?? TRACING_OFF;
     const summary = await runReplay({
+      tracing,
       source: deps.source(env),
       registry,
       range,
@@ -164,6 +172,10 @@ export function createBackfillHandler(deps: BackfillHandlerDependencies) {
         sendTooLong = checkSendFits(plan.events, settings.rate, context.getRemainingTimeInMillis());
         return sendTooLong === undefined;
       },
+    }).finally(async () => {
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+      if (tracing.enabled) await tracing.flush().catch(() => {});
     });
     if (sendTooLong !== undefined) {
       throw new BackfillBatchTooLargeError(`${objects.length} objects: ${sendTooLong}; nothing was sent`);

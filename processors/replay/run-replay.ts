@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { AggregateSequencer, type SequenceConflict, type SequencedItem } from './aggregate-sequencer.js';
 import {
   type ArchiveIssue,
@@ -23,7 +25,8 @@ import {
 import { CheckpointError, ReplayOptionsError } from './errors.js';
 import type { EventFilter } from './event-filter.js';
 import { type ArchivedEvent, envelopeOf, isAfterCursor, type ReplayCursor } from './event-order.js';
-import type { ReplayTarget } from './replay-target.js';
+import { endReplaySpan, startReplaySpan } from './replay-span.js';
+import type { DeliveryOutcome, ReplayTarget } from './replay-target.js';
 import type { TimeRange } from './time-range.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -114,6 +117,8 @@ export interface ReplayRunOptions {
   /** Pre-listed objects (the distributed Lambda passes its batch); skips listing. */
   readonly objects?: readonly ArchiveObject[];
   readonly runId?: string;
+  /** A `replay <target>` span per written batch, linked to the original events (docs/tracing.md). @default TRACING_OFF */
+  readonly tracing?: Tracing;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
 }
@@ -133,6 +138,7 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const started = now();
   const dryRun = options.dryRun ?? false;
+  const tracing = options.tracing ?? TRACING_OFF;
   const chunkSize = options.chunkSize ?? 500;
   if (!dryRun && options.target === undefined) throw new ReplayOptionsError('a target is required');
   const prefix = options.prefix ?? 'events/';
@@ -281,7 +287,23 @@ export async function runReplay(options: ReplayRunOptions): Promise<ReplaySummar
         if (wait > 0) await sleep(wait);
       }
       const target = options.target as ReplayTarget;
-      const outcomes = await target.send(batch.map(envelopeOf));
+      const envelopes = batch.map(envelopeOf);
+      const span = tracing.enabled
+        ? startReplaySpan(tracing, options.targetName, runId, envelopes)
+        : undefined;
+      let outcomes: DeliveryOutcome[];
+      try {
+        outcomes = await target.send(envelopes);
+      } catch (error) {
+        span?.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+        span?.end();
+        throw error;
+      }
+      if (span !== undefined)
+        endReplaySpan(
+          span,
+          batch.map((_, i) => outcomes[i]),
+        );
       batch.forEach((item, i) => {
         const outcome = outcomes[i] ?? { status: 'failed' as const, message: 'no outcome from target' };
         if (outcome.status === 'sent') counters.sent++;

@@ -42,6 +42,7 @@ export function createStreamProcessorHandler(
     try {
       const { response, summary } = await processKinesisBatch(event, {
         ...deps,
+        ...(context === undefined ? {} : { consumerGroup: context.functionName }),
         onAggregateFailure: (group, error) =>
           logger.warn('aggregate write failed; reporting its first record for redelivery', {
             aggregate: group.pk,
@@ -90,6 +91,13 @@ export function createStreamProcessorHandler(
       return response;
     } finally {
       metrics.publishStoredMetrics();
+      // Lambda freezes the environment once the handler returns, so spans not exported now may never be
+      // (https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html).
+      if (deps.tracing?.enabled === true) {
+        await deps.tracing
+          .flush()
+          .catch((error: unknown) => logger.warn('exporting the batch spans failed', { error }));
+      }
       logger.removeKeys(['batch']);
     }
   };

@@ -15,6 +15,7 @@ import { resolveEngineOptions } from '../engine/options.js';
 import type { EnvironmentInput } from '../lambda-config/index.js';
 import { S3Quarantine } from '../quarantine/s3-quarantine.js';
 import { DynamoDbAggregateStore } from '../store/dynamodb-aggregate-store.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import type { BatchSummary } from './batch-summary.js';
 import { loadProcessorConfig } from './config.js';
 import { createStreamProcessorHandler, type KinesisBatchHandler } from './create-handler.js';
@@ -29,6 +30,11 @@ export interface StreamProcessorEntryOptions {
   readonly metrics?: Metrics;
   /** Called with every batch's summary (the local stack's status line). */
   readonly onBatchProcessed?: (summary: BatchSummary) => void;
+  /**
+   * Spans of every batch (docs/tracing.md), flushed before the handler returns.
+   * @default TRACING_OFF (to become `lambdaTracing(config, 'stream-processor')`, built from `TRACING`)
+   */
+  readonly tracing?: Tracing;
 }
 
 /**
@@ -62,6 +68,8 @@ export function createStreamProcessorEntry(
       processorVersion: config.PROCESSOR_VERSION,
       writeConcurrency: config.WRITE_CONCURRENCY,
       maxWriteAttempts: config.MAX_WRITE_ATTEMPTS,
+      tracing: options.tracing ?? TRACING_OFF,
+      tableName: config.TABLE_NAME,
     },
     {
       ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -19,7 +19,9 @@ import type { Quarantine, QuarantineReason, QuarantineRecord } from '../quaranti
 import type { AggregateStore } from '../store/aggregate-store.js';
 import { ConcurrentWriteError, StoreRejectedError } from '../store/errors.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
+import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { type BatchSummary, emptySummary } from './batch-summary.js';
+import { type AggregateWriteTrace, type BatchTrace, NO_BATCH_TRACE, startBatchTrace } from './batch-trace.js';
 
 /** What the batch processor needs; the Lambda handler and the local stack wire the same. */
 export interface BatchProcessorDeps {
@@ -43,6 +45,12 @@ export interface BatchProcessorDeps {
   ) => void;
   /** Told when the store refused an aggregate's write as invalid (its events are quarantined instead). */
   readonly onStoreRejected?: (group: { pk: string }, error: Error) => void;
+  /** Spans of every batch (docs/tracing.md). @default TRACING_OFF */
+  readonly tracing?: Tracing;
+  /** The aggregate table, naming the `write <table>` spans. @default 'aggregates' */
+  readonly tableName?: string;
+  /** `messaging.consumer.group.name` of the batch span: the processor function's name. @default 'stream-processor' */
+  readonly consumerGroup?: string;
 }
 
 /** The Lambda response plus what happened. */
@@ -66,6 +74,8 @@ export async function processKinesisBatch(
   deps: BatchProcessorDeps,
 ): Promise<BatchResult> {
   const now = deps.now ?? (() => new Date());
+  const tracing = deps.tracing ?? TRACING_OFF;
+  const startTime = tracing.enabled ? Date.now() : 0;
   const records = event.Records ?? [];
   const summary = emptySummary(records.length);
   const failed = new Set<number>();
@@ -82,16 +92,31 @@ export async function processKinesisBatch(
     }
   });
   summary.poison = poison.length;
+  const batchTrace: BatchTrace =
+    tracing.enabled && records.length > 0
+      ? startBatchTrace(
+          tracing,
+          {
+            stream: streamNameOf(records[0] as KinesisStreamRecord),
+            table: deps.tableName ?? 'aggregates',
+            consumerGroup: deps.consumerGroup ?? 'stream-processor',
+          },
+          records.length,
+          decoded.map((r) => r.envelope),
+          startTime,
+        )
+      : NO_BATCH_TRACE;
 
   const quarantine = async (
     index: number,
     reason: QuarantineReason,
     detail: string,
     extra: Partial<QuarantineRecord> = {},
+    envelope?: Envelope,
   ) => {
     const record = records[index] as KinesisStreamRecord;
     try {
-      await deps.quarantine.put({
+      const quarantined: QuarantineRecord = {
         reason,
         detail,
         data: record.kinesis.data,
@@ -105,14 +130,18 @@ export async function processKinesisBatch(
         processorVersion: deps.processorVersion,
         quarantinedAt: now().toISOString(),
         ...extra,
-      });
+      };
+      await deps.quarantine.put(quarantined);
       summary.quarantineWrites++;
+      batchTrace.quarantined(envelope, reason, deps.quarantine.keyOf?.(quarantined));
     } catch (error) {
+      const cause = error instanceof Error ? error : new Error(String(error));
       summary.quarantineFailures++;
       failed.add(index);
+      batchTrace.quarantineFailed(envelope, reason, cause);
       deps.onQuarantineFailure?.(
         { sequenceNumber: record.kinesis.sequenceNumber, shardId: shardIdOf(record), reason },
-        error instanceof Error ? error : new Error(String(error)),
+        cause,
       );
     }
   };
@@ -126,13 +155,21 @@ export async function processKinesisBatch(
 
   await mapWithConcurrency(groups, deps.writeConcurrency, async (group) => {
     const initial = loaded.get(group.pk);
+    const writeTrace = batchTrace.aggregate();
     const decision =
       initial === undefined || !initial.ok
         ? undefined
-        : await decideAndWrite(group, initial.aggregate, deps, now, summary).catch((error: Error) => error);
+        : await decideAndWrite(group, initial.aggregate, deps, now, summary, writeTrace).catch(
+            (error: Error) => error,
+          );
     if (decision === undefined || decision instanceof Error) {
       const error =
         decision ?? (initial && !initial.ok ? initial.error : new Error('aggregate was not loaded'));
+      if (batchTrace.recording)
+        writeTrace.failed(
+          group.items.map((r) => r.envelope),
+          error,
+        );
       summary.failedAggregates++;
       const first = group.items[0] as DecodedRecord;
       failed.add(first.index);
@@ -142,9 +179,19 @@ export async function processKinesisBatch(
       );
       return;
     }
+    if (batchTrace.recording) {
+      const versionAfter =
+        decision.next?.version ?? (initial?.ok === true ? (initial.aggregate?.snapshot.version ?? 0) : 0);
+      writeTrace.decided(
+        group.items.map((r) => r.envelope),
+        decision.outcomes,
+        versionAfter,
+      );
+    }
     await recordOutcomes(group, decision, summary, now(), quarantine);
   });
   await poisonWrites;
+  batchTrace.end();
 
   const batchItemFailures = [...failed]
     .sort((a, b) => a - b)
@@ -158,6 +205,7 @@ async function decideAndWrite(
   deps: BatchProcessorDeps,
   now: () => Date,
   summary: BatchSummary,
+  writeTrace: AggregateWriteTrace,
 ): Promise<AggregateDecision> {
   const envelopes = group.items.map((r) => r.envelope);
   let loaded = initial;
@@ -168,6 +216,7 @@ async function decideAndWrite(
       deps.engine,
     );
     if (decision.next === undefined) return decision;
+    writeTrace.writing(loaded?.snapshot.version ?? 0);
     try {
       await deps.store.write({
         key: group.key,
@@ -181,7 +230,7 @@ async function decideAndWrite(
     } catch (error) {
       if (error instanceof StoreRejectedError) {
         deps.onStoreRejected?.({ pk: group.pk }, error);
-        return writeStoreRejected(group, loaded, decision, error, deps, now, summary);
+        return writeStoreRejected(group, loaded, decision, error, deps, now, summary, writeTrace);
       }
       if (!(error instanceof ConcurrentWriteError) || attempt >= deps.maxWriteAttempts) throw error;
       summary.writeRetries++;
@@ -203,6 +252,7 @@ async function writeStoreRejected(
   deps: BatchProcessorDeps,
   now: () => Date,
   summary: BatchSummary,
+  writeTrace: AggregateWriteTrace,
 ): Promise<AggregateDecision> {
   const detail = `DynamoDB refused the aggregate's write: ${(error.cause as Error | undefined)?.message ?? error.message}`;
   const outcomes = refused.outcomes.map(
@@ -251,6 +301,7 @@ async function writeStoreRejected(
       stalled: stalledGap(next ?? base, at, deps.engine.maxGapAgeMs),
     };
     if (next === undefined) return decision;
+    writeTrace.writing(base.version);
     try {
       await deps.store.write({
         key: group.key,
@@ -279,6 +330,7 @@ async function recordOutcomes(
     reason: QuarantineReason,
     detail: string,
     extra?: Partial<QuarantineRecord>,
+    envelope?: Envelope,
   ) => Promise<void>,
 ): Promise<void> {
   const quarantined: Promise<void>[] = [];
@@ -316,6 +368,7 @@ async function recordOutcomes(
                 ? { existingEventId: outcome.existingEventId }
                 : {}),
             },
+            item.envelope,
           ),
         );
         break;
@@ -329,6 +382,12 @@ async function recordOutcomes(
   summary.drained += decision.drainedFromStore;
   if (decision.stalled !== undefined) summary.stalled.push({ ...group.key, ...decision.stalled });
   await Promise.all(quarantined);
+}
+
+/** The stream's name from a record's `eventSourceARN` (`arn:aws:kinesis:<region>:<account>:stream/<name>`). */
+export function streamNameOf(record: KinesisStreamRecord): string {
+  const separator = record.eventSourceARN.lastIndexOf('/');
+  return separator >= 0 ? record.eventSourceARN.slice(separator + 1) : record.eventSourceARN;
 }
 
 /** The shard id of a record, from its `eventID` (`shardId-000000000000:<sequence number>`). */

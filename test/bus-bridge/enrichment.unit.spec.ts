@@ -97,8 +97,15 @@ describe('Function: createBridgeEnrichment', () => {
 });
 
 describe('Function: loadBusBridgeConfig', () => {
-  it('reads EVENT_SOURCE_PREFIX', () => {
-    expect(loadBusBridgeConfig({ EVENT_SOURCE_PREFIX: 'acme.shop' })).toEqual({ sourcePrefix: 'acme.shop' });
+  it('reads EVENT_SOURCE_PREFIX, EVENT_BUS_NAME and the tracing variables', () => {
+    expect(loadBusBridgeConfig({ EVENT_SOURCE_PREFIX: 'acme.shop' })).toEqual({
+      sourcePrefix: 'acme.shop',
+      busName: 'default',
+      tracing: { TRACING: 'off', TRACE_SAMPLING_RATIO: 1 },
+    });
+    expect(
+      loadBusBridgeConfig({ EVENT_SOURCE_PREFIX: 'acme.shop', EVENT_BUS_NAME: 'orders', TRACING: 'on' }),
+    ).toMatchObject({ busName: 'orders', tracing: { TRACING: 'on' } });
   });
 
   it.each([

@@ -16,6 +16,8 @@ describe('stream processor configuration', () => {
       MAX_WRITE_ATTEMPTS: 5,
       PROCESSOR_VERSION: 'dev',
       S3_FORCE_PATH_STYLE: false,
+      TRACING: 'off',
+      TRACE_SAMPLING_RATIO: 1,
     });
   });
 

@@ -1,0 +1,62 @@
+import { type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Envelope } from '../envelope/schema.js';
+import { envelopeAttributes } from '../tracing/envelope-attributes.js';
+import {
+  MessagingAttribute,
+  MessagingOperationType,
+  MessagingSystem,
+  PipelineAttribute,
+  SpanName,
+} from '../tracing/span-catalogue.js';
+import { spanContextFromTraceFields } from '../tracing/trace-context.js';
+import type { Tracing } from '../tracing/tracing.js';
+import type { DeliveryOutcome } from './replay-target.js';
+
+/**
+ * Starts the `replay <target>` PRODUCER span of one written batch (docs/tracing.md, "Replay"): a new trace, linked to
+ * the original context of every event that carries one (a replay is not a child of the events it re-sends, as a batch
+ * is not: https://opentelemetry.io/docs/specs/semconv/messaging/messaging-spans/#trace-structure). The links' events
+ * were read from the archive, which Firehose wrote: their `messaging.system` is `aws_firehose`.
+ */
+export function startReplaySpan(
+  tracing: Tracing,
+  target: string,
+  runId: string,
+  events: readonly Envelope[],
+): Span {
+  const span = tracing.tracer.startSpan(
+    SpanName.replayBatch(target),
+    {
+      kind: SpanKind.PRODUCER,
+      root: true,
+      attributes: {
+        [MessagingAttribute.operationType]: MessagingOperationType.send,
+        [MessagingAttribute.operationName]: 'replay',
+        [MessagingAttribute.destinationName]: target,
+        [MessagingAttribute.batchMessageCount]: events.length,
+        [PipelineAttribute.replayRun]: runId,
+      },
+    },
+    ROOT_CONTEXT,
+  );
+  // The sampler decides without the links, so an unsampled batch costs no work per event.
+  if (!span.isRecording()) return span;
+  const links: Link[] = [];
+  for (const envelope of events) {
+    const context = spanContextFromTraceFields(envelope);
+    if (context !== undefined) {
+      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.firehose) });
+    }
+  }
+  span.addLinks(links);
+  return span;
+}
+
+/** Ends a replay span with the batch's outcomes: an error status naming the count when any event failed. */
+export function endReplaySpan(span: Span, outcomes: readonly (DeliveryOutcome | undefined)[]): void {
+  const failed = outcomes.filter((o) => o === undefined || o.status === 'failed').length;
+  if (failed > 0) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: `${failed} of ${outcomes.length} events failed` });
+  }
+  span.end();
+}
