@@ -81,7 +81,7 @@ export async function runTraceCommand(argv: readonly string[], io: TraceCommandI
   const read = await readSpanStore(dataDir, filter);
   if (read === undefined) {
     io.err(
-      `trace: no span store in ${dataDir}/${SPAN_STORE_FOLDER}: tracing is off or the stack never ran (start the local stack with TRACING=on and send events)\n`,
+      `trace: no span store in ${dataDir}/${SPAN_STORE_FOLDER}: tracing is off or the stack never ran\n`,
     );
     return 1;
   }
