@@ -76,7 +76,7 @@ export async function runLoadCommand(
       const built = buildRunReport(outcome, settingsSummary(options, settings));
       const run = {
         ...built,
-        hopLatency: await gatherHopLatency(options, built.aggregatePrefix, log),
+        hopLatency: await gatherHopLatency(options, built.aggregatePrefix, built.events.accepted, log),
       };
       report = { ...base, run, findMax: undefined, ok: run.ok };
     } else {
@@ -91,9 +91,14 @@ export async function runLoadCommand(
 }
 
 /** The per-hop breakdown from the local span store; a failure to read it is a note, never a failed run. */
-async function gatherHopLatency(options: LoadOptions, aggregatePrefix: string, log: (line: string) => void) {
+async function gatherHopLatency(
+  options: LoadOptions,
+  aggregatePrefix: string,
+  acceptedEvents: number,
+  log: (line: string) => void,
+) {
   try {
-    return await readHopLatency(localDataDirOf(options.target.environment), aggregatePrefix);
+    return await readHopLatency(localDataDirOf(options.target.environment), aggregatePrefix, acceptedEvents);
   } catch (error) {
     log(`load: per-hop latency not read: ${(error as Error).message}`);
     return hopLatencyNotMeasured(`the span store could not be read: ${(error as Error).message}`);

@@ -1,6 +1,11 @@
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { localDataDirOf, readHopLatency } from '../../load/hop-latency-reader.js';
+import {
+  inAggregateSample,
+  localDataDirOf,
+  MAX_BREAKDOWN_EVENTS,
+  readHopLatency,
+} from '../../load/hop-latency-reader.js';
 import { buildRunReport, type LoadReport } from '../../load/report.js';
 import type { HopLatencyReport } from '../../load/report-hop-latency.js';
 import { renderHtml } from '../../load/report-html.js';
@@ -83,5 +88,29 @@ describe('per-hop latency of a run', () => {
     expect(renderMarkdown(remote)).toContain('Not measured: the target is not a local stack');
     expect(terminalSummary(remote, '/r')).toContain('hops     not measured: the target is not a local stack');
     expect(renderMarkdown(report(undefined))).not.toContain('Per-hop latency');
+  });
+});
+
+describe('a big run', () => {
+  it('samples aggregates stably, about 1 in n, all or none of an aggregate', () => {
+    const ids = Array.from({ length: 10_000 }, (_, i) => `load-r1-${i}`);
+    const kept = ids.filter((id) => inAggregateSample(id, 10));
+    expect(kept.length).toBeGreaterThan(800);
+    expect(kept.length).toBeLessThan(1200);
+    expect(ids.filter((id) => inAggregateSample(id, 10))).toEqual(kept);
+    expect(ids.every((id) => inAggregateSample(id, 1))).toBe(true);
+  });
+
+  it('keeps or leaves out a whole aggregate in a sampled breakdown, and says it is sampled', async () => {
+    await writeScenarioStore(tempDir());
+    const factors = Array.from({ length: 4000 }, (_, i) => i + 2);
+    const keeps = factors.find((every) => inAggregateSample('o-123', every)) as number;
+    const drops = factors.find((every) => !inAggregateSample('o-123', every)) as number;
+    const kept = await readHopLatency(tempDir(), 'o', MAX_BREAKDOWN_EVENTS * keeps);
+    expect(kept.events).toBe(5);
+    expect(kept.note).toContain(`sampled: the events of 1 aggregate in ${keeps}`);
+    const dropped = await readHopLatency(tempDir(), 'o', MAX_BREAKDOWN_EVENTS * drops);
+    expect(dropped).toMatchObject({ events: 0, hops: [] });
+    expect((await readHopLatency(tempDir(), 'o', MAX_BREAKDOWN_EVENTS)).note).not.toContain('sampled');
   });
 });
