@@ -119,6 +119,18 @@ describe('buildEventWaterfall', () => {
     expect(w.stopped).toEqual([]);
   });
 
+  it('shows a replay that linked the event', () => {
+    const w = waterfallOf('e-1');
+    expect(w.rows.at(-1)).toEqual({
+      hop: 'replay',
+      label: 'replay pipeline-events',
+      startMs: 5000,
+      durationMs: 12,
+      detail: 'run replay-1',
+    });
+    expect(w.totalMs).toBe(5012);
+  });
+
   it('is undefined for an event no span carries', () => {
     expect(buildEventWaterfall(index, 'e-404')).toBeUndefined();
   });

@@ -6,7 +6,8 @@
  * - `e-1` (#1) applied at once, later redelivered and found a duplicate;
  * - `e-3` (#3) arrives before `e-2` (#2): buffered behind the gap, applied when `e-2` comes;
  * - `e-5` (#5) buffered behind a gap that never fills (#4 never sent): stuck, not archived, not bridged;
- * - `e-q` quarantined (a poison record, no aggregate write).
+ * - `e-q` quarantined (a poison record, no aggregate write);
+ * - `e-1` replayed later from the archive.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -289,6 +290,19 @@ export function buildScenarioSpans(): ReadableSpan[] {
   bridge(T0 + 650, e2);
   bridge(T0 + 660, e3);
   bridge(T0 + 670, eq);
+  // An operator replays e-1 from the archive: the replay batch links the original event.
+  tracing('replay')
+    .tracer.startSpan(
+      SpanName.replayBatch(STREAM),
+      {
+        kind: SpanKind.PRODUCER,
+        startTime: T0 + 5000,
+        links: [link(e1)],
+        attributes: { [PipelineAttribute.replayRun]: 'replay-1' },
+      },
+      ROOT_CONTEXT,
+    )
+    .end(T0 + 5012);
   return exporter.getFinishedSpans();
 }
 
