@@ -132,6 +132,15 @@ const nanos = (value: unknown): bigint => {
 const optionalId = (value: unknown): string | undefined =>
   typeof value === 'string' && value !== '' && !/^0+$/.test(value) ? value : undefined;
 
+/** OTLP JSON encodes enums as integers; a writer using protobuf's JSON mapping names them (`SPAN_KIND_SERVER`). */
+function kindOf(value: unknown): StoredSpanKind {
+  if (typeof value === 'string' && value.startsWith('SPAN_KIND_')) {
+    const name = value.slice('SPAN_KIND_'.length).toLowerCase();
+    return KINDS.find((kind) => kind === name) ?? 'unspecified';
+  }
+  return KINDS[Number(value ?? 0)] ?? 'unspecified';
+}
+
 /** The spans of one `ExportTraceServiceRequest` (pure). */
 export function spansOfExportRequest(request: unknown): StoredSpan[] {
   const spans: StoredSpan[] = [];
@@ -149,7 +158,7 @@ export function spansOfExportRequest(request: unknown): StoredSpan[] {
           spanId: String(s.spanId ?? ''),
           parentSpanId: optionalId(s.parentSpanId),
           name: String(s.name ?? ''),
-          kind: KINDS[Number(s.kind ?? 0)] ?? 'unspecified',
+          kind: kindOf(s.kind),
           startTimeUnixNano: nanos(s.startTimeUnixNano),
           endTimeUnixNano: nanos(s.endTimeUnixNano),
           attributes: decodeAttributes(s.attributes),

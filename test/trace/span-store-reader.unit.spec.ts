@@ -96,6 +96,17 @@ describe('spansOfExportRequest', () => {
   });
 });
 
+describe('span kinds', () => {
+  it('reads the integer enum of OTLP JSON and the named one of protobuf JSON', () => {
+    const kinds = [2, 3, 'SPAN_KIND_PRODUCER', 'SPAN_KIND_CONSUMER', undefined, 42].map(
+      (kind) =>
+        spansOfExportRequest({ resourceSpans: [{ scopeSpans: [{ spans: [{ spanId: 'a', kind }] }] }] })[0]
+          ?.kind,
+    );
+    expect(kinds).toEqual(['server', 'client', 'producer', 'consumer', 'unspecified', 'unspecified']);
+  });
+});
+
 describe('readSpanStore', () => {
   it('is undefined without a store', async () => {
     expect(await readSpanStore(join(tempDir(), 'none'), () => true)).toBeUndefined();
