@@ -55,7 +55,7 @@ describe('buildEventWaterfall', () => {
     expect(w.rows.find((row) => row.hop === 'archive')?.detail).toBe(
       'events/2026/01/15/09/pipeline-archive-2.gz',
     );
-    expect(w.rows.find((row) => row.hop === 'deliver')?.detail).toBe('order-events → order-events-queue');
+    expect(w.rows.find((row) => row.hop === 'deliver')?.detail).toBe('order-events → queue: delivered');
     expect(w.decisions.map((d) => d.decision)).toEqual(['applied']);
     expect(w.stopped).toEqual([]);
     expect(hopLatencies(w)).toEqual({
@@ -104,6 +104,7 @@ describe('buildEventWaterfall', () => {
     });
     expect(w.stopped).toEqual([
       'quarantined: schema: payload.total must be a number (quarantine/2026/01/15/09/e-q.json)',
+      'bus delivery order-events → queue: dead-lettered',
     ]);
     expect(w.rows.some((row) => row.hop === 'write')).toBe(false);
   });

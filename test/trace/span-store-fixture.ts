@@ -6,7 +6,7 @@
  * - `e-1` (#1) applied at once, later redelivered and found a duplicate;
  * - `e-3` (#3) arrives before `e-2` (#2): buffered behind the gap, applied when `e-2` comes;
  * - `e-5` (#5) buffered behind a gap that never fills (#4 never sent): stuck, not archived, not bridged;
- * - `e-q` quarantined (a poison record, no aggregate write);
+ * - `e-q` quarantined (a poison record, no aggregate write), and its bus delivery dead-lettered;
  * - `e-1` replayed later from the archive.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -201,7 +201,7 @@ export function buildScenarioSpans(): ReadableSpan[] {
       )
       .end(at + 3);
 
-  const bridge = (at: number, event: SentEvent) => {
+  const bridge = (at: number, event: SentEvent, outcome = 'delivered') => {
     const publish = pipe.tracer.startSpan(
       SpanName.publishToBus(BUS),
       {
@@ -224,7 +224,8 @@ export function buildScenarioSpans(): ReadableSpan[] {
           attributes: {
             [MessagingAttribute.messageId]: event.eventId,
             [PipelineAttribute.ruleName]: 'order-events',
-            [PipelineAttribute.targetId]: 'order-events-queue',
+            [PipelineAttribute.targetId]: 'queue',
+            'pipeline.delivery.outcome': outcome,
           },
         },
         trace.setSpan(ROOT_CONTEXT, publish),
@@ -289,7 +290,7 @@ export function buildScenarioSpans(): ReadableSpan[] {
   bridge(T0 + 260, e1);
   bridge(T0 + 650, e2);
   bridge(T0 + 660, e3);
-  bridge(T0 + 670, eq);
+  bridge(T0 + 670, eq, 'dead_lettered');
   // An operator replays e-1 from the archive: the replay batch links the original event.
   tracing('replay')
     .tracer.startSpan(

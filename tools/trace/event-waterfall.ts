@@ -126,6 +126,11 @@ const str = (attributes: SpanAttributes, key: string) =>
 const num = (attributes: SpanAttributes, key: string) =>
   typeof attributes[key] === 'number' ? (attributes[key] as number) : undefined;
 const DECISIONS = new Set<string>(Object.values(DecisionEvent));
+/**
+ * How a local bus delivery ended (`delivered`, `dead_lettered`, `lost`): the local bus's key, which helper 15c adds to
+ * the catalogue as `PipelineAttribute.deliveryOutcome` (docs/tracing.md, "Bus rule to target").
+ */
+const DELIVERY_OUTCOME = 'pipeline.delivery.outcome';
 
 const carries = (attributes: SpanAttributes, eventId: string) =>
   attributes[MessagingAttribute.messageId] === eventId;
@@ -231,7 +236,9 @@ export function buildEventWaterfall(index: SpanIndex, eventId: string): EventWat
   for (const deliver of byRole('deliver')) {
     const rule = str(deliver.attributes, PipelineAttribute.ruleName);
     const target = str(deliver.attributes, PipelineAttribute.targetId);
-    row('deliver', deliver, [rule, target].filter((part) => part !== undefined).join(' → ') || 'delivered');
+    const outcome = str(deliver.attributes, DELIVERY_OUTCOME);
+    const route = [rule, target].filter((part) => part !== undefined).join(' → ') || 'delivered';
+    row('deliver', deliver, outcome === undefined ? route : `${route}: ${outcome.replace('_', '-')}`);
   }
   for (const queue of byRole('queue')) row('queue', queue, queue.serviceName);
   for (const replay of byRole('replay'))
@@ -333,5 +340,8 @@ function whereStopped(
   }
   if (ingested && !has('archive')) stopped.push('not archived yet');
   if (ingested && !has('bus')) stopped.push('not on the bus yet');
+  for (const row of rows)
+    if (row.hop === 'deliver' && /: (dead-lettered|lost)$/.test(row.detail))
+      stopped.push(`bus delivery ${row.detail}`);
   return stopped;
 }
