@@ -115,8 +115,8 @@ describe('buildEventWaterfall', () => {
     expect(finalDecision(w)?.decision).toBe('applied');
     expect(w.rows.filter((row) => row.hop === 'write').map((row) => row.detail)).toEqual([
       'applied, version 0 → 1',
-      'duplicate, version 1 → 3',
     ]);
+    expect(w.decisions[1]?.atMs).toBe(1002);
     expect(w.stopped).toEqual([]);
   });
 

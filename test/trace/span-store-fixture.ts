@@ -3,7 +3,7 @@
  * at chosen times, serialized by OpenTelemetry's own OTLP JSON serializer, one `ExportTraceServiceRequest` per line.
  *
  * Aggregate `order o-123`:
- * - `e-1` (#1) applied at once, later redelivered and found a duplicate;
+ * - `e-1` (#1) applied at once, later redelivered alone and found a duplicate (an event of the batch span);
  * - `e-3` (#3) arrives before `e-2` (#2): buffered behind the gap, applied when `e-2` comes;
  * - `e-5` (#5) buffered behind a gap that never fills (#4 never sent): stuck, not archived, not bridged;
  * - `e-q` quarantined (a poison record, no aggregate write), and its bus delivery dead-lettered;
@@ -126,6 +126,8 @@ export function buildScenarioSpans(): ReadableSpan[] {
     records: SentEvent[],
     writes: { decisions: [SentEvent, string, Record<string, string>?][]; before: number; after: number }[],
     quarantined: [SentEvent, string, string][] = [],
+    /** Decisions on an aggregate with nothing to write: events of the batch span. */
+    unwritten: [SentEvent, string][] = [],
   ) => {
     const span = processor.tracer.startSpan(
       SpanName.processBatch(STREAM),
@@ -179,6 +181,12 @@ export function buildScenarioSpans(): ReadableSpan[] {
           [PipelineAttribute.reason]: reason,
           [PipelineAttribute.objectKey]: key,
         },
+        t,
+      );
+    for (const [event, decision] of unwritten)
+      span.addEvent(
+        decision,
+        { [MessagingAttribute.messageId]: event.eventId, [PipelineAttribute.sequence]: event.sequence },
         t,
       );
     span.end(t + 1);
@@ -270,7 +278,7 @@ export function buildScenarioSpans(): ReadableSpan[] {
   ]) as [SentEvent, SentEvent, SentEvent];
   batch(
     T0 + 600,
-    [e2, e5, eq, e1],
+    [e2, e5, eq],
     [
       {
         before: 1,
@@ -279,12 +287,13 @@ export function buildScenarioSpans(): ReadableSpan[] {
           [e2, DecisionEvent.applied],
           [e3, DecisionEvent.applied],
           [e5, DecisionEvent.buffered],
-          [e1, DecisionEvent.duplicate],
         ],
       },
     ],
     [[eq, 'schema: payload.total must be a number', 'quarantine/2026/01/15/09/e-q.json']],
   );
+  // e-1 redelivered alone: a duplicate, nothing to write, so the decision is an event of the batch span.
+  batch(T0 + 1000, [e1], [], [], [[e1, DecisionEvent.duplicate]]);
   archive(T0 + 900, [e1, e3], 'events/2026/01/15/09/pipeline-archive-1.gz');
   archive(T0 + 1300, [e2, eq], 'events/2026/01/15/09/pipeline-archive-2.gz');
   bridge(T0 + 260, e1);

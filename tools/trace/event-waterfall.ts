@@ -213,8 +213,9 @@ export function buildEventWaterfall(index: SpanIndex, eventId: string): EventWat
   for (const batch of batches) {
     const count = num(batch.attributes, MessagingAttribute.batchMessageCount);
     row('processor', batch, `${batch.serviceName}${count === undefined ? '' : `, batch of ${count}`}`);
+    // Quarantine, and any decision on an aggregate that had nothing to write, is an event of the batch span.
     for (const event of batch.events)
-      if (event.name === DecisionEvent.quarantined && carries(event.attributes, eventId))
+      if (DECISIONS.has(event.name) && carries(event.attributes, eventId))
         decisions.push(
           decisionOf(event.name, rel(nanosToMillis(event.timeUnixNano)), event.attributes, undefined),
         );
