@@ -355,7 +355,8 @@ export interface SpanStoreRead {
 
 /**
  * Reads the store of `dataDir` keeping the spans that match `filter` (in their attributes, links or events) plus their
- * parents and children, in two streaming passes; undefined when the store has no file.
+ * parents, the spans their event-less links point to, and their children, in two streaming passes; undefined when the
+ * store has no file.
  * @example const read = await readSpanStore('.local', (a) => a['messaging.message.id'] === eventId);
  */
 export async function readSpanStore(
@@ -371,6 +372,9 @@ export async function readSpanStore(
       if (!filter(attributes)) continue;
       kept.set(span.spanId, span);
       if (span.parentSpanId !== undefined) wantedParents.add(span.parentSpanId);
+      // A link that names no event points up (a record's link to the ingest request), not to other events' records.
+      for (const link of span.links)
+        if (link.attributes[MESSAGE_ID] === undefined) wantedParents.add(link.spanId);
       return;
     }
   });

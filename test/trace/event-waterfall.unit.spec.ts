@@ -15,7 +15,7 @@ let index: SpanIndex;
 
 beforeAll(async () => {
   await writeScenarioStore(tempDir());
-  const read = await readSpanStore(tempDir(), (a) => a['pipeline.aggregate.id'] === 'o-123');
+  const read = await readSpanStore(tempDir(), (a) => a['pipeline.aggregate.type'] === 'order');
   if (read === undefined) throw new Error('no store');
   index = read.index;
 });
@@ -130,6 +130,17 @@ describe('buildEventWaterfall', () => {
       detail: 'run replay-1',
     });
     expect(w.totalMs).toBe(5012);
+  });
+
+  it("finds the ingest request of an event that came with its own traceparent, through its record's link", () => {
+    const w = waterfallOf('e-t');
+    expect(w.traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+    expect(hops(w)).toEqual(['ingest POST /events', 'ingest create pipeline-events']);
+    expect(w.stopped).toEqual([
+      'not yet read by the processor (still in the stream)',
+      'not archived yet',
+      'not on the bus yet',
+    ]);
   });
 
   it('is undefined for an event no span carries', () => {

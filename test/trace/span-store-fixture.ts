@@ -8,6 +8,8 @@
  * - `e-5` (#5) buffered behind a gap that never fills (#4 never sent): stuck, not archived, not bridged;
  * - `e-q` quarantined (a poison record, no aggregate write), and its bus delivery dead-lettered;
  * - `e-1` replayed later from the archive.
+ *
+ * Aggregate `order x-1`: `e-t` came with its caller's own `traceparent` (the request span is a link of its record).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -39,11 +41,11 @@ interface SentEvent {
   readonly context: Context;
 }
 
-const common = (eventId: string, sequence: number) => ({
+const common = (eventId: string, sequence: number, aggregateId = 'o-123') => ({
   [MessagingAttribute.system]: MessagingSystem.kinesis,
   [MessagingAttribute.messageId]: eventId,
   [PipelineAttribute.aggregateType]: 'order',
-  [PipelineAttribute.aggregateId]: 'o-123',
+  [PipelineAttribute.aggregateId]: aggregateId,
   [PipelineAttribute.sequence]: sequence,
   [PipelineAttribute.eventType]: 'OrderPlaced',
   [MessagingAttribute.conversationId]: 'corr-1',
@@ -64,7 +66,7 @@ export function buildScenarioSpans(): ReadableSpan[] {
   /** One POST /events with these events; records placed `placedAfter` ms later. */
   const post = (
     at: number,
-    events: { eventId: string; sequence: number }[],
+    events: { eventId: string; sequence: number; aggregateId?: string; caller?: Context }[],
     shard = 'shardId-000000000000',
   ) => {
     const request = ingest.tracer.startSpan(
@@ -83,12 +85,14 @@ export function buildScenarioSpans(): ReadableSpan[] {
         {
           kind: SpanKind.PRODUCER,
           startTime: at + 1,
+          // An envelope that came with its own traceparent: the caller's context is the parent, the request a link.
+          ...(event.caller === undefined ? {} : { links: [{ context: request.spanContext() }] }),
           attributes: {
-            ...common(event.eventId, event.sequence),
+            ...common(event.eventId, event.sequence, event.aggregateId),
             [MessagingAttribute.operationType]: MessagingOperationType.create,
           },
         },
-        requestContext,
+        event.caller ?? requestContext,
       );
       return { ...event, create, context: trace.setSpan(ROOT_CONTEXT, create) };
     });
@@ -300,6 +304,14 @@ export function buildScenarioSpans(): ReadableSpan[] {
   bridge(T0 + 650, e2);
   bridge(T0 + 660, e3);
   bridge(T0 + 670, eq, 'dead_lettered');
+  // x-1's first event came with the caller's own traceparent (a remote span, not in the store).
+  const caller = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: 1,
+    isRemote: true,
+  });
+  post(T0 + 3000, [{ eventId: 'e-t', sequence: 1, aggregateId: 'x-1', caller }]);
   // An operator replays e-1 from the archive: the replay batch links the original event.
   tracing('replay')
     .tracer.startSpan(

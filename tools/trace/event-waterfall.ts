@@ -142,8 +142,11 @@ export function spansOfEvent(index: SpanIndex, eventId: string): StoredSpan[] {
   for (const span of [...found.values()]) {
     const role = roleOf(span);
     if (role === 'create') {
-      const parent = index.span(span.parentSpanId);
-      if (parent !== undefined && roleOf(parent) === 'request') found.set(parent.spanId, parent);
+      // The request is the record's parent, or its link when the envelope came with its own traceparent.
+      for (const id of [span.parentSpanId, ...span.links.map((link) => link.spanId)]) {
+        const request = index.span(id);
+        if (request !== undefined && roleOf(request) === 'request') found.set(request.spanId, request);
+      }
     }
     if (role === 'write') {
       const parent = index.span(span.parentSpanId);
