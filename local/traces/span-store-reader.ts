@@ -75,7 +75,7 @@ export function nanosToMillis(nanos: bigint): number {
   return Number(nanos / 1000n) / 1000;
 }
 
-/** The paths of the store's files, oldest first; empty when there is no store (pure over the listing). */
+/** The paths of the store's files, oldest first; empty when there is no store. */
 export async function spanStoreFiles(dataDir: string): Promise<string[]> {
   const folder = join(dataDir, SPAN_STORE_FOLDER);
   let names: string[];
