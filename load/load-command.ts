@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { measureCeilings } from './ceiling.js';
 import { judgeStep, stepAggregates, stepConnections, stepRates } from './find-max.js';
+import { localDataDirOf, readHopLatency } from './hop-latency-reader.js';
 import { executeRun, type RunIo, type RunSettings } from './load-run.js';
 import type { LoadOptions } from './options.js';
 import { ProgressLine } from './progress-bar.js';
@@ -13,6 +14,7 @@ import {
   type FindMaxStep,
   type LoadReport,
 } from './report.js';
+import { hopLatencyNotMeasured } from './report-hop-latency.js';
 import { writeReport } from './report-writer.js';
 import { planPhase } from './request-plan.js';
 import { newRunId } from './run-id.js';
@@ -71,7 +73,11 @@ export async function runLoadCommand(
       log(`load: ${target.description}, run ${runId}`);
       const settings = runSettings(options, runId, join(reportDir, 'run.ndjson'));
       const outcome = await executeRun(settings, runIo);
-      const run = buildRunReport(outcome, settingsSummary(options, settings));
+      const built = buildRunReport(outcome, settingsSummary(options, settings));
+      const run = {
+        ...built,
+        hopLatency: await gatherHopLatency(options, built.aggregatePrefix, built.events.accepted, log),
+      };
       report = { ...base, run, findMax: undefined, ok: run.ok };
     } else {
       const findMax = await findMaxRate(options, runId, reportDir, runIo, target, clients, log);
@@ -81,6 +87,21 @@ export async function runLoadCommand(
     return { report, reportDir, exitCode: report.ok ? 0 : 1 };
   } finally {
     clients?.destroy();
+  }
+}
+
+/** The per-hop breakdown from the local span store; a failure to read it is a note, never a failed run. */
+async function gatherHopLatency(
+  options: LoadOptions,
+  aggregatePrefix: string,
+  acceptedEvents: number,
+  log: (line: string) => void,
+) {
+  try {
+    return await readHopLatency(localDataDirOf(options.target.environment), aggregatePrefix, acceptedEvents);
+  } catch (error) {
+    log(`load: per-hop latency not read: ${(error as Error).message}`);
+    return hopLatencyNotMeasured(`the span store could not be read: ${(error as Error).message}`);
   }
 }
 

@@ -59,6 +59,15 @@ export function runCharts(run: RunReport): string[] {
         'throttled',
       ),
     );
+  if (run.hopLatency !== undefined && run.hopLatency.hops.length > 0)
+    charts.push(
+      barChart(
+        'Per-hop latency p95 (spans)',
+        run.hopLatency.hops.map((row) => [row.hop, row.p95] as const),
+        'hop',
+        'ms',
+      ),
+    );
   return charts;
 }
 

@@ -1,5 +1,6 @@
 import { fmt, fmtMs } from './number-format.js';
 import type { FindMaxReport, LoadReport, RunReport } from './report.js';
+import { hopLatencySection } from './report-hop-latency.js';
 import { kinesisThrottleSection } from './report-kinesis-throttles.js';
 import type { CopyCheck } from './verifier.js';
 
@@ -74,6 +75,7 @@ export function runSection(run: RunReport, heading = '##'): string[] {
     }
   }
   lines.push(...deliverySection(run, heading));
+  lines.push(...hopLatencySection(run.hopLatency, heading));
   if (run.notes.length > 0) lines.push(`${heading}# Notes`, '', ...run.notes.map((n) => `- ${n}`), '');
   return lines;
 }

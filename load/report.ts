@@ -3,6 +3,7 @@ import type { LagSummary } from './lag.js';
 import type { RunOutcome } from './load-run.js';
 import { type Distribution, distribution } from './percentiles.js';
 import type { DeliveryFigures } from './report-delivery-figures.js';
+import type { HopLatencyReport } from './report-hop-latency.js';
 import type { KinesisThrottleReport } from './report-kinesis-throttles.js';
 import type { LoadTarget } from './target.js';
 import type { TimelinePoint } from './timeline.js';
@@ -76,6 +77,8 @@ export interface RunReport {
   readonly faults: FaultCounts | undefined;
   /** Kinesis throttles per shard under AWS's limits (`--scenario shard-limits`); absent otherwise. */
   readonly kinesisThrottles?: KinesisThrottleReport;
+  /** Per-hop latency from the local span store (a local target); a note says why when not measured. */
+  readonly hopLatency?: HopLatencyReport;
   /** Hints about why the run fell short (pure reasoning over the figures). */
   readonly notes: readonly string[];
   readonly ok: boolean;

@@ -1,5 +1,6 @@
 import { fmt, fmtMs } from './number-format.js';
 import type { LoadReport } from './report.js';
+import { hopLatencyLine } from './report-hop-latency.js';
 import { kinesisThrottleLine } from './report-kinesis-throttles.js';
 import { verdictLines } from './verifier.js';
 
@@ -49,6 +50,8 @@ export function terminalSummary(report: LoadReport, reportDir: string): string {
       );
     const throttles = kinesisThrottleLine(run.kinesisThrottles);
     if (throttles !== undefined) lines.push(throttles);
+    const hops = hopLatencyLine(run.hopLatency);
+    if (hops !== undefined) lines.push(hops);
     for (const note of run.notes) lines.push(`note     ${note}`);
   }
   lines.push(`report   ${reportDir}/report.html`, report.ok ? 'PASS' : 'FAIL');
