@@ -11,6 +11,7 @@ import {
 import { storageProblem } from './item-size.js';
 import type { ResolvedEngineOptions } from './options.js';
 import type { RecordOutcome, StalledGap } from './outcomes.js';
+import { recentKey, SKIPPED_KEY } from './recent-key.js';
 import {
   type AggregateKey,
   type AggregateSnapshot,
@@ -121,23 +122,24 @@ function decideRecord(
   options: ResolvedEngineOptions,
 ): RecordOutcome {
   const { sequence, eventId } = envelope;
+  const key = recentKey(eventId);
   if (sequence <= fold.version) {
     const known = fold.recentEventId(sequence);
-    if (known === eventId) return { decision: 'duplicate', verified: true };
+    if (known === key) return { decision: 'duplicate', verified: true };
     // Skip records cover every skipped sequence, also those a long skip left outside the recent window.
     if (
-      known === '' ||
+      known === SKIPPED_KEY ||
       (known === undefined && fold.skips.some((s) => s.from <= sequence && sequence <= s.to))
     )
       return { decision: 'conflict', detail: `sequence ${sequence} was skipped by an operator` };
     if (known === undefined) return { decision: 'duplicate', verified: false };
+    // The window keeps only a key of each eventId (docs/design.md §3): the holder of the slot cannot be named.
     return {
       decision: 'conflict',
-      detail: `sequence ${sequence} was already applied as eventId ${known}`,
-      existingEventId: known,
+      detail: `sequence ${sequence} was already applied with another eventId (window key ${known})`,
     };
   }
-  const appliedAt = fold.recentSequenceOf(eventId);
+  const appliedAt = fold.recentSequenceOf(key);
   if (appliedAt !== undefined) {
     return { decision: 'conflict', detail: `eventId was already applied at sequence ${appliedAt}` };
   }

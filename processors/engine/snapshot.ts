@@ -1,6 +1,9 @@
 import type { Envelope } from '../envelope/schema.js';
 import type { SkipChainToken } from './chain.js';
 
+/** How many of the last applied sequences keep their applied time in the snapshot (lag sampling, not dedupe). */
+export const APPLIED_TIMES_WINDOW = 16;
+
 /** Identifies one aggregate instance. */
 export interface AggregateKey {
   readonly aggregateType: string;
@@ -63,13 +66,19 @@ export interface AggregateSnapshot extends AggregateKey {
   /** The folded state. */
   readonly state: unknown;
   /**
-   * EventIds of the last applied sequences, oldest first: `recent[i]` belongs to sequence
-   * `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
+   * Keys (`recentKey(eventId)`, a truncated SHA-256) of the eventIds of the last applied sequences, oldest first:
+   * `recent[i]` belongs to sequence `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
    */
   readonly recent: readonly string[];
-  /** When each `recent` entry was applied (epoch ms), parallel to `recent`: measures ingest-to-applied lag. */
+  /**
+   * When the last sequences were applied (epoch ms; 0 = unknown), aligned to the end of `recent` (the last entry is
+   * `version`'s) and at most {@link APPLIED_TIMES_WINDOW} long: measures ingest-to-applied lag.
+   */
   readonly recentAppliedAt: readonly number[];
-  /** Buffered events waiting for a gap to fill, ordered by sequence. */
+  /**
+   * Buffered events waiting for a gap to fill, ordered by sequence. Not stored in the snapshot item: read from the
+   * `pending#…` items when the snapshot counts some (docs/design.md §3).
+   */
   readonly pending: readonly PendingRef[];
   /** Explicit skips made by an operator, oldest first. */
   readonly skips: readonly SkipRecord[];
