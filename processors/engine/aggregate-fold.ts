@@ -132,8 +132,11 @@ export class AggregateFold {
     return undefined;
   }
 
-  /** Applies the next event (its sequence must be version + 1); returns why not if it was refused. */
-  applyNext(envelope: Envelope): Rejection | undefined {
+  /**
+   * Applies the next event (its sequence must be version + 1); returns why not if it was refused. `key` is its
+   * eventId's `recentKey` when the caller has it already.
+   */
+  applyNext(envelope: Envelope, key?: string): Rejection | undefined {
     let next: unknown;
     try {
       next = this.registry.apply(this.state, envelope);
@@ -145,7 +148,7 @@ export class AggregateFold {
     this.state = next;
     this.#advance(
       envelope.sequence,
-      recentKey(envelope.eventId),
+      key ?? recentKey(envelope.eventId),
       nextChainLink(this.chain, envelope.eventId),
     );
     return undefined;

@@ -162,7 +162,7 @@ function decideRecord(
       fold.pending.delete(sequence);
       if (buffered.stored) fold.drainedStored.push(sequence);
     }
-    const refused = fold.applyNext(envelope);
+    const refused = fold.applyNext(envelope, key);
     if (refused !== undefined) {
       fold.block(sequence, eventId, refused, nowIso);
       return { decision: 'rejected', ...refused };
