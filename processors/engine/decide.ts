@@ -220,15 +220,17 @@ export function stalledGap(
   maxGapAgeMs: number,
 ): StalledGap | undefined {
   const since = gapSince(snapshot);
-  const first = snapshot.pending[0];
+  // A listed snapshot says how many events it buffers without their refs (`unloadedPending`).
+  const first = snapshot.pending[0]?.sequence ?? snapshot.unloadedPending?.from;
+  const buffered = snapshot.pending.length || (snapshot.unloadedPending?.count ?? 0);
   const blocked = snapshot.blocked;
   if (since === undefined || (first === undefined && blocked === undefined)) return undefined;
   const ageMs = now.getTime() - Date.parse(since);
   if (blocked === undefined && ageMs <= maxGapAgeMs) return undefined;
   return {
     missingFrom: snapshot.version + 1,
-    missingTo: first === undefined ? (blocked?.sequence ?? snapshot.version + 1) : first.sequence - 1,
-    buffered: snapshot.pending.length,
+    missingTo: first === undefined ? (blocked?.sequence ?? snapshot.version + 1) : first - 1,
+    buffered,
     since,
     ageMs,
     ...(blocked === undefined ? {} : { blocked }),

@@ -41,4 +41,5 @@ export {
   type PendingRef,
   type RejectionReason,
   type SkipRecord,
+  type UnloadedPending,
 } from './snapshot.js';

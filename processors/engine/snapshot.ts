@@ -23,6 +23,15 @@ export interface PendingRef {
   readonly bufferedAt: string;
 }
 
+/** What a snapshot item says of its buffered events when they are not read (docs/design.md §3). */
+export interface UnloadedPending {
+  readonly count: number;
+  /** The lowest buffered sequence. */
+  readonly from: number;
+  /** The stored `gapSince`: the oldest buffering time, or the block's time if older. */
+  readonly since: string;
+}
+
 /** An operator's explicit skip of missing sequences `from..to` (inclusive). */
 export interface SkipRecord {
   readonly from: number;
@@ -80,6 +89,11 @@ export interface AggregateSnapshot extends AggregateKey {
    * `pending#…` items when the snapshot counts some (docs/design.md §3).
    */
   readonly pending: readonly PendingRef[];
+  /**
+   * Set only on a snapshot read without its buffered events (the gap listing reads no `pending#…` items): how many
+   * are buffered, the lowest sequence and `gapSince` as stored; `pending` is then empty.
+   */
+  readonly unloadedPending?: UnloadedPending;
   /** Explicit skips made by an operator, oldest first. */
   readonly skips: readonly SkipRecord[];
   /** Set while the aggregate waits on a refused event (cleared once its version passes that sequence). */
@@ -118,8 +132,12 @@ export function emptySnapshot(key: AggregateKey, initialState: unknown): Aggrega
  * The time the oldest current gap was first seen (or the aggregate was blocked), or undefined when nothing is
  * buffered and nothing refused.
  */
-export function gapSince(snapshot: Pick<AggregateSnapshot, 'pending' | 'blocked'>): string | undefined {
+export function gapSince(
+  snapshot: Pick<AggregateSnapshot, 'pending' | 'blocked' | 'unloadedPending'>,
+): string | undefined {
   let oldest: string | undefined = snapshot.blocked?.at;
+  const unloaded = snapshot.unloadedPending?.since;
+  if (unloaded !== undefined && (oldest === undefined || unloaded < oldest)) oldest = unloaded;
   for (const ref of snapshot.pending)
     if (oldest === undefined || ref.bufferedAt < oldest) oldest = ref.bufferedAt;
   return oldest;

@@ -186,7 +186,8 @@ export class DynamoDbAggregateStore implements AggregateStore {
     } while (startKey !== undefined);
     if (listed !== undefined) return { snapshot, pendingEvents };
     pending.sort((a, b) => a.sequence - b.sequence);
-    return { snapshot: { ...snapshot, pending }, pendingEvents };
+    const { unloadedPending: _counted, ...rest } = snapshot;
+    return { snapshot: { ...rest, pending }, pendingEvents };
   }
 
   async write(write: AggregateWrite): Promise<void> {
@@ -281,12 +282,13 @@ export class DynamoDbAggregateStore implements AggregateStore {
     } while (startKey !== undefined);
   }
 
-  /** A listed snapshot item with its buffered events' refs (a gap is rare: one Query each), or undefined if corrupt. */
+  /**
+   * A listed snapshot item, or undefined if corrupt. Its buffered events are not read: the item's count, lowest
+   * sequence and gapSince (`unloadedPending`) are all a listing needs, so the stalled check never queries the table.
+   */
   async #listedSnapshot(item: Item): Promise<AggregateSnapshot | undefined> {
     const snapshot = fromSnapshotItem(item);
-    if (typeof snapshot === 'string') return undefined;
-    if (storedPendingCount(item) === 0) return snapshot;
-    return (await this.#withPendingEvents(snapshot)).snapshot;
+    return typeof snapshot === 'string' ? undefined : snapshot;
   }
 
   /** The whole-table scan the gap index replaced (reads every item). */

@@ -81,6 +81,7 @@ const snapshotItemSchema = z.object({
   appliedAgoMs: z.instanceof(Uint8Array).optional(),
   pendingCount: z.number().int().min(0).optional(),
   pendingFrom: z.number().int().min(1).optional(),
+  gapSince: z.string().optional(),
   // The layout before compact snapshots (docs/design.md §3, "Earlier layouts"): read, converted on the next write.
   recent: z.array(z.string()).optional(),
   recentAppliedAt: z.array(z.number()).optional(),
@@ -148,6 +149,10 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
   if (first !== undefined) {
     item.pendingCount = snapshot.pending.length;
     item.pendingFrom = first.sequence;
+  } else if (snapshot.unloadedPending !== undefined) {
+    // A snapshot read without its buffered events' refs keeps counting them.
+    item.pendingCount = snapshot.unloadedPending.count;
+    item.pendingFrom = snapshot.unloadedPending.from;
   }
   if (snapshot.skips.length > 0)
     item.skips = snapshot.skips.map(({ chainToken, ...s }) =>
@@ -232,7 +237,19 @@ export function fromSnapshotItem(item: Record<string, unknown>): AggregateSnapsh
     revision: data.revision,
     updatedAt: data.updatedAt,
   };
-  return data.blocked === undefined ? snapshot : { ...snapshot, blocked: data.blocked };
+  const withBlock = data.blocked === undefined ? snapshot : { ...snapshot, blocked: data.blocked };
+  if (data.pendingCount === undefined || data.pendingCount === 0 || data.pending !== undefined)
+    return withBlock;
+  // Compact layout with buffered events: the store reads their refs from their own items; until then (or in the
+  // gap listing, which reads none) the item's count, lowest sequence and gapSince describe them.
+  return {
+    ...withBlock,
+    unloadedPending: {
+      count: data.pendingCount,
+      from: data.pendingFrom ?? data.version + 1,
+      since: data.gapSince ?? data.updatedAt,
+    },
+  };
 }
 
 /** The item written for a buffered event. */

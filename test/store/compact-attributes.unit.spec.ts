@@ -8,6 +8,7 @@ import {
   RECENT_KEY_BYTES,
   recentKey,
   SKIPPED_KEY,
+  stalledGap,
 } from '../../processors/engine/index.js';
 import {
   compressedState,
@@ -128,7 +129,20 @@ describe('the snapshot item', () => {
     });
     expect(item).not.toHaveProperty('pending');
     expect(item).not.toHaveProperty('skips');
-    expect(fromSnapshotItem(item as never)).toEqual({ ...buffered, pending: [] });
+    // Read without their items, the snapshot describes them by the item's count, lowest sequence and gapSince.
+    const read = fromSnapshotItem(item as never) as AggregateSnapshot;
+    expect(read).toEqual({
+      ...buffered,
+      pending: [],
+      unloadedPending: { count: 2, from: 72, since: new Date(t0 - 5).toISOString() },
+    });
+    expect(stalledGap(read, new Date(t0 + 600_000), 60_000)).toMatchObject({
+      missingFrom: 71,
+      missingTo: 71,
+      buffered: 2,
+      since: new Date(t0 - 5).toISOString(),
+    });
+    expect(toSnapshotItem(read)).toEqual(item);
   });
 
   it('reads an item of the earlier layout: eventIds become keys, applied times and the pending list are kept', () => {

@@ -13,6 +13,7 @@ import {
   RECENT_KEY_BYTES,
   recentKey,
   resolveEngineOptions,
+  stalledGap,
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { pendingSk, toPendingItem } from '../../processors/store/index.js';
@@ -167,6 +168,19 @@ describe('the compact snapshot item', () => {
     ).Item as Record<string, unknown>;
     expect(raw).toMatchObject({ pendingCount: 2, pendingFrom: 5, gapSince: t0.toISOString() });
     expect(raw).not.toHaveProperty('pending');
+
+    // The gap listing (the stalled check) reads the snapshot's count, lowest sequence and gapSince: no Query.
+    calls.length = 0;
+    const listed = [];
+    for await (const snapshot of store.listWithGaps()) listed.push(snapshot);
+    expect(calls.map((c) => c.command)).toEqual(['ScanCommand', 'BatchGetItemCommand']);
+    expect(listed).toHaveLength(1);
+    expect(stalledGap(listed[0] as never, new Date(t0.getTime() + 1_000), 0)).toMatchObject({
+      missingFrom: 3,
+      missingTo: 4,
+      buffered: 2,
+      since: t0.toISOString(),
+    });
 
     const filled = await write(loaded, [events[2], events[3]] as never, t0);
     expect(filled.outcomes.map((o) => o.decision)).toEqual(['applied', 'applied']);
