@@ -130,8 +130,12 @@ const pendingItemSchema = z.object({
 
 /** The item written for a snapshot. */
 export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
-  const plainBytes = measureItem({ state: snapshot.state }).bytes;
-  const compressed = compressedState(snapshot.state, plainBytes);
+  return buildSnapshotItem(snapshot, measureItem({ state: snapshot.state }).bytes);
+}
+
+/** The snapshot item, given the measured size of the state as a plain attribute. */
+function buildSnapshotItem(snapshot: AggregateSnapshot, plainStateBytes: number): SnapshotItem {
+  const compressed = compressedState(snapshot.state, plainStateBytes);
   const item: SnapshotItem = {
     pk: aggregatePk(snapshot),
     sk: SNAPSHOT_SK,
@@ -180,7 +184,7 @@ function appliedTimesToStore(snapshot: AggregateSnapshot): readonly number[] {
 export function measureSnapshotItem(snapshot: AggregateSnapshot): ItemMeasure {
   const state = measureItem({ state: snapshot.state });
   if (state.problem !== undefined) return state;
-  const { state: _state, stateBrotli, ...rest } = toSnapshotItem(snapshot);
+  const { state: _state, stateBrotli, ...rest } = buildSnapshotItem(snapshot, state.bytes);
   const others = measureItem(rest);
   if (others.problem !== undefined) return others;
   const stateBytes = stateBrotli === undefined ? state.bytes : measureItem({ stateBrotli }).bytes;

@@ -66,6 +66,9 @@ describe('measureItem counts as DynamoDB does', () => {
     expect(measureItem({ n: 0.00125 }).bytes).toBe(1 + 3);
     expect(measureItem({ n: 1.5e-7 }).bytes).toBe(1 + 2);
     expect(measureItem({ n: 120.5 }).bytes).toBe(1 + 3);
+    // Binary: the name plus the raw bytes (sent base64-encoded, counted raw), a Buffer like a Uint8Array.
+    expect(measureItem({ b: new Uint8Array(10) }).bytes).toBe(1 + 10);
+    expect(measureItem({ bin: Buffer.from('abc') }).bytes).toBe(3 + 3);
     // 123 → 3 significant digits → 2 bytes + 1; 1000 → 1 digit → 1 + 1.
     expect(measureItem({ n: 123, m: 1000 }).bytes).toBe(1 + 3 + 1 + 2);
     expect(measureItem({ b: true, z: null }).bytes).toBe(2 + 2);
