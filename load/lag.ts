@@ -1,4 +1,5 @@
-import type { RunLedger } from './ledger.js';
+import { recentKey, SKIPPED_KEY } from '../processors/engine/recent-key.js';
+import type { LedgerEvent, RunLedger } from './ledger.js';
 import { type Distribution, distribution, type HistogramBucket, histogram } from './percentiles.js';
 import type { ProjectionSnapshot } from './projection-reader.js';
 
@@ -7,23 +8,40 @@ export interface LagSample {
   readonly eventId: string;
   /** When the 202 arrived (epoch ms). */
   readonly acceptedAt: number;
-  /** When the processor applied it (epoch ms, from the projection's `recentAppliedAt`). */
+  /** When the processor applied it (epoch ms, from the snapshot's applied times: docs/design.md §3). */
   readonly appliedAt: number;
   readonly lagMs: number;
 }
 
-/** Lag of the accepted events still in the projections' `recent` windows (last ≤ 64 per aggregate), by accept time. */
+/**
+ * Lag of the accepted events among the last sequences each snapshot keeps an applied time for (at most 16 per
+ * aggregate: `APPLIED_TIMES_WINDOW`; the earlier layout kept 64), by accept time. Each applied time belongs to a
+ * sequence; it counts for the ledger's event at that sequence only when the window holds that event's key there.
+ */
 export function lagSamples(
   ledger: RunLedger,
   projections: ReadonlyMap<string, ProjectionSnapshot>,
 ): LagSample[] {
   const samples: LagSample[] = [];
   for (const snapshot of projections.values()) {
-    snapshot.recent.forEach((eventId, i) => {
-      const appliedAt = snapshot.recentAppliedAt[i];
-      const event = ledger.event(eventId);
-      if (appliedAt === undefined || appliedAt <= 0 || event?.acceptedAt === undefined) return;
-      samples.push({ eventId, acceptedAt: event.acceptedAt, appliedAt, lagMs: appliedAt - event.acceptedAt });
+    const events = ledger.aggregates.get(snapshot.aggregateId);
+    if (events === undefined) continue;
+    const bySequence = new Map<number, LedgerEvent>(events.map((e) => [e.sequence, e]));
+    const firstTimed = snapshot.version - snapshot.recentAppliedAt.length + 1;
+    const firstKept = snapshot.version - snapshot.recent.length + 1;
+    snapshot.recentAppliedAt.forEach((appliedAt, i) => {
+      const sequence = firstTimed + i;
+      const event = bySequence.get(sequence);
+      const key = snapshot.recent[sequence - firstKept];
+      if (appliedAt <= 0 || event?.acceptedAt === undefined || key === undefined || key === SKIPPED_KEY)
+        return;
+      if (key !== recentKey(event.eventId)) return;
+      samples.push({
+        eventId: event.eventId,
+        acceptedAt: event.acceptedAt,
+        appliedAt,
+        lagMs: appliedAt - event.acceptedAt,
+      });
     });
   }
   return samples.sort((a, b) => a.acceptedAt - b.acceptedAt);

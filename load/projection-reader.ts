@@ -1,8 +1,13 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { recentKey, SKIPPED_KEY } from '../processors/engine/recent-key.js';
 import type { AggregateSnapshot } from '../processors/engine/snapshot.js';
 import { type Backoff, backoffDelayMs } from '../processors/retry/backoff.js';
+import { decodeAppliedTimes, decodeRecentWindow } from '../processors/store/compact-attributes.js';
 
-/** The parts of a projection's snapshot item the verifier needs (table layout: docs/design.md §3). */
+/**
+ * The parts of a projection's snapshot item the verifier needs (table layout: docs/design.md §3): `recent` holds
+ * window keys (`recentKey(eventId)`), `recentAppliedAt` the applied times of the last sequences, aligned to its end.
+ */
 export type ProjectionSnapshot = Pick<
   AggregateSnapshot,
   'aggregateId' | 'version' | 'chain' | 'recent' | 'recentAppliedAt'
@@ -37,19 +42,15 @@ export async function readProjections(
             RequestItems: {
               [table]: {
                 Keys: keys,
-                ProjectionExpression: 'aggregateId, version, chain, recent, recentAppliedAt',
+                // Both layouts: the compact one (recentKeys, appliedAgoMs) and the one before it (recent, recentAppliedAt).
+                ProjectionExpression:
+                  'aggregateId, version, chain, recentKeys, appliedAgoMs, updatedAt, recent, recentAppliedAt',
               },
             },
           }),
         );
         for (const item of output.Responses?.[table] ?? []) {
-          const snapshot: ProjectionSnapshot = {
-            aggregateId: String(item.aggregateId),
-            version: Number(item.version ?? 0),
-            chain: String(item.chain ?? ''),
-            recent: (item.recent as string[] | undefined) ?? [],
-            recentAppliedAt: ((item.recentAppliedAt as number[] | undefined) ?? []).map(Number),
-          };
+          const snapshot = projectionOf(item);
           found.set(snapshot.aggregateId, snapshot);
         }
         keys = (output.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
@@ -60,4 +61,24 @@ export async function readProjections(
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL, chunks.length) }, worker));
   return found;
+}
+
+/** The projection of a snapshot item of either layout (pure). */
+export function projectionOf(item: Record<string, unknown>): ProjectionSnapshot {
+  const updatedAtMs = Date.parse(String(item.updatedAt ?? ''));
+  const recent =
+    item.recentKeys instanceof Uint8Array
+      ? (decodeRecentWindow(item.recentKeys) ?? [])
+      : ((item.recent as string[] | undefined) ?? []).map((id) => (id === SKIPPED_KEY ? id : recentKey(id)));
+  const recentAppliedAt =
+    item.appliedAgoMs instanceof Uint8Array
+      ? (decodeAppliedTimes(item.appliedAgoMs, updatedAtMs) ?? [])
+      : ((item.recentAppliedAt as number[] | undefined) ?? []).map(Number);
+  return {
+    aggregateId: String(item.aggregateId),
+    version: Number(item.version ?? 0),
+    chain: String(item.chain ?? ''),
+    recent,
+    recentAppliedAt,
+  };
 }

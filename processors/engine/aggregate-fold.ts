@@ -2,7 +2,15 @@ import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
 import { type ChainSkip, nextChainLink, skipRangeToken } from './chain.js';
 import type { ItemMeasure } from './item-size.js';
-import type { AggregateSnapshot, BlockRecord, PendingRef, RejectionReason, SkipRecord } from './snapshot.js';
+import { recentKey, SKIPPED_KEY } from './recent-key.js';
+import {
+  type AggregateSnapshot,
+  APPLIED_TIMES_WINDOW,
+  type BlockRecord,
+  type PendingRef,
+  type RejectionReason,
+  type SkipRecord,
+} from './snapshot.js';
 
 /** A buffered event during a fold: stored earlier (has an item) or buffered by the current batch. */
 export interface WorkingPending {
@@ -76,7 +84,7 @@ export class AggregateFold {
       missing >= 0
         ? [...new Array<number>(missing).fill(0), ...base.recentAppliedAt]
         : base.recentAppliedAt.slice(-missing);
-    this.#recentIds = new Set(this.recent.filter((id) => id !== ''));
+    this.#recentIds = new Set(this.recent.filter((key) => key !== SKIPPED_KEY));
     this.pending = new Map(
       base.pending.map((ref) => [
         ref.sequence,
@@ -105,16 +113,16 @@ export class AggregateFold {
     return budgetRejection(this.budget, snapshot);
   }
 
-  /** The eventId applied at `sequence` if it is inside the recent window ('' = skipped). */
+  /** The key of the eventId applied at `sequence` if it is inside the recent window ('' = skipped). */
   recentEventId(sequence: number): string | undefined {
     const index = sequence - (this.version - this.recent.length + 1);
     return index >= 0 && index < this.recent.length ? this.recent[index] : undefined;
   }
 
-  /** The sequence at which `eventId` was applied, if inside the recent window. */
-  recentSequenceOf(eventId: string): number | undefined {
-    if (!this.#recentIds.has(eventId)) return undefined;
-    const index = this.recent.lastIndexOf(eventId);
+  /** The sequence at which the eventId of `key` (see `recentKey`) was applied, if inside the recent window. */
+  recentSequenceOf(key: string): number | undefined {
+    if (!this.#recentIds.has(key)) return undefined;
+    const index = this.recent.lastIndexOf(key);
     return this.version - this.recent.length + 1 + index;
   }
 
@@ -124,8 +132,11 @@ export class AggregateFold {
     return undefined;
   }
 
-  /** Applies the next event (its sequence must be version + 1); returns why not if it was refused. */
-  applyNext(envelope: Envelope): Rejection | undefined {
+  /**
+   * Applies the next event (its sequence must be version + 1); returns why not if it was refused. `key` is its
+   * eventId's `recentKey` when the caller has it already.
+   */
+  applyNext(envelope: Envelope, key?: string): Rejection | undefined {
     let next: unknown;
     try {
       next = this.registry.apply(this.state, envelope);
@@ -135,7 +146,11 @@ export class AggregateFold {
     const refused = this.exceedsBudget(next);
     if (refused !== undefined) return refused;
     this.state = next;
-    this.#advance(envelope.sequence, envelope.eventId, nextChainLink(this.chain, envelope.eventId));
+    this.#advance(
+      envelope.sequence,
+      key ?? recentKey(envelope.eventId),
+      nextChainLink(this.chain, envelope.eventId),
+    );
     return undefined;
   }
 
@@ -191,7 +206,7 @@ export class AggregateFold {
     // Sequences before the last `recentWindow` ones would be pushed out of the window again at once.
     const shown = Math.min(skip.to - skip.from + 1, this.recentWindow);
     for (let sequence = skip.to - shown + 1; sequence <= skip.to; sequence++)
-      this.#advance(sequence, '', chain);
+      this.#advance(sequence, SKIPPED_KEY, chain);
     this.version = skip.to;
     this.chain = chain;
     this.skips.push(skip);
@@ -228,7 +243,7 @@ export class AggregateFold {
       chain: this.chain,
       state,
       recent: [...this.recent],
-      recentAppliedAt: [...this.recentAppliedAt],
+      recentAppliedAt: this.recentAppliedAt.slice(-Math.min(APPLIED_TIMES_WINDOW, this.recent.length)),
       pending: pending.sort((a, b) => a.sequence - b.sequence),
       skips: [...this.skips],
       ...blocked,
@@ -237,16 +252,17 @@ export class AggregateFold {
     };
   }
 
-  #advance(sequence: number, eventId: string, chain: string): void {
+  /** Moves to `sequence`, applied as the eventId of `key` (`SKIPPED_KEY` for a skipped sequence). */
+  #advance(sequence: number, key: string, chain: string): void {
     this.version = sequence;
     this.chain = chain;
-    this.recent.push(eventId);
+    this.recent.push(key);
     this.recentAppliedAt.push(this.nowMs);
-    if (eventId !== '') this.#recentIds.add(eventId);
+    if (key !== SKIPPED_KEY) this.#recentIds.add(key);
     if (this.recent.length > this.recentWindow) {
       const dropped = this.recent.shift();
       this.recentAppliedAt.shift();
-      if (dropped !== undefined && dropped !== '') this.#recentIds.delete(dropped);
+      if (dropped !== undefined && dropped !== SKIPPED_KEY) this.#recentIds.delete(dropped);
     }
   }
 }

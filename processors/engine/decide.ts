@@ -11,6 +11,7 @@ import {
 import { storageProblem } from './item-size.js';
 import type { ResolvedEngineOptions } from './options.js';
 import type { RecordOutcome, StalledGap } from './outcomes.js';
+import { recentKey, SKIPPED_KEY } from './recent-key.js';
 import {
   type AggregateKey,
   type AggregateSnapshot,
@@ -121,23 +122,24 @@ function decideRecord(
   options: ResolvedEngineOptions,
 ): RecordOutcome {
   const { sequence, eventId } = envelope;
+  const key = recentKey(eventId);
   if (sequence <= fold.version) {
     const known = fold.recentEventId(sequence);
-    if (known === eventId) return { decision: 'duplicate', verified: true };
+    if (known === key) return { decision: 'duplicate', verified: true };
     // Skip records cover every skipped sequence, also those a long skip left outside the recent window.
     if (
-      known === '' ||
+      known === SKIPPED_KEY ||
       (known === undefined && fold.skips.some((s) => s.from <= sequence && sequence <= s.to))
     )
       return { decision: 'conflict', detail: `sequence ${sequence} was skipped by an operator` };
     if (known === undefined) return { decision: 'duplicate', verified: false };
+    // The window keeps only a key of each eventId (docs/design.md §3): the holder of the slot cannot be named.
     return {
       decision: 'conflict',
-      detail: `sequence ${sequence} was already applied as eventId ${known}`,
-      existingEventId: known,
+      detail: `sequence ${sequence} was already applied with another eventId (window key ${known})`,
     };
   }
-  const appliedAt = fold.recentSequenceOf(eventId);
+  const appliedAt = fold.recentSequenceOf(key);
   if (appliedAt !== undefined) {
     return { decision: 'conflict', detail: `eventId was already applied at sequence ${appliedAt}` };
   }
@@ -160,7 +162,7 @@ function decideRecord(
       fold.pending.delete(sequence);
       if (buffered.stored) fold.drainedStored.push(sequence);
     }
-    const refused = fold.applyNext(envelope);
+    const refused = fold.applyNext(envelope, key);
     if (refused !== undefined) {
       fold.block(sequence, eventId, refused, nowIso);
       return { decision: 'rejected', ...refused };
@@ -218,15 +220,17 @@ export function stalledGap(
   maxGapAgeMs: number,
 ): StalledGap | undefined {
   const since = gapSince(snapshot);
-  const first = snapshot.pending[0];
+  // A listed snapshot says how many events it buffers without their refs (`unloadedPending`).
+  const first = snapshot.pending[0]?.sequence ?? snapshot.unloadedPending?.from;
+  const buffered = snapshot.pending.length || (snapshot.unloadedPending?.count ?? 0);
   const blocked = snapshot.blocked;
   if (since === undefined || (first === undefined && blocked === undefined)) return undefined;
   const ageMs = now.getTime() - Date.parse(since);
   if (blocked === undefined && ageMs <= maxGapAgeMs) return undefined;
   return {
     missingFrom: snapshot.version + 1,
-    missingTo: first === undefined ? (blocked?.sequence ?? snapshot.version + 1) : first.sequence - 1,
-    buffered: snapshot.pending.length,
+    missingTo: first === undefined ? (blocked?.sequence ?? snapshot.version + 1) : first - 1,
+    buffered,
     since,
     ageMs,
     ...(blocked === undefined ? {} : { blocked }),

@@ -28,9 +28,11 @@ export {
   resolveEngineOptions,
 } from './options.js';
 export type { Decision, RecordOutcome, StalledGap } from './outcomes.js';
+export { RECENT_KEY_BYTES, recentKey, SKIPPED_KEY } from './recent-key.js';
 export {
   type AggregateKey,
   type AggregateSnapshot,
+  APPLIED_TIMES_WINDOW,
   aggregatePk,
   type BlockRecord,
   emptySnapshot,
@@ -39,4 +41,5 @@ export {
   type PendingRef,
   type RejectionReason,
   type SkipRecord,
+  type UnloadedPending,
 } from './snapshot.js';

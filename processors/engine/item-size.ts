@@ -3,8 +3,8 @@
  *
  * Size rule (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/CapacityUnitCalculations.html):
  * an item is the sum of its attribute names (UTF-8 bytes) and values; a string is its UTF-8 bytes; a number about
- * 1 byte per two significant digits + 1; null and Boolean 1 byte; a List or Map 3 bytes + 1 byte per element + its
- * elements (a Map's keys count like attribute names).
+ * 1 byte per two significant digits + 1; a binary value its number of bytes; null and Boolean 1 byte; a List or Map
+ * 3 bytes + 1 byte per element + its elements (a Map's keys count like attribute names).
  *
  * What cannot be stored:
  * - numbers that are not finite, or beyond ±Number.MAX_SAFE_INTEGER: the SDK's marshaller refuses them (they would
@@ -102,6 +102,8 @@ function valueBytes(value: unknown, path: string | undefined, depth: number): nu
       throw new NotStorable(`${path}: a ${typeof value} is not data`);
   }
   if (value === null) return 1;
+  // Binary (B): the SDK marshals a Uint8Array (or Buffer) as B, counted by its length in bytes.
+  if (value instanceof Uint8Array) return value.byteLength;
   if (depth >= MAX_NESTING) throw new NotStorable(`${path}: nested deeper than ${MAX_NESTING} levels`);
   if (Array.isArray(value)) {
     let bytes = 3;

@@ -13,14 +13,14 @@ export interface EngineOptions {
    */
   readonly maxGapAgeMs?: number;
   /**
-   * Size budget of the snapshot item (state + recent window + pending list + the rest), counted as DynamoDB counts
-   * item size. An event that would pass it is refused (`state-too-large`). At most DynamoDB's 400 KB item limit.
+   * Size budget of the snapshot item (state, compressed when large, + recent window + the rest), counted as
+   * DynamoDB counts item size. An event that would pass it is refused (`state-too-large`). At most DynamoDB's 400 KB item limit.
    * @default 360_000 (about 88 % of 400 KB: the rule for numbers is approximate)
    */
   readonly maxSnapshotBytes?: number;
   /**
    * How many events one aggregate may buffer behind a gap; one more is refused (`too-many-buffered`).
-   * @default 1_000 (the pending list then takes about 90 KB of the snapshot)
+   * @default 1_000 (each in its own `pending#…` item; the snapshot keeps only their count)
    */
   readonly maxBufferedEvents?: number;
 }

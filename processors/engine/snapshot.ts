@@ -1,6 +1,9 @@
 import type { Envelope } from '../envelope/schema.js';
 import type { SkipChainToken } from './chain.js';
 
+/** How many of the last applied sequences keep their applied time in the snapshot (lag sampling, not dedupe). */
+export const APPLIED_TIMES_WINDOW = 16;
+
 /** Identifies one aggregate instance. */
 export interface AggregateKey {
   readonly aggregateType: string;
@@ -18,6 +21,15 @@ export interface PendingRef {
   readonly eventId: string;
   /** ISO time the event was first buffered. */
   readonly bufferedAt: string;
+}
+
+/** What a snapshot item says of its buffered events when they are not read (docs/design.md §3). */
+export interface UnloadedPending {
+  readonly count: number;
+  /** The lowest buffered sequence. */
+  readonly from: number;
+  /** The stored `gapSince`: the oldest buffering time, or the block's time if older. */
+  readonly since: string;
 }
 
 /** An operator's explicit skip of missing sequences `from..to` (inclusive). */
@@ -63,14 +75,25 @@ export interface AggregateSnapshot extends AggregateKey {
   /** The folded state. */
   readonly state: unknown;
   /**
-   * EventIds of the last applied sequences, oldest first: `recent[i]` belongs to sequence
-   * `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
+   * Keys (`recentKey(eventId)`, a truncated SHA-256) of the eventIds of the last applied sequences, oldest first:
+   * `recent[i]` belongs to sequence `version - recent.length + 1 + i`. An empty string marks a skipped sequence.
    */
   readonly recent: readonly string[];
-  /** When each `recent` entry was applied (epoch ms), parallel to `recent`: measures ingest-to-applied lag. */
+  /**
+   * When the last sequences were applied (epoch ms; 0 = unknown), aligned to the end of `recent` (the last entry is
+   * `version`'s) and at most {@link APPLIED_TIMES_WINDOW} long: measures ingest-to-applied lag.
+   */
   readonly recentAppliedAt: readonly number[];
-  /** Buffered events waiting for a gap to fill, ordered by sequence. */
+  /**
+   * Buffered events waiting for a gap to fill, ordered by sequence. Not stored in the snapshot item: read from the
+   * `pending#…` items when the snapshot counts some (docs/design.md §3).
+   */
   readonly pending: readonly PendingRef[];
+  /**
+   * Set only on a snapshot read without its buffered events (the gap listing reads no `pending#…` items): how many
+   * are buffered, the lowest sequence and `gapSince` as stored; `pending` is then empty.
+   */
+  readonly unloadedPending?: UnloadedPending;
   /** Explicit skips made by an operator, oldest first. */
   readonly skips: readonly SkipRecord[];
   /** Set while the aggregate waits on a refused event (cleared once its version passes that sequence). */
@@ -109,8 +132,12 @@ export function emptySnapshot(key: AggregateKey, initialState: unknown): Aggrega
  * The time the oldest current gap was first seen (or the aggregate was blocked), or undefined when nothing is
  * buffered and nothing refused.
  */
-export function gapSince(snapshot: Pick<AggregateSnapshot, 'pending' | 'blocked'>): string | undefined {
+export function gapSince(
+  snapshot: Pick<AggregateSnapshot, 'pending' | 'blocked' | 'unloadedPending'>,
+): string | undefined {
   let oldest: string | undefined = snapshot.blocked?.at;
+  const unloaded = snapshot.unloadedPending?.since;
+  if (unloaded !== undefined && (oldest === undefined || unloaded < oldest)) oldest = unloaded;
   for (const ref of snapshot.pending)
     if (oldest === undefined || ref.bufferedAt < oldest) oldest = ref.bufferedAt;
   return oldest;

@@ -35,7 +35,8 @@ export interface AggregateStore {
   write(write: AggregateWrite): Promise<void>;
   /**
    * Aggregates with buffered events (for the stalled listing and check). With `olderThan`, those whose gap began
-   * before it; a store may yield more (callers check each snapshot's own gap), never fewer.
+   * before it; a store may yield more (callers check each snapshot's own gap), never fewer. A snapshot may come
+   * without its buffered events' refs, described by `unloadedPending` instead.
    */
   listWithGaps(options?: ListWithGapsOptions): AsyncIterable<AggregateSnapshot>;
 }

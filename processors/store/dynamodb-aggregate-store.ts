@@ -3,10 +3,12 @@ import {
   BatchGetCommand,
   BatchWriteCommand,
   PutCommand,
+  QueryCommand,
+  type QueryCommandOutput,
   ScanCommand,
   type ScanCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
-import type { AggregateKey, AggregateSnapshot, LoadedAggregate } from '../engine/snapshot.js';
+import type { AggregateKey, AggregateSnapshot, LoadedAggregate, PendingRef } from '../engine/snapshot.js';
 import { aggregatePk } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
 import { type Backoff, backoffDelayMs } from '../retry/backoff.js';
@@ -21,9 +23,11 @@ import {
 import {
   fromPendingItem,
   fromSnapshotItem,
+  PENDING_SK_PREFIX,
   pendingSk,
   SNAPSHOT_SK,
   snapshotItemKey,
+  storedPendingCount,
   toPendingItem,
   toSnapshotItem,
 } from './item-layout.js';
@@ -78,12 +82,28 @@ export class DynamoDbAggregateStore implements AggregateStore {
     this.#orphanAgeMs = options.orphanPendingAgeMs ?? 1_800_000;
   }
 
+  /**
+   * Loads snapshots with eventually consistent reads (half the read units): every write they lead to is
+   * conditional on the revision read, so a stale snapshot fails its write and the retry reads with `load`, strongly
+   * consistent (docs/design.md §3, "Read consistency"). Buffered events are always read strongly consistent.
+   */
   async loadMany(keys: readonly AggregateKey[]): Promise<Map<string, LoadResult>> {
+    return this.#loadMany(keys, false);
+  }
+
+  /** Loads one aggregate strongly consistent: the read after a failed conditional write, and operator commands. */
+  async load(key: AggregateKey): Promise<LoadedAggregate | undefined> {
+    const result = (await this.#loadMany([key], true)).get(aggregatePk(key));
+    if (result === undefined) return undefined;
+    if (!result.ok) throw result.error;
+    return result.aggregate;
+  }
+
+  async #loadMany(keys: readonly AggregateKey[], consistent: boolean): Promise<Map<string, LoadResult>> {
     const results = new Map<string, LoadResult>();
     const snapshotKeys = keys.map(snapshotItemKey);
-    const { items, failures } = await this.#batchGet(snapshotKeys);
+    const { items, failures } = await this.#batchGet(snapshotKeys, consistent);
     const withPending: AggregateSnapshot[] = [];
-    const snapshots = new Map<string, AggregateSnapshot>();
     for (const key of keys) {
       const pk = aggregatePk(key);
       const failure = failures.get(pk);
@@ -104,34 +124,70 @@ export class DynamoDbAggregateStore implements AggregateStore {
         });
         continue;
       }
-      snapshots.set(pk, snapshot);
-      if (snapshot.pending.length > 0) withPending.push(snapshot);
+      if (storedPendingCount(item) > 0) withPending.push(snapshot);
       else results.set(pk, { ok: true, aggregate: { snapshot, pendingEvents: new Map() } });
     }
-    if (withPending.length > 0) {
-      const pendingKeys = withPending.flatMap((s) =>
-        s.pending.map((p) => ({ pk: aggregatePk(s), sk: pendingSk(p.sequence) })),
-      );
-      const pending = await this.#batchGet(pendingKeys);
-      for (const snapshot of withPending) {
-        const pk = aggregatePk(snapshot);
-        const failure = pending.failures.get(pk);
-        if (failure !== undefined) results.set(pk, { ok: false, error: failure });
-        else
-          results.set(pk, {
-            ok: true,
-            aggregate: { snapshot, pendingEvents: pendingEventsOf(snapshot, pending.items) },
-          });
+    await mapWithConcurrency(withPending, this.#readConcurrency, async (snapshot) => {
+      const pk = aggregatePk(snapshot);
+      try {
+        results.set(pk, { ok: true, aggregate: await this.#withPendingEvents(snapshot) });
+      } catch (cause) {
+        const error = new StoreUnavailableError(
+          `reading the buffered events of ${pk} failed: ${(cause as Error).message}`,
+          snapshot,
+          { cause },
+        );
+        results.set(pk, { ok: false, error });
       }
-    }
+    });
     return results;
   }
 
-  async load(key: AggregateKey): Promise<LoadedAggregate | undefined> {
-    const result = (await this.loadMany([key])).get(aggregatePk(key));
-    if (result === undefined) return undefined;
-    if (!result.ok) throw result.error;
-    return result.aggregate;
+  /**
+   * The snapshot with its buffered events, read with a strongly consistent Query of its `pending#…` items above
+   * its version (items at or below it are leftovers of a failed cleanup). A snapshot of the earlier layout lists
+   * its buffered events: only the items it lists count, as before. A compact one counts them: every item above
+   * the version is buffered (an orphan of a failed write holds an event the stream redelivers anyway).
+   */
+  async #withPendingEvents(snapshot: AggregateSnapshot): Promise<LoadedAggregate> {
+    const listed =
+      snapshot.pending.length > 0 ? new Map(snapshot.pending.map((ref) => [ref.sequence, ref])) : undefined;
+    const pending: PendingRef[] = [];
+    const pendingEvents = new Map<number, Envelope>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page: QueryCommandOutput = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': aggregatePk(snapshot),
+            ':from': pendingSk(snapshot.version + 1),
+            // '~' sorts after every digit: the bound covers each zero-padded sequence.
+            ':to': `${PENDING_SK_PREFIX}~`,
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const raw of page.Items ?? []) {
+        const item = fromPendingItem(raw);
+        if (item === undefined || item.sequence <= snapshot.version) continue;
+        if (listed !== undefined) {
+          // An item holding another eventId than the list is an orphan of a failed write, not this buffered event.
+          if (listed.get(item.sequence)?.eventId === item.eventId)
+            pendingEvents.set(item.sequence, item.envelope);
+          continue;
+        }
+        pending.push({ sequence: item.sequence, eventId: item.eventId, bufferedAt: item.bufferedAt });
+        pendingEvents.set(item.sequence, item.envelope);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey !== undefined);
+    if (listed !== undefined) return { snapshot, pendingEvents };
+    pending.sort((a, b) => a.sequence - b.sequence);
+    const { unloadedPending: _counted, ...rest } = snapshot;
+    return { snapshot: { ...rest, pending }, pendingEvents };
   }
 
   async write(write: AggregateWrite): Promise<void> {
@@ -171,7 +227,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
       try {
         await this.#batchDelete(keys);
       } catch {
-        // Leftover items are harmless: readers only follow the snapshot's pending list.
+        // Leftover items are harmless: readers only Query buffered events above the version.
         this.cleanupFailures++;
       }
     }
@@ -212,18 +268,27 @@ export class DynamoDbAggregateStore implements AggregateStore {
         throw error;
       }
       const keys = (page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-      const { items, failures } = await this.#batchGet(keys);
+      const { items, failures } = await this.#batchGet(keys, true);
       const [failure] = failures.values();
       if (failure !== undefined) throw failure;
       for (const key of keys) {
         const item = items.get(`${key.pk}\u0000${key.sk}`);
         if (item === undefined || item.gapSince === undefined) continue;
         if (cutoff !== undefined && !(String(item.gapSince) < cutoff) && item.blocked === undefined) continue;
-        const snapshot = fromSnapshotItem(item);
-        if (typeof snapshot !== 'string') yield snapshot;
+        const snapshot = await this.#listedSnapshot(item);
+        if (snapshot !== undefined) yield snapshot;
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
+  }
+
+  /**
+   * A listed snapshot item, or undefined if corrupt. Its buffered events are not read: the item's count, lowest
+   * sequence and gapSince (`unloadedPending`) are all a listing needs, so the stalled check never queries the table.
+   */
+  async #listedSnapshot(item: Item): Promise<AggregateSnapshot | undefined> {
+    const snapshot = fromSnapshotItem(item);
+    return typeof snapshot === 'string' ? undefined : snapshot;
   }
 
   /** The whole-table scan the gap index replaced (reads every item). */
@@ -243,8 +308,8 @@ export class DynamoDbAggregateStore implements AggregateStore {
         }),
       );
       for (const item of page.Items ?? []) {
-        const snapshot = fromSnapshotItem(item);
-        if (typeof snapshot !== 'string') yield snapshot;
+        const snapshot = await this.#listedSnapshot(item);
+        if (snapshot !== undefined) yield snapshot;
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey !== undefined);
@@ -279,7 +344,10 @@ export class DynamoDbAggregateStore implements AggregateStore {
   }
 
   /** BatchGetItem in ≤ 100-key chunks, retrying `UnprocessedKeys`; failures are reported per pk. */
-  async #batchGet(keys: readonly Key[]): Promise<{ items: Map<string, Item>; failures: Map<string, Error> }> {
+  async #batchGet(
+    keys: readonly Key[],
+    consistent: boolean,
+  ): Promise<{ items: Map<string, Item>; failures: Map<string, Error> }> {
     const items = new Map<string, Item>();
     const failures = new Map<string, Error>();
     const chunks: Key[][] = [];
@@ -299,7 +367,7 @@ export class DynamoDbAggregateStore implements AggregateStore {
         try {
           const response = await this.#client.send(
             new BatchGetCommand({
-              RequestItems: { [this.#table]: { Keys: remaining, ConsistentRead: true } },
+              RequestItems: { [this.#table]: { Keys: remaining, ConsistentRead: consistent } },
             }),
           );
           for (const item of response.Responses?.[this.#table] ?? [])
@@ -333,17 +401,6 @@ export class DynamoDbAggregateStore implements AggregateStore {
       }
     }
   }
-}
-
-function pendingEventsOf(snapshot: AggregateSnapshot, items: Map<string, Item>): Map<number, Envelope> {
-  const events = new Map<number, Envelope>();
-  for (const ref of snapshot.pending) {
-    const raw = items.get(`${aggregatePk(snapshot)}\u0000${pendingSk(ref.sequence)}`);
-    const item = raw === undefined ? undefined : fromPendingItem(raw);
-    // An item holding another eventId is an orphan of a failed write, not this buffered event.
-    if (item !== undefined && item.eventId === ref.eventId) events.set(ref.sequence, item.envelope);
-  }
-  return events;
 }
 
 function sleep(ms: number): Promise<void> {

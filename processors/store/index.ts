@@ -1,4 +1,5 @@
 export type { AggregateStore, AggregateWrite, LoadResult } from './aggregate-store.js';
+export { STATE_COMPRESSION_MIN_BYTES } from './compact-attributes.js';
 export { DynamoDbAggregateStore, type DynamoDbAggregateStoreOptions } from './dynamodb-aggregate-store.js';
 export {
   AggregateStoreError,
@@ -19,6 +20,7 @@ export {
   SNAPSHOT_SK,
   type SnapshotItem,
   snapshotItemKey,
+  storedPendingCount,
   toPendingItem,
   toSnapshotItem,
 } from './item-layout.js';

@@ -1,9 +1,18 @@
 import { z } from 'zod';
 import { type ItemMeasure, measureItem } from '../engine/item-size.js';
+import { recentKey, SKIPPED_KEY } from '../engine/recent-key.js';
 import type { AggregateKey, AggregateSnapshot, RejectionReason } from '../engine/snapshot.js';
-import { aggregatePk, gapSince } from '../engine/snapshot.js';
+import { APPLIED_TIMES_WINDOW, aggregatePk, gapSince } from '../engine/snapshot.js';
 import type { Envelope } from '../envelope/schema.js';
 import { envelopeSchema } from '../envelope/schema.js';
+import {
+  compressedState,
+  decodeAppliedTimes,
+  decodeRecentWindow,
+  decompressState,
+  encodeAppliedTimes,
+  encodeRecentWindow,
+} from './compact-attributes.js';
 
 /** Sort key of an aggregate's snapshot item. */
 export const SNAPSHOT_SK = 'state';
@@ -28,13 +37,21 @@ export interface SnapshotItem {
   aggregateId: string;
   version: number;
   chain: string;
-  state: unknown;
-  recent: string[];
-  recentAppliedAt: number[];
-  pending: { sequence: number; eventId: string; bufferedAt: string }[];
+  /** The state as a plain Map; absent when it is stored compressed in `stateBrotli`. */
+  state?: unknown;
+  /** The state's JSON, brotli-compressed: only for states over `STATE_COMPRESSION_MIN_BYTES`. */
+  stateBrotli?: Uint8Array;
+  /** Conflict-detection window: 6 bytes per sequence (truncated SHA-256 of its eventId; zeros = skipped). */
+  recentKeys: Uint8Array;
+  /** Applied times of the last ≤ 16 sequences: uint32 ms before `updatedAt` each. */
+  appliedAgoMs: Uint8Array;
+  /** Present only while events are buffered: how many `pending#…` items hold them, and the lowest sequence. */
+  pendingCount?: number;
+  pendingFrom?: number;
   /** Present only while events are buffered: the oldest one's buffering time (a sparse attribute for scans). */
   gapSince?: string;
-  skips: { from: number; to: number; at: string; reason: string; chainToken?: 'range' }[];
+  /** Present only once an operator skipped sequences. */
+  skips?: { from: number; to: number; at: string; reason: string; chainToken?: 'range' }[];
   /** Present only while the aggregate waits on a refused event (docs/design.md §3, "Bounded aggregates"). */
   blocked?: { sequence: number; eventId: string; reason: RejectionReason; detail: string; at: string };
   revision: number;
@@ -58,12 +75,19 @@ const snapshotItemSchema = z.object({
   aggregateId: z.string(),
   version: z.number().int().min(0),
   chain: z.string(),
-  state: z.unknown(),
-  recent: z.array(z.string()).default([]),
-  recentAppliedAt: z.array(z.number()).default([]),
+  state: z.unknown().optional(),
+  stateBrotli: z.instanceof(Uint8Array).optional(),
+  recentKeys: z.instanceof(Uint8Array).optional(),
+  appliedAgoMs: z.instanceof(Uint8Array).optional(),
+  pendingCount: z.number().int().min(0).optional(),
+  pendingFrom: z.number().int().min(1).optional(),
+  gapSince: z.string().optional(),
+  // The layout before compact snapshots (docs/design.md §3, "Earlier layouts"): read, converted on the next write.
+  recent: z.array(z.string()).optional(),
+  recentAppliedAt: z.array(z.number()).optional(),
   pending: z
     .array(z.object({ sequence: z.number().int(), eventId: z.string(), bufferedAt: z.string() }))
-    .default([]),
+    .optional(),
   skips: z
     .array(
       z.object({
@@ -106,6 +130,12 @@ const pendingItemSchema = z.object({
 
 /** The item written for a snapshot. */
 export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
+  return buildSnapshotItem(snapshot, measureItem({ state: snapshot.state }).bytes);
+}
+
+/** The snapshot item, given the measured size of the state as a plain attribute. */
+function buildSnapshotItem(snapshot: AggregateSnapshot, plainStateBytes: number): SnapshotItem {
+  const compressed = compressedState(snapshot.state, plainStateBytes);
   const item: SnapshotItem = {
     pk: aggregatePk(snapshot),
     sk: SNAPSHOT_SK,
@@ -113,16 +143,25 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
     aggregateId: snapshot.aggregateId,
     version: snapshot.version,
     chain: snapshot.chain,
-    state: snapshot.state,
-    recent: [...snapshot.recent],
-    recentAppliedAt: [...snapshot.recentAppliedAt],
-    pending: snapshot.pending.map((p) => ({ ...p })),
-    skips: snapshot.skips.map(({ chainToken, ...s }) =>
-      chainToken === undefined ? s : { ...s, chainToken },
-    ),
+    ...(compressed === undefined ? { state: snapshot.state } : { stateBrotli: compressed }),
+    recentKeys: encodeRecentWindow(snapshot.recent),
+    appliedAgoMs: encodeAppliedTimes(appliedTimesToStore(snapshot), Date.parse(snapshot.updatedAt)),
     revision: snapshot.revision,
     updatedAt: snapshot.updatedAt,
   };
+  const first = snapshot.pending[0];
+  if (first !== undefined) {
+    item.pendingCount = snapshot.pending.length;
+    item.pendingFrom = first.sequence;
+  } else if (snapshot.unloadedPending !== undefined) {
+    // A snapshot read without its buffered events' refs keeps counting them.
+    item.pendingCount = snapshot.unloadedPending.count;
+    item.pendingFrom = snapshot.unloadedPending.from;
+  }
+  if (snapshot.skips.length > 0)
+    item.skips = snapshot.skips.map(({ chainToken, ...s }) =>
+      chainToken === undefined ? s : { ...s, chainToken },
+    );
   if (snapshot.blocked !== undefined) item.blocked = { ...snapshot.blocked };
   // A blocked aggregate carries gapSince too, so the gap index (and `aggregates stalled`) finds it.
   const oldest = gapSince(snapshot);
@@ -130,28 +169,91 @@ export function toSnapshotItem(snapshot: AggregateSnapshot): SnapshotItem {
   return item;
 }
 
-/**
- * The snapshot item's size as DynamoDB counts it, and the first value it cannot store, measured without building
- * the item (the engine measures every changed aggregate once per batch).
- */
-export function measureSnapshotItem(snapshot: AggregateSnapshot): ItemMeasure {
-  const since = gapSince(snapshot);
-  return measureItem({
-    ...snapshot,
-    pk: aggregatePk(snapshot),
-    sk: SNAPSHOT_SK,
-    ...(since === undefined ? {} : { gapSince: since }),
-  });
+/** The applied times the item keeps: the last `APPLIED_TIMES_WINDOW`, never more than the window has entries. */
+function appliedTimesToStore(snapshot: AggregateSnapshot): readonly number[] {
+  const kept = Math.min(APPLIED_TIMES_WINDOW, snapshot.recent.length);
+  return snapshot.recentAppliedAt.length <= kept
+    ? snapshot.recentAppliedAt
+    : snapshot.recentAppliedAt.slice(-kept);
 }
 
-/** Parses a stored snapshot item; returns an error message when it does not have the expected shape. */
+/**
+ * The snapshot item's size as DynamoDB counts it, and the first value it cannot store. The state is walked plain
+ * first, so a value that cannot be stored is named even when the state would be written compressed.
+ */
+export function measureSnapshotItem(snapshot: AggregateSnapshot): ItemMeasure {
+  const state = measureItem({ state: snapshot.state });
+  if (state.problem !== undefined) return state;
+  const { state: _state, stateBrotli, ...rest } = buildSnapshotItem(snapshot, state.bytes);
+  const others = measureItem(rest);
+  if (others.problem !== undefined) return others;
+  const stateBytes = stateBrotli === undefined ? state.bytes : measureItem({ stateBrotli }).bytes;
+  return { bytes: others.bytes + stateBytes };
+}
+
+/** How many buffered events a stored snapshot item counts (either layout): 0 means no `pending#…` Query is needed. */
+export function storedPendingCount(item: Record<string, unknown>): number {
+  if (typeof item.pendingCount === 'number') return item.pendingCount;
+  return Array.isArray(item.pending) ? item.pending.length : 0;
+}
+
+/**
+ * Parses a stored snapshot item (the compact layout or the one before it); returns an error message when it does
+ * not have the expected shape. Its `pending` is empty for the compact layout: buffered events are read from their
+ * own items (`storedPendingCount` says whether there are any); an item of the earlier layout lists them.
+ */
 export function fromSnapshotItem(item: Record<string, unknown>): AggregateSnapshot | string {
   const parsed = snapshotItemSchema.safeParse(item);
   if (!parsed.success) {
     return parsed.error.issues.map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`).join('; ');
   }
-  const { pk: _pk, sk: _sk, blocked, ...snapshot } = parsed.data;
-  return blocked === undefined ? snapshot : { ...snapshot, blocked };
+  const data = parsed.data;
+  const updatedAtMs = Date.parse(data.updatedAt);
+  const recent =
+    data.recentKeys === undefined
+      ? (data.recent ?? []).map((eventId) => (eventId === SKIPPED_KEY ? SKIPPED_KEY : recentKey(eventId)))
+      : decodeRecentWindow(data.recentKeys);
+  if (recent === undefined)
+    return `recentKeys: ${data.recentKeys?.byteLength} bytes is not a whole number of keys`;
+  const recentAppliedAt =
+    data.appliedAgoMs === undefined
+      ? (data.recentAppliedAt ?? [])
+      : decodeAppliedTimes(data.appliedAgoMs, updatedAtMs);
+  if (recentAppliedAt === undefined) return 'appliedAgoMs: its length is not a multiple of 4 bytes';
+  let state: unknown = data.state;
+  if (data.stateBrotli !== undefined) {
+    try {
+      state = decompressState(data.stateBrotli);
+    } catch (error) {
+      return `stateBrotli: ${(error as Error).message}`;
+    }
+  }
+  const snapshot: AggregateSnapshot = {
+    aggregateType: data.aggregateType,
+    aggregateId: data.aggregateId,
+    version: data.version,
+    chain: data.chain,
+    state,
+    recent,
+    recentAppliedAt,
+    pending: data.pending ?? [],
+    skips: data.skips,
+    revision: data.revision,
+    updatedAt: data.updatedAt,
+  };
+  const withBlock = data.blocked === undefined ? snapshot : { ...snapshot, blocked: data.blocked };
+  if (data.pendingCount === undefined || data.pendingCount === 0 || data.pending !== undefined)
+    return withBlock;
+  // Compact layout with buffered events: the store reads their refs from their own items; until then (or in the
+  // gap listing, which reads none) the item's count, lowest sequence and gapSince describe them.
+  return {
+    ...withBlock,
+    unloadedPending: {
+      count: data.pendingCount,
+      from: data.pendingFrom ?? data.version + 1,
+      since: data.gapSince ?? data.updatedAt,
+    },
+  };
 }
 
 /** The item written for a buffered event. */

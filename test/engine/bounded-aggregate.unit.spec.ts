@@ -2,6 +2,7 @@
  * Bounded aggregates (docs/design.md §3, "Bounded aggregates"): what the store cannot hold is refused before writing,
  * with a reason, and the aggregate is blocked (stalled at once) at the refused sequence.
  */
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { AggregateRegistry, defineAggregate, orderAggregate } from '../../processors/aggregates/index.js';
@@ -35,6 +36,13 @@ const notes = defineAggregate<{ text: string }>('notes', () => ({ text: '' }))
   .event('Noted', { 1: z.object({ text: z.string() }) }, (s, e) => ({ text: s.text + e.data.text }))
   .build();
 const noteRegistry = new AggregateRegistry([notes]);
+/** `length` characters of seeded base64 noise: a state that compresses little (states over 512 bytes are stored compressed). */
+const noise = (seed: string, length: number): string => {
+  let text = '';
+  for (let block = 0; text.length < length; block++)
+    text += createHash('sha256').update(`${seed}:${block}`).digest('base64');
+  return text.slice(0, length);
+};
 const note = (sequence: number, text: string): Envelope => ({
   eventId: `n-${sequence}`,
   aggregateType: 'notes',
@@ -58,6 +66,9 @@ describe('measureItem counts as DynamoDB does', () => {
     expect(measureItem({ n: 0.00125 }).bytes).toBe(1 + 3);
     expect(measureItem({ n: 1.5e-7 }).bytes).toBe(1 + 2);
     expect(measureItem({ n: 120.5 }).bytes).toBe(1 + 3);
+    // Binary: the name plus the raw bytes (sent base64-encoded, counted raw), a Buffer like a Uint8Array.
+    expect(measureItem({ b: new Uint8Array(10) }).bytes).toBe(1 + 10);
+    expect(measureItem({ bin: Buffer.from('abc') }).bytes).toBe(3 + 3);
     // 123 → 3 significant digits → 2 bytes + 1; 1000 → 1 digit → 1 + 1.
     expect(measureItem({ n: 123, m: 1000 }).bytes).toBe(1 + 3 + 1 + 2);
     expect(measureItem({ b: true, z: null }).bytes).toBe(2 + 2);
@@ -137,11 +148,11 @@ describe('the buffer limit', () => {
 
 describe('the snapshot size budget', () => {
   it('refuses the event that would pass maxSnapshotBytes with state-too-large, keeps the rest, and blocks', () => {
-    const options = resolveEngineOptions({ maxSnapshotBytes: 2_000 });
+    const options = resolveEngineOptions({ maxSnapshotBytes: 1_500 });
     const records = [
-      note(1, 'a'.repeat(600)),
-      note(2, 'b'.repeat(600)),
-      note(3, 'c'.repeat(900)),
+      note(1, noise('a', 600)),
+      note(2, noise('b', 600)),
+      note(3, noise('c', 900)),
       note(4, 'd'),
     ];
     const d = decideAggregate(
@@ -151,15 +162,15 @@ describe('the snapshot size budget', () => {
     );
     expect(reasons(d.outcomes)).toEqual(['applied', 'applied', 'state-too-large', 'buffered']);
     const refused = d.outcomes[2] as { detail: string };
-    expect(refused.detail).toMatch(/over the budget of 2000/);
+    expect(refused.detail).toMatch(/over the budget of 1500/);
     expect(d.next).toMatchObject({ version: 2, blocked: { sequence: 3, reason: 'state-too-large' } });
     expect((d.next as { state: { text: string } }).state.text).toHaveLength(1_200);
-    expect(measureItem(toSnapshotItem(d.next as never) as never).bytes).toBeLessThanOrEqual(2_000);
+    expect(measureItem(toSnapshotItem(d.next as never) as never).bytes).toBeLessThanOrEqual(1_500);
   });
 
   it('refuses a drained event of the batch that would pass the budget instead of buffering it for ever', () => {
-    const options = resolveEngineOptions({ maxSnapshotBytes: 2_000 });
-    const records = [note(2, 'b'.repeat(1_500)), note(1, 'a'.repeat(600))];
+    const options = resolveEngineOptions({ maxSnapshotBytes: 1_500 });
+    const records = [note(2, noise('b', 1_500)), note(1, noise('a', 600))];
     const d = decideAggregate(
       { key: { aggregateType: 'notes', aggregateId: 'n-1' }, loaded: undefined, records, now: t0 },
       noteRegistry,
@@ -266,12 +277,12 @@ describe('the options', () => {
 
 describe('an aggregate blocked with nothing buffered behind the refused event', () => {
   const blockedAt = () => {
-    const options = resolveEngineOptions({ maxSnapshotBytes: 2_000 });
+    const options = resolveEngineOptions({ maxSnapshotBytes: 1_500 });
     const d = decideAggregate(
       {
         key: { aggregateType: 'notes', aggregateId: 'n-1' },
         loaded: undefined,
-        records: [note(2, 'b'.repeat(1_500)), note(1, 'a'.repeat(600))],
+        records: [note(2, noise('b', 1_500)), note(1, noise('a', 600))],
         now: t0,
       },
       noteRegistry,

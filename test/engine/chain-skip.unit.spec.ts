@@ -15,6 +15,7 @@ import {
   type AggregateSnapshot,
   decideAggregate,
   type LoadedAggregate,
+  recentKey,
   resolveEngineOptions,
   type SkipRecord,
   skipGap,
@@ -63,7 +64,7 @@ describe('skip-gap with one range token', () => {
       chainOf([ev(1).eventId, ev(2).eventId]),
     );
     expect(result.next).toMatchObject({ version: far + 1, chain, pending: [] });
-    expect(result.next.recent).toEqual(['', '', ev(far).eventId, ev(far + 1).eventId]);
+    expect(result.next.recent).toEqual(['', '', recentKey(ev(far).eventId), recentKey(ev(far + 1).eventId)]);
     expect(result.next.skips).toEqual([
       { from: 3, to: far - 1, at: later.toISOString(), reason: 'lost at source', chainToken: 'range' },
     ]);
@@ -103,7 +104,7 @@ describe('skip-gap with one range token', () => {
           const { next } = skipGap(loaded, registry, options, later, 'x');
           // The reference: every sequence 1..n gets its recent entry ('' when skipped); the window keeps the last ones.
           const entries = Array.from({ length: first + buffered - 1 }, (_, i) =>
-            i + 1 <= applied || i + 1 >= first ? ev(i + 1).eventId : '',
+            i + 1 <= applied || i + 1 >= first ? recentKey(ev(i + 1).eventId) : '',
           );
           expect(next.version).toBe(first + buffered - 1);
           expect(next.recent).toEqual(entries.slice(-WINDOW));
@@ -128,7 +129,7 @@ describe('chainOfHistory', () => {
         ...withGap(1, []).snapshot,
         version: 5,
         chain: legacyChain,
-        recent: ['', '', '', ev(5).eventId],
+        recent: ['', '', '', recentKey(ev(5).eventId)],
         recentAppliedAt: [0, 0, 0, 0],
         skips: [legacy],
       },

@@ -10,6 +10,7 @@ import {
   type LoadedAggregate,
   NoGapError,
   nextChainLink,
+  recentKey,
   resolveEngineOptions,
   skipGap,
 } from '../../processors/engine/index.js';
@@ -45,7 +46,7 @@ describe('decideAggregate', () => {
       chain: chainOf([ev(1), ev(2), ev(3)].map((e) => e.eventId)),
     });
     expect(d.next?.state).toEqual(foldAll([ev(1), ev(2), ev(3)]));
-    expect(d.next?.recent).toEqual([ev(1).eventId, ev(2).eventId, ev(3).eventId]);
+    expect(d.next?.recent).toEqual([ev(1), ev(2), ev(3)].map((e) => recentKey(e.eventId)));
     expect(d.pendingToPut).toEqual([]);
   });
 
@@ -53,7 +54,7 @@ describe('decideAggregate', () => {
     const s1 = persist(undefined, decide(undefined, [ev(1), ev(2)], t0));
     const t1 = new Date(t0.getTime() + 1_000);
     const d = decide(s1, [ev(3), ev(4), ev(5)], t1);
-    expect(d.next?.recent).toEqual([ev(2), ev(3), ev(4), ev(5)].map((e) => e.eventId));
+    expect(d.next?.recent).toEqual([ev(2), ev(3), ev(4), ev(5)].map((e) => recentKey(e.eventId)));
     expect(d.next?.recentAppliedAt).toEqual([t0.getTime(), t1.getTime(), t1.getTime(), t1.getTime()]);
     // Items written before applied times were kept read as "unknown" (0).
     const legacy = {
@@ -85,10 +86,13 @@ describe('decideAggregate', () => {
     expect(d.outcomes).toEqual([{ decision: 'duplicate', verified: false }]);
   });
 
-  it('flags a different eventId at an applied sequence as a conflict naming the holder', () => {
+  it('flags a different eventId at an applied sequence as a conflict (the window keeps keys: no holder named)', () => {
     const stored = persist(undefined, decide(undefined, [ev(1), ev(2)]));
     const d = decide(stored, [{ ...ev(2), eventId: 'intruder' }]);
-    expect(d.outcomes[0]).toMatchObject({ decision: 'conflict', existingEventId: ev(2).eventId });
+    expect(d.outcomes[0]).toEqual({
+      decision: 'conflict',
+      detail: `sequence 2 was already applied with another eventId (window key ${recentKey(ev(2).eventId)})`,
+    });
     expect(d.next).toBeUndefined();
   });
 

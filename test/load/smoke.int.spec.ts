@@ -51,7 +51,10 @@ describe('load: smoke scenario against the local stack', () => {
     expect(run?.verification?.archive).toMatchObject({ expected: 2000, found: 2000, missing: 0 });
     expect(run?.verification?.bus).toMatchObject({ expected: 2000, found: 2000, missing: 0 });
     expect(run?.drain?.drained).toBe(true);
-    expect(run?.lag?.distribution.count).toBe(2000);
+    // Lag is sampled from the applied times the snapshots keep: the last 16 sequences of each of the 100 aggregates
+    // (about 20 events each), so most events but at most 1,600 (docs/design.md §3, "Applied times").
+    expect(run?.lag?.distribution.count).toBeGreaterThan(1_000);
+    expect(run?.lag?.distribution.count).toBeLessThanOrEqual(1_600);
   });
 
   it('agrees with the stack’s own counters', () => {

@@ -4,7 +4,7 @@ import { lagIsGrowing, lagSamples, summarizeLag } from '../../load/lag.js';
 import { RunLedger } from '../../load/ledger.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { verifyRun } from '../../load/verifier.js';
-import { chainOf } from '../../processors/engine/index.js';
+import { chainOf, recentKey } from '../../processors/engine/index.js';
 import { seededLane } from './lane-fixture.js';
 
 /** Given a ledger of accepted requests (2 aggregates, 3 requests of 2 events). */
@@ -27,7 +27,7 @@ function correctProjections(ledger: RunLedger, appliedDelay = 50): Map<string, P
       aggregateId,
       version: accepted.length,
       chain: chainOf(accepted.map((e) => e.eventId)),
-      recent: accepted.map((e) => e.eventId),
+      recent: accepted.map((e) => recentKey(e.eventId)),
       recentAppliedAt: accepted.map((e) => (e.acceptedAt ?? 0) + appliedDelay),
     });
   }

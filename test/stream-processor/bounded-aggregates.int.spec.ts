@@ -3,6 +3,7 @@
  * ends with every batch succeeding (no batchItemFailures), the refused events quarantined with their reason, and
  * the aggregate listed as stalled with that reason (docs/design.md §3, "Bounded aggregates").
  */
+import { createHash } from 'node:crypto';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +39,18 @@ interface RunResult {
 }
 
 /** Runs the envelopes through the processor in batches of `batchSize`. */
+/** `length` characters of seeded base64 noise: brotli keeps about 3/4 of it (a state of repeated letters would shrink to nothing). */
+function noise(seed: string, length: number): string {
+  const blocks: string[] = [];
+  let size = 0;
+  for (let block = 0; size < length; block++) {
+    const text = createHash('sha256').update(`${seed}:${block}`).digest('base64');
+    blocks.push(text);
+    size += text.length;
+  }
+  return blocks.join('').slice(0, length);
+}
+
 async function run(
   deps: Parameters<typeof processKinesisBatch>[1],
   envelopes: Envelope[],
@@ -127,8 +140,9 @@ describe('bounded aggregates against dynalite and s3rver', () => {
     const table = await aws.createTable();
     const { deps, store } = aws.deps(table);
     const id = 'huge-state';
-    // Five 100 KB SKUs would make a 500 KB state; the fourth passes the 360,000-byte budget.
-    const sku = (n: number) => `${n}`.padEnd(100_000, 'x');
+    // Five SKUs of 130 KB of noise would make a 650 KB state, about 97 KB each compressed (states are stored
+    // compressed: docs/design.md §3); the fourth passes the 360,000-byte budget.
+    const sku = (n: number) => `${n}-${noise(String(n), 130_000)}`;
     const events = [placed(id), ...[2, 3, 4, 5, 6].map((s) => itemAdded(id, s, sku(s)))];
     const result = await run(deps, events, 2);
     expect(result.failures).toEqual([]);
@@ -214,7 +228,7 @@ describe('bounded aggregates against dynalite and s3rver', () => {
         writes.push(write);
         const next: AggregateSnapshot =
           write.next.blocked === undefined
-            ? { ...write.next, state: { ...(write.next.state as object), padding: 'x'.repeat(410_000) } }
+            ? { ...write.next, state: { ...(write.next.state as object), padding: noise('p', 600_000) } }
             : write.next;
         return store.write({ ...write, next });
       },
@@ -239,7 +253,7 @@ describe('bounded aggregates against dynalite and s3rver', () => {
     await expect(
       store.write({
         key: { aggregateType: 'order', aggregateId: 'too-big' },
-        next: { ...(writes[0] as AggregateWrite).next, aggregateId: 'too-big', state: 'x'.repeat(410_000) },
+        next: { ...(writes[0] as AggregateWrite).next, aggregateId: 'too-big', state: noise('q', 600_000) },
         expectedRevision: 0,
         pendingToPut: [],
         pendingToDelete: [],
