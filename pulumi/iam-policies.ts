@@ -146,11 +146,12 @@ export interface StreamProcessorResources extends StreamReaderResources {
 export function streamProcessorStatements(r: StreamProcessorResources): PolicyStatement[] {
   return [
     ...streamReadStatements(r),
-    // Exactly the store's calls: BatchGetItem (load), PutItem (conditional writes), BatchWriteItem (drained items).
+    // Exactly the store's calls: BatchGetItem (load), Query (buffered events of an aggregate with a gap), PutItem
+    // (conditional writes), BatchWriteItem (drained items).
     {
       Sid: 'AggregateTable',
       Effect: 'Allow',
-      Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem'],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:Query'],
       Resource: [r.tableArn],
     },
     // Quarantined records (the handler) and discarded batches (the event source mapping's S3 destination).
@@ -373,7 +374,7 @@ export function replayFunctionStatements(r: ReplayFunctionResources): PolicyStat
     // BatchWriteItem for buffered (pending#) items. Nothing else is called (the IAM tier records it).
     {
       Effect: 'Allow',
-      Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'],
       Resource: [r.tableArn, ...(r.projectionTableArns ?? [])],
     },
     { Effect: 'Allow', Action: ['events:PutEvents'], Resource: [r.eventBusArn] },

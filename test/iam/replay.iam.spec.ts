@@ -143,6 +143,7 @@ describe('replay: recorded calls', () => {
         'DynamoDB.BatchGetItem',
         'DynamoDB.BatchWriteItem',
         'DynamoDB.PutItem',
+        'DynamoDB.Query',
         'EventBridge.PutEvents',
         'Kinesis.PutRecords',
         'S3.GetObject',

@@ -108,7 +108,13 @@ describe('stream processor: recorded calls', () => {
     expect(raced, 'the concurrent writer raced one snapshot write').toBe(1);
     const operations = new Set(calls.map((c) => `${c.service}.${c.operation}`));
     expect([...operations].sort()).toEqual(
-      ['DynamoDB.BatchGetItem', 'DynamoDB.BatchWriteItem', 'DynamoDB.PutItem', 'S3.PutObject'].sort(),
+      [
+        'DynamoDB.BatchGetItem',
+        'DynamoDB.BatchWriteItem',
+        'DynamoDB.PutItem',
+        'DynamoDB.Query',
+        'S3.PutObject',
+      ].sort(),
     );
   });
 });
