@@ -6,6 +6,7 @@ import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/cli
 import { type Link, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
 import {
+  MAX_LINKS_PER_SPAN,
   MessagingAttribute,
   MessagingOperationType,
   MessagingSystem,
@@ -321,14 +322,22 @@ export class FirehoseDeliveryStream {
   /**
    * The object's span, from the moment its first record was buffered: a CONSUMER span on a new trace (an object
    * gathers many events, as a processor batch does), linked to each record's envelope context. Records that are
-   * not an envelope with a valid `traceparent` get no link.
+   * not an envelope with a valid `traceparent` get no link. An object of more records than a span may link (5 MiB
+   * of small records is tens of thousands) gets one span per {@link MAX_LINKS_PER_SPAN} links, so none is dropped.
    */
-  private startArchiveSpan(batch: BufferedBatch, key: string): Span {
+  private startArchiveSpans(batch: BufferedBatch, key: string): Span[] {
     const links: Link[] = [];
     for (const record of batch.records) {
       const link = recordLink(record);
       if (link !== undefined) links.push(link);
     }
+    const spans: Span[] = [];
+    for (let start = 0; start === 0 || start < links.length; start += MAX_LINKS_PER_SPAN)
+      spans.push(this.startArchiveSpan(batch, key, links.slice(start, start + MAX_LINKS_PER_SPAN)));
+    return spans;
+  }
+
+  private startArchiveSpan(batch: BufferedBatch, key: string, links: Link[]): Span {
     return this.o.tracing.tracer.startSpan(SpanName.archiveObject(this.o.streamName), {
       kind: SpanKind.CONSUMER,
       root: true,
@@ -373,7 +382,7 @@ export class FirehoseDeliveryStream {
         id: randomUUID(),
       });
       const body = await gzip(newlineDelimited(batch.records));
-      const span = this.o.tracing.enabled ? this.startArchiveSpan(batch, key) : undefined;
+      const spans = this.o.tracing.enabled ? this.startArchiveSpans(batch, key) : [];
       for (let attempt = 1; ; attempt += 1) {
         try {
           await this.o.s3.send(
@@ -389,16 +398,16 @@ export class FirehoseDeliveryStream {
         } catch (error) {
           this.counters.putFailures += 1;
           this.o.onError(new FirehoseDeliveryError(key, batch.records.length, { cause: error }));
-          span?.recordException(error as Error);
+          for (const span of spans) span.recordException(error as Error);
           if (attempt >= maxAttempts) {
             this.failed = new FirehoseDeliveryError(key, batch.records.length, { cause: error });
-            endWithError(span, this.failed.message);
+            endWithError(spans, this.failed.message);
             return false;
           }
           await abortableSleep(backoffDelayMs(attempt, this.backoff, 0), signal);
           if (signal?.aborted) {
             // stop() writes the same records again, under a new key and span.
-            endWithError(span, `stopped before ${key} was written; its records are delivered again`);
+            endWithError(spans, `stopped before ${key} was written; its records are delivered again`);
             return false;
           }
           continue;
@@ -410,7 +419,7 @@ export class FirehoseDeliveryStream {
         this.counters.bytesWritten += body.byteLength;
         this.counters.bytesIn += batch.bytes;
         this.counters.lastObjectKey = key;
-        span?.end();
+        for (const span of spans) span.end();
         return true;
       }
     } finally {
@@ -435,8 +444,9 @@ function recordLink(record: StreamRecord): Link | undefined {
   };
 }
 
-function endWithError(span: Span | undefined, message: string): void {
-  if (span === undefined) return;
-  span.setStatus({ code: SpanStatusCode.ERROR, message });
-  span.end();
+function endWithError(spans: readonly Span[], message: string): void {
+  for (const span of spans) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.end();
+  }
 }

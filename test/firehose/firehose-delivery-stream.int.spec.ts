@@ -14,7 +14,7 @@ import {
   type FirehoseDeliveryStreamOptions,
 } from '../../local/firehose/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
-import { createTracing } from '../../processors/tracing/index.js';
+import { createTracing, MAX_LINKS_PER_SPAN } from '../../processors/tracing/index.js';
 import { createTestStream, putPayloads, waitUntil } from '../kinesis/stream-fixture.js';
 
 let kinesalite: RunningEmulator;
@@ -34,6 +34,7 @@ const BUCKETS = [
   'archive-7',
   'archive-8',
   'archive-9',
+  'archive-10',
 ];
 
 beforeAll(async () => {
@@ -322,6 +323,34 @@ describe('Class: FirehoseDeliveryStream', () => {
       'pipeline.event.type': 'OrderPlaced',
       'pipeline.kinesis.sequence_number': puts[0]?.sequenceNumber,
     });
+    await tracing.shutdown();
+  });
+
+  it('splits the archive span of an object with more records than a span may link, dropping no link', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ serviceName: 'firehose', exporter, processor: 'simple' });
+    // Flushed whole by stop(): one object however the reads are spread.
+    const { firehose, streamName } = await setup({ bufferSizeMiB: 16, bufferIntervalSeconds: 900, tracing });
+    const count = MAX_LINKS_PER_SPAN + 3;
+    const sent = Array.from({ length: count }, (_, n) =>
+      JSON.stringify({
+        eventId: `e-${n}`,
+        traceparent: `00-${'a'.repeat(32)}-${String(n + 1).padStart(16, '0')}-01`,
+      }),
+    );
+    for (let start = 0; start < count; start += 500)
+      await putPayloads(kinesis, streamName, sent.slice(start, start + 500));
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsBuffered === count, 'every record in the buffer');
+    await firehose.stop();
+    const spans = exporter.getFinishedSpans();
+    expect(firehose.stats().objectsWritten).toBe(1);
+    expect(spans.map((span) => span.links.length)).toEqual([MAX_LINKS_PER_SPAN, 3]);
+    expect(new Set(spans.map((span) => span.attributes['pipeline.object.key'])).size).toBe(1);
+    const ids = new Set(
+      spans.flatMap((span) => span.links.map((l) => l.attributes?.['messaging.message.id'])),
+    );
+    expect(ids.size).toBe(count);
     await tracing.shutdown();
   });
 });
