@@ -173,18 +173,21 @@ export class OtlpJsonFileExporter implements SpanExporter {
   /** Where a new process continues: the last file if it ends with a whole line and has room, else the next one. */
   async #resume(): Promise<{ n: number; bytes: number }> {
     await mkdir(this.directory, { recursive: true });
-    const numbers = await this.#fileNumbers();
-    const last = numbers.at(-1);
+    const last = (await this.#fileNumbers()).at(-1);
+    this.#current = await this.#resumeAt(last);
+    // Also when an earlier run kept more files than this one may.
+    await this.#removeOldest();
+    return this.#current;
+  }
+
+  async #resumeAt(last: number | undefined): Promise<{ n: number; bytes: number }> {
     if (last === undefined) return { n: 1, bytes: 0 };
     const file = join(this.directory, spanFileName(last));
     const { size } = await stat(file);
     if (size === 0) return { n: last, bytes: 0 };
     // A line torn by a crash stays the last line of its file (a reader skips it); appending would glue onto it.
     if (size < this.#maxFileBytes && (await endsWithNewline(file, size))) return { n: last, bytes: size };
-    const next = { n: last + 1, bytes: 0 };
-    this.#current = next;
-    await this.#removeOldest();
-    return next;
+    return { n: last + 1, bytes: 0 };
   }
 
   async #removeOldest(): Promise<void> {

@@ -161,6 +161,17 @@ describe('OtlpJsonFileExporter', () => {
     expect(await readdir(join(dataDir, 'traces'))).toContain('notes.txt');
   });
 
+  it('holds a smaller maxFiles than an earlier run kept from its first export on', async () => {
+    const dataDir = await tempDir();
+    await mkdir(join(dataDir, 'traces'));
+    for (const n of [1, 2, 3, 4]) await writeFile(join(dataDir, 'traces', spanFileName(n)), '{}\n');
+    const exporter = new OtlpJsonFileExporter({ dataDir, maxFiles: 2 });
+    await exportSpans(exporter, await makeSpans(1));
+    await exporter.shutdown();
+    expect(await spanFiles(dataDir)).toEqual(['spans-3.jsonl', 'spans-4.jsonl']);
+    expect(await lines(join(dataDir, 'traces', 'spans-4.jsonl'))).toHaveLength(2);
+  });
+
   it('answers FAILED and tells onError, never throws, when the store cannot be written', async () => {
     const dataDir = await tempDir();
     // A file where the traces folder should be: mkdir fails.
