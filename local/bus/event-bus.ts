@@ -1,6 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { EventBusPort } from '../../processors/bus-bridge/event-bus-port.js';
+import {
+  contextFromTraceFields,
+  MessagingAttribute,
+  MessagingOperationType,
+  MessagingSystem,
+  PipelineAttribute,
+  SpanName,
+  TRACING_OFF,
+  type Tracing,
+} from '../../processors/tracing/index.js';
+import { envelopeTrace } from '../traces/envelope-trace.js';
 import { EventBusClosedError, InvalidRuleError, WebhookDeliveryError } from './errors.js';
 import {
   type CompiledEventPattern,
@@ -64,6 +76,16 @@ export interface EventBusOptions extends RetryClock {
   readonly webhookTimeoutMs?: number;
   /** @default crypto.randomUUID */
   readonly newEventId?: () => string;
+  /**
+   * Records a `deliver <rule>` span per (event, target) delivery, child of the event's `detail.envelope` trace
+   * context, with its outcome (docs/tracing.md). @default TRACING_OFF
+   */
+  readonly tracing?: Tracing;
+  /**
+   * Records the example consumer's `process <queue>` span for each event a rule's queue received, child of its
+   * `detail.envelope` trace context (docs/tracing.md). @default TRACING_OFF
+   */
+  readonly consumerTracing?: Tracing;
 }
 
 /** Counters since the bus was opened. */
@@ -133,7 +155,9 @@ export async function openEventBus(options: EventBusOptions): Promise<LocalEvent
 export class LocalEventBus implements EventBusPort {
   readonly name: string;
   readonly arn: string;
-  readonly #options: Required<Omit<EventBusOptions, 'rules' | 'retry'>>;
+  readonly #options: Required<Omit<EventBusOptions, 'rules' | 'retry' | 'tracing' | 'consumerTracing'>>;
+  readonly #tracing: Tracing;
+  readonly #consumerTracing: Tracing;
   readonly #retry: EventBridgeRetryPolicy;
   readonly #rules = new Map<string, Rule>();
   readonly #inFlight = new Set<Promise<void>>();
@@ -163,6 +187,8 @@ export class LocalEventBus implements EventBusPort {
       random: options.random ?? Math.random,
     };
     this.#retry = resolveRetryPolicy(options.retry, DEFAULT_EVENTBRIDGE_RETRY_POLICY);
+    this.#tracing = options.tracing ?? TRACING_OFF;
+    this.#consumerTracing = options.consumerTracing ?? TRACING_OFF;
     this.name = options.name;
     this.arn = `arn:aws:events:${this.#options.region}:${this.#options.account}:event-bus/${options.name}`;
   }
@@ -348,6 +374,7 @@ export class LocalEventBus implements EventBusPort {
     startedAt: number,
     attempt: () => Promise<void>,
   ): Promise<boolean> {
+    const spans = this.#tracing.enabled ? this.#startDeliverySpans(rule, target, events) : undefined;
     const outcome = await retryWithBackoff(attempt, rule.retry, {
       startedAt,
       random: this.#options.random,
@@ -357,6 +384,8 @@ export class LocalEventBus implements EventBusPort {
     });
     if (outcome.ok) {
       this.#stats.delivered += events.length;
+      if (spans !== undefined) endDeliverySpans(spans, 'delivered', outcome.attempts);
+      if (target === 'queue' && this.#consumerTracing.enabled) this.#recordConsumed(rule, events);
       return true;
     }
     const error = outcome.error;
@@ -376,14 +405,89 @@ export class LocalEventBus implements EventBusPort {
         event,
       }),
     );
+    const failure = { code: errorCode(error), message: letters[0]?.errorMessage ?? '' };
     try {
       await rule.dlq.append(letters);
       this.#stats.deadLettered += letters.length;
+      if (spans !== undefined) endDeliverySpans(spans, 'dead_lettered', outcome.attempts, failure);
       return true;
     } catch {
       this.#stats.deadLetterFailures += letters.length;
+      if (spans !== undefined) endDeliverySpans(spans, 'lost', outcome.attempts, failure);
       return false;
     }
+  }
+
+  /** One `deliver <rule>` span per event, each continuing its envelope's trace (a new trace without one). */
+  #startDeliverySpans(
+    rule: Rule,
+    target: BusDeadLetter['target'],
+    events: readonly EventBridgeEvent[],
+  ): Span[] {
+    const destination =
+      target === 'webhook' ? (rule.definition.webhook?.url ?? 'webhook') : rule.definition.name;
+    return events.map((event) => {
+      const envelope = envelopeTrace(event.detail.envelope, MessagingSystem.eventBridge);
+      return this.#tracing.tracer.startSpan(
+        SpanName.deliverToTarget(rule.definition.name),
+        {
+          kind: SpanKind.PRODUCER,
+          attributes: {
+            ...(envelope?.attributes ?? { [MessagingAttribute.system]: MessagingSystem.eventBridge }),
+            [MessagingAttribute.operationType]: MessagingOperationType.send,
+            [MessagingAttribute.operationName]: 'deliver',
+            [MessagingAttribute.destinationName]: destination,
+            [PipelineAttribute.ruleName]: rule.definition.name,
+            [PipelineAttribute.targetId]: target,
+          },
+        },
+        envelope === undefined ? undefined : contextFromTraceFields(envelope.fields),
+      );
+    });
+  }
+
+  /**
+   * The example consumer's hop: a rule's queue received these events. Locally the queue file is the consumer's
+   * input, so the span is recorded when the message lands (docs/tracing.md, "Example consumer").
+   */
+  #recordConsumed(rule: Rule, events: readonly EventBridgeEvent[]): void {
+    const queue = rule.definition.name;
+    for (const event of events) {
+      const envelope = envelopeTrace(event.detail.envelope, MessagingSystem.sqs);
+      this.#consumerTracing.tracer
+        .startSpan(
+          SpanName.consumeFromQueue(queue),
+          {
+            kind: SpanKind.CONSUMER,
+            attributes: {
+              ...(envelope?.attributes ?? { [MessagingAttribute.system]: MessagingSystem.sqs }),
+              [MessagingAttribute.operationType]: MessagingOperationType.process,
+              [MessagingAttribute.operationName]: 'process',
+              [MessagingAttribute.destinationName]: queue,
+            },
+          },
+          envelope === undefined ? undefined : contextFromTraceFields(envelope.fields),
+        )
+        .end();
+    }
+  }
+}
+
+/** Ends delivery spans with their outcome; a failed delivery's spans carry the error code and an error status. */
+function endDeliverySpans(
+  spans: readonly Span[],
+  outcome: 'delivered' | 'dead_lettered' | 'lost',
+  attempts: number,
+  failure?: { readonly code: string; readonly message: string },
+): void {
+  for (const span of spans) {
+    span.setAttribute(PipelineAttribute.deliveryOutcome, outcome);
+    span.setAttribute(PipelineAttribute.deliveryAttempts, attempts);
+    if (failure !== undefined) {
+      span.setAttribute(PipelineAttribute.reason, failure.code);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: failure.message });
+    }
+    span.end();
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the 60-second tour. Starts the local stack (temporary data dir unless --data-dir), sends
  * 300 orders × 10 events through the local ingest API with duplicates and reorderings mixed in, waits for
- * the pipeline to drain, prints projections, archive objects and bus deliveries, and stops.
+ * the pipeline to drain, prints projections, archive objects and bus deliveries, then sends a traced tour (one
+ * event applied, one buffered behind a gap, one quarantined) and prints how to follow each, and stops.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,12 +11,14 @@ import { ulid } from 'ulid';
 import { chainOf } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { localIngestEndpoint, postEvents } from '../ingest/index.js';
+import { createKinesisClient } from '../kinesis/index.js';
 import {
   formatStatusLine,
   LocalPipelineOutputs,
   type RunningLocalStack,
   startLocalStack,
 } from '../stack/index.js';
+import { runTraceTour } from './demo-trace-tour.js';
 import { buildDemoTraffic } from './demo-traffic.js';
 
 /** The tour's traffic: orders, events each, envelopes per POST, and how long the drain may take. */
@@ -112,6 +115,20 @@ async function main(): Promise<void> {
     console.log(
       `\nprocessor: applied ${s.applied}, duplicates ${s.duplicates}, buffered then drained ${s.buffered}, poison ${s.poison}`,
     );
+
+    const kinesis = createKinesisClient({ endpoint: stack.endpoints.endpoints.kinesis });
+    const tour = await runTraceTour(stack, kinesis, { aggregateIdPrefix: `trace-${runId}` }).finally(() =>
+      kinesis.destroy(),
+    );
+    const trace = `npm run trace -- --data-dir ${dataDir}`;
+    console.log(`\nfollow one event hop by hop (spans in ${join(dataDir, 'traces')}, docs/tracing.md):`);
+    console.log(`  ${trace} ${tour.applied}      # applied`);
+    console.log(`  ${trace} ${tour.buffered}      # buffered behind a gap, then applied`);
+    console.log(`  ${trace} ${tour.quarantined}      # quarantined`);
+    if (given === undefined)
+      console.log(
+        '  (this temporary data directory is removed on exit: run `npm run demo -- --data-dir <dir>` to keep it)',
+      );
     console.log(`done in ${((performance.now() - began) / 1000).toFixed(1)} s`);
     if (exact !== ids.length || archivedIds.size !== unique) process.exitCode = 1;
   } finally {

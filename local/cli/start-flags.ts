@@ -26,6 +26,9 @@ Options:
   --log-level <level>     handlers' Powertools log level: DEBUG, INFO, WARN, ERROR, SILENT (default WARN)
   --kinesis-limits        enforce Kinesis per-shard limits (1 MB/s or 1,000 records/s written, 5 reads/s and
                           2 MB/s read per shard) with ProvisionedThroughputExceededException (default off)
+  --no-tracing            record no spans (default: every component's spans go to <data dir>/traces/, at most
+                          8 files of 16 MiB; see docs/local-stack.md "Traces")
+  --trace-sampling <r>    share of new traces recorded, 0 to 1 (default 1)
   --quiet                 do not print background errors
   --help                  this text`;
 
@@ -40,6 +43,8 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
   let logLevel: LocalLogLevel | undefined;
   let quiet = false;
   let kinesisLimits = false;
+  let tracing = true;
+  let samplingRatio: number | undefined;
   let base: number | undefined;
   const ports: { -readonly [K in keyof LocalStackPorts]: number } = {};
   for (let i = 0; i < argv.length; i += 1) {
@@ -62,6 +67,12 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
         break;
       case '--kinesis-limits':
         kinesisLimits = true;
+        break;
+      case '--no-tracing':
+        tracing = false;
+        break;
+      case '--trace-sampling':
+        samplingRatio = ratio(name, value());
         break;
       case '--data-dir':
         dataDir = value();
@@ -112,9 +123,17 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
       ...(logLevel === undefined ? {} : { logLevel }),
       quiet,
       ...(kinesisLimits ? { kinesisLimits } : {}),
+      ...(tracing ? (samplingRatio === undefined ? {} : { tracing: { samplingRatio } }) : { tracing: false }),
       ports: resolvedPorts,
     },
   };
+}
+
+function ratio(flag: string, text: string): number {
+  const n = Number(text);
+  if (!/^(0|1|0?\.\d+|1\.0*)$/.test(text) || !(n >= 0 && n <= 1))
+    throw new UsageError(`${flag} must be a number from 0 to 1, got "${text}"`);
+  return n;
 }
 
 function integer(flag: string, text: string, min: number, max: number): number {

@@ -42,6 +42,11 @@ async function main(): Promise<number> {
   process.stdout.write(
     `ready in ${(stack.readyInMs / 1000).toFixed(2)} s (${process.uptime().toFixed(2)} s since the process started); endpoints written to ${endpointsFile}. Ctrl-C stops.\n`,
   );
+  process.stdout.write(
+    stack.settings.tracing.enabled
+      ? `spans: ${join(stack.dataDir, 'traces')} (follow an event with npm run trace -- <eventId>; --no-tracing records none).\n`
+      : 'spans: not recorded (--no-tracing).\n',
+  );
   const tty = process.stdout.isTTY === true;
   let ticks = 0;
   const timer = setInterval(() => {

@@ -3,12 +3,26 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { type Link, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { type Backoff, backoffDelayMs } from '../../processors/retry/backoff.js';
+import {
+  MAX_LINKS_PER_SPAN,
+  MessagingAttribute,
+  MessagingOperationType,
+  MessagingSystem,
+  PipelineAttribute,
+  SpanName,
+  spanContextFromTraceFields,
+  TRACING_OFF,
+  type Tracing,
+} from '../../processors/tracing/index.js';
 import { abortableSleep } from '../kinesis/abortable-sleep.js';
 import { type CheckpointStore, FileCheckpointStore } from '../kinesis/checkpoint-store.js';
 import type { ShardLag } from '../kinesis/shard-reader.js';
 import { StartingPosition } from '../kinesis/starting-position.js';
 import { KinesisStreamPoller, type ShardLease } from '../kinesis/stream-poller.js';
+import type { StreamRecord } from '../kinesis/stream-record.js';
+import { envelopeTraceOfBytes } from '../traces/envelope-trace.js';
 import { type BufferedBatch, DeliveryBuffer, newlineDelimited } from './delivery-buffer.js';
 import { resolveDeliveryStart } from './delivery-start.js';
 import { FirehoseDeliveryError, InvalidFirehoseOptionsError } from './errors.js';
@@ -65,6 +79,11 @@ export interface FirehoseDeliveryStreamOptions {
   readonly onError?: (error: unknown) => void;
   /** Clock, replaceable in tests. @default () => new Date() */
   readonly now?: () => Date;
+  /**
+   * Records an `archive <stream>` span per object, linked to every record's envelope context (docs/tracing.md).
+   * @default TRACING_OFF
+   */
+  readonly tracing?: Tracing;
 }
 
 /** Counters for the status line. */
@@ -152,6 +171,7 @@ export class FirehoseDeliveryStream {
       shardDiscoveryIntervalMs: options.shardDiscoveryIntervalMs ?? 5000,
       onError: options.onError ?? (() => {}),
       now: options.now ?? (() => new Date()),
+      tracing: options.tracing ?? TRACING_OFF,
     };
     // The local S3 retry delay, doubled per attempt: not randomized, so tests can predict it.
     this.backoff = { baseDelayMs: this.o.retryDelayMs, maxDelayMs: this.o.maxRetryDelayMs, jitter: 'none' };
@@ -300,6 +320,42 @@ export class FirehoseDeliveryStream {
   }
 
   /**
+   * The object's span, from the moment its first record was buffered: a CONSUMER span on a new trace (an object
+   * gathers many events, as a processor batch does), linked to each record's envelope context. Records that are
+   * not an envelope with a valid `traceparent` get no link. An object of more records than a span may link (5 MiB
+   * of small records is tens of thousands) gets one span per {@link MAX_LINKS_PER_SPAN} links, so none is dropped.
+   */
+  private startArchiveSpans(batch: BufferedBatch, key: string): Span[] {
+    const links: Link[] = [];
+    for (const record of batch.records) {
+      const link = recordLink(record);
+      if (link !== undefined) links.push(link);
+    }
+    const spans: Span[] = [];
+    for (let start = 0; start === 0 || start < links.length; start += MAX_LINKS_PER_SPAN)
+      spans.push(this.startArchiveSpan(batch, key, links.slice(start, start + MAX_LINKS_PER_SPAN)));
+    return spans;
+  }
+
+  private startArchiveSpan(batch: BufferedBatch, key: string, links: Link[]): Span {
+    return this.o.tracing.tracer.startSpan(SpanName.archiveObject(this.o.streamName), {
+      kind: SpanKind.CONSUMER,
+      root: true,
+      startTime: batch.openedAt,
+      links,
+      attributes: {
+        [MessagingAttribute.system]: MessagingSystem.firehose,
+        [MessagingAttribute.operationType]: MessagingOperationType.process,
+        [MessagingAttribute.operationName]: 'archive',
+        [MessagingAttribute.destinationName]: this.o.streamName,
+        [MessagingAttribute.consumerGroupName]: this.o.name,
+        [MessagingAttribute.batchMessageCount]: batch.records.length,
+        [PipelineAttribute.objectKey]: key,
+      },
+    });
+  }
+
+  /**
    * Checks the object holds every byte before its records are checkpointed. S3 never adds a partial object once it
    * answers success (https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html), but s3rver answers before
    * its write to disk ends and writes in place: a crash right after the answer would leave a torn object whose records
@@ -326,6 +382,7 @@ export class FirehoseDeliveryStream {
         id: randomUUID(),
       });
       const body = await gzip(newlineDelimited(batch.records));
+      const spans = this.o.tracing.enabled ? this.startArchiveSpans(batch, key) : [];
       for (let attempt = 1; ; attempt += 1) {
         try {
           await this.o.s3.send(
@@ -341,12 +398,18 @@ export class FirehoseDeliveryStream {
         } catch (error) {
           this.counters.putFailures += 1;
           this.o.onError(new FirehoseDeliveryError(key, batch.records.length, { cause: error }));
+          for (const span of spans) span.recordException(error as Error);
           if (attempt >= maxAttempts) {
             this.failed = new FirehoseDeliveryError(key, batch.records.length, { cause: error });
+            endWithError(spans, this.failed.message);
             return false;
           }
           await abortableSleep(backoffDelayMs(attempt, this.backoff, 0), signal);
-          if (signal?.aborted) return false;
+          if (signal?.aborted) {
+            // stop() writes the same records again, under a new key and span.
+            endWithError(spans, `stopped before ${key} was written; its records are delivered again`);
+            return false;
+          }
           continue;
         }
         for (const [shardId, sequenceNumber] of batch.lastSequenceByShard)
@@ -356,10 +419,34 @@ export class FirehoseDeliveryStream {
         this.counters.bytesWritten += body.byteLength;
         this.counters.bytesIn += batch.bytes;
         this.counters.lastObjectKey = key;
+        for (const span of spans) span.end();
         return true;
       }
     } finally {
       this.inFlight = undefined;
     }
+  }
+}
+
+/** The link to a record's envelope context, with its per-event attributes; undefined without one. */
+function recordLink(record: StreamRecord): Link | undefined {
+  const envelope = envelopeTraceOfBytes(record.data, MessagingSystem.kinesis);
+  if (envelope === undefined) return undefined;
+  const context = spanContextFromTraceFields(envelope.fields);
+  if (context === undefined) return undefined;
+  return {
+    context,
+    attributes: {
+      ...envelope.attributes,
+      [PipelineAttribute.shardId]: record.shardId,
+      [PipelineAttribute.kinesisSequenceNumber]: record.sequenceNumber,
+    },
+  };
+}
+
+function endWithError(spans: readonly Span[], message: string): void {
+  for (const span of spans) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message });
+    span.end();
   }
 }

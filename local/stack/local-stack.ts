@@ -24,6 +24,7 @@ import { createIngestEntry } from '../../processors/ingest/entry.js';
 import { aggregateTableDefinition } from '../../processors/store/index.js';
 import type { ProcessorEnvironment } from '../../processors/stream-processor/config.js';
 import { createStreamProcessorEntry } from '../../processors/stream-processor/entry.js';
+import { createTracing, TRACING_OFF, type Tracing } from '../../processors/tracing/index.js';
 import { NdjsonQueue, openEventBus, startEventBridgeEndpoint } from '../bus/index.js';
 import {
   PortInUseError,
@@ -47,6 +48,7 @@ import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../k
 import { KinesisLimits, type KinesisLimitsOptions, type ShardThrottles } from '../kinesis-limits/index.js';
 import { KinesisEventSourceMapping } from '../lambda/index.js';
 import { createPipe, type PipeDeadLetter } from '../pipe/index.js';
+import { OtlpJsonFileExporter } from '../traces/index.js';
 import { DataDirError, InvalidStackOptionsError } from './errors.js';
 import { PipeStreamSource } from './pipe-stream-source.js';
 import { SilentMetrics } from './silent-metrics.js';
@@ -54,6 +56,8 @@ import { lockDataDir, openStackFile } from './stack-file.js';
 import {
   type LocalStackPorts,
   type LocalStackSettings,
+  type LocalTracingOptions,
+  type LocalTracingSettings,
   resolveLocalStackSettings,
 } from './stack-settings.js';
 import { checkLocalState } from './state-check.js';
@@ -95,6 +99,11 @@ export interface LocalStackOptions {
    * See docs/load.md "Where AWS would throttle".
    */
   readonly kinesisLimits?: boolean | KinesisLimitsOptions;
+  /**
+   * Spans of every component into `<dataDir>/traces/` (docs/local-stack.md "Traces"): on unless `false`; an object
+   * sets the sampling ratio or the store's bounds. @default true (every trace, 8 files of 16 MiB)
+   */
+  readonly tracing?: boolean | LocalTracingOptions;
 }
 
 /** `endpoints.json`: the shape of docs/design.md §5, with the local extras (prefixes, dead-letter files, shard count). */
@@ -150,6 +159,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const config = loadStackConfigFile(stackName);
   const requested = resolveLocalStackSettings(config, stackName, {
     ...(options.shards === undefined ? {} : { shards: options.shards }),
+    ...(options.tracing === undefined ? {} : { tracing: options.tracing }),
     ...(options.archiveBufferIntervalSeconds === undefined
       ? {}
       : { archiveBufferIntervalSeconds: options.archiveBufferIntervalSeconds }),
@@ -203,6 +213,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (first !== undefined) throw first;
   };
   try {
+    // Pushed before any component: closed after every one of them has stopped (and flushed its spans).
+    const tracing = openTracing(dataDir, settings.tracing, report);
+    closers.push(() => tracing.shutdown());
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const region = settings.region;
     const reader = createKinesisClient({
@@ -258,6 +271,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const logLevel = options.logLevel ?? 'WARN';
     const processorEntry = createStreamProcessorEntry(processorEnvironment(settings), {
+      // TODO(15b): typed once the entry takes `tracing` (helper 15b adds it).
+      ...({ tracing: tracing.forService('stream-processor') } as object),
       dynamodb: processorClients.dynamodb,
       s3: processorClients.s3,
       logger: new Logger({ serviceName: 'stream-processor', logLevel }),
@@ -277,6 +292,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       name: names.bus,
       dataDir: join(dataDir, 'bus'),
       region,
+      tracing: tracing.forService('event-bus'),
+      consumerTracing: tracing.forService('consumer'),
       rules: exampleRules(settings.bus.sourcePrefix, settings.bus.aggregateTypes).map((rule) => ({
         name: rule.name,
         eventPattern: rule.eventPattern,
@@ -295,6 +312,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       report,
       options.logLevel ?? 'WARN',
       idlePoll.pollIntervalMs,
+      tracing.forService('pipe'),
     );
 
     const { mapping } = settings.processor;
@@ -333,11 +351,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startingPosition: 'LATEST',
       keyTimestamp: 'oldestRecordArrival',
       onError: (error) => report(error, 'firehose'),
+      tracing: tracing.forService('firehose'),
       ...idlePoll,
     });
     await startReaders(dataDir, [esm, firehose, ...pipeSources.map((p) => p.source)], closers);
 
-    const ingest = await startIngest(writer, names.stream, stackFile.ingestToken, options, ports.ingest);
+    const ingest = await startIngest(
+      writer,
+      names.stream,
+      stackFile.ingestToken,
+      options,
+      ports.ingest,
+      tracing.forService('ingest'),
+    );
     closers.push(() => ingest.close());
 
     const endpoints: LocalStackEndpoints = {
@@ -546,6 +572,7 @@ async function openPipes(
   report: (error: unknown, where: string) => void,
   logLevel: LocalLogLevel,
   pollIntervalMs: number | undefined,
+  tracing: Tracing,
 ) {
   const name = BRIDGE_PIPE_NAME;
   const dlqPath = join(dataDir, 'pipes', `${name}.dlq.ndjson`);
@@ -554,9 +581,15 @@ async function openPipes(
     region: settings.region,
     sourceArn: streamArn,
     filters: { Filters: [{ Pattern: pipeFilterPattern(settings.bus.aggregateTypes) }] },
+    // The enrichment is the bridge Lambda's code, which writes the `publish <bus>` spans (helper 15b): the Pipe
+    // itself adds none, so they are not recorded twice.
     enrichment: createBusBridgeEntry(
       { EVENT_SOURCE_PREFIX: settings.bus.sourcePrefix } satisfies BusBridgeEnvironment,
-      { logger: new Logger({ serviceName: 'bus-bridge', logLevel }) },
+      {
+        logger: new Logger({ serviceName: 'bus-bridge', logLevel }),
+        // TODO(15b): typed once the bridge entry takes `tracing`.
+        ...({ tracing } as object),
+      },
     ),
     inputTemplate: ENVELOPE_INPUT_TEMPLATE,
     target: { eventBusName: settings.names.bus, detailType: DETAIL_TYPE_PATH, source: SOURCE_PATH },
@@ -612,6 +645,7 @@ async function startIngest(
   token: string,
   options: LocalStackOptions,
   port: number | undefined,
+  tracing: Tracing,
 ): Promise<RunningLocalIngest> {
   const level = options.logLevel ?? 'WARN';
   const environment: IngestEnvironment = {
@@ -620,6 +654,8 @@ async function startIngest(
     INGEST_TOKEN_SECRET_ID: 'local-stack',
   };
   const handler = createIngestEntry(environment, {
+    // TODO(15a): typed once the entry takes `tracing` (helper 15a adds it).
+    ...({ tracing } as object),
     kinesis: writer,
     tokenProvider: async () => token,
     logger: new Logger({ serviceName: 'ingest', logLevel: level }),
@@ -630,6 +666,53 @@ async function startIngest(
 
 function s3ClientFor(endpoint: string, region: string) {
   return createS3rverClient({ endpoint, region });
+}
+
+/** The stack's tracing: one span store shared by a tracer provider per component, or none at all. */
+interface LocalTracing {
+  /** The component's tracing (its own `service.name`), or TRACING_OFF when tracing is off. */
+  forService(serviceName: LocalServiceName): Tracing;
+  /** Flushes and stops every component's provider, then the store. */
+  shutdown(): Promise<void>;
+}
+
+/** `service.name` of each component's spans (docs/local-stack.md "Traces"). */
+type LocalServiceName = 'ingest' | 'stream-processor' | 'firehose' | 'pipe' | 'event-bus' | 'consumer';
+
+function openTracing(
+  dataDir: string,
+  settings: LocalTracingSettings,
+  report: (error: unknown, where: string) => void,
+): LocalTracing {
+  if (!settings.enabled) return { forService: () => TRACING_OFF, shutdown: async () => {} };
+  const store = new OtlpJsonFileExporter({
+    dataDir,
+    maxFileBytes: settings.maxFileBytes,
+    maxFiles: settings.maxFiles,
+    onError: (error) => report(error, 'traces'),
+  });
+  const providers = new Map<LocalServiceName, Tracing>();
+  return {
+    forService: (serviceName) => {
+      let tracing = providers.get(serviceName);
+      if (tracing === undefined) {
+        tracing = createTracing({
+          serviceName,
+          exporter: store.shared(),
+          samplingRatio: settings.samplingRatio,
+          resource: { 'deployment.environment.name': 'local' },
+        });
+        providers.set(serviceName, tracing);
+      }
+      return tracing;
+    },
+    shutdown: async () => {
+      const results = await Promise.allSettled([...providers.values()].map((t) => t.shutdown()));
+      await store.shutdown();
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed !== undefined) throw failed.reason;
+    },
+  };
 }
 
 /** Idle poll interval of the readers when Kinesis limits are on. */

@@ -53,13 +53,39 @@ export interface LocalStackSettings {
     readonly pipeMaximumRetryAttempts: number;
     readonly pipeMaximumRecordAgeSeconds: number;
   };
+  /** The local span store (docs/local-stack.md "Traces"): on by default, every trace recorded. */
+  readonly tracing: LocalTracingSettings;
 }
+
+/** Tracing of the local stack: every component's spans into one bounded store under `<dataDir>/traces/`. */
+export interface LocalTracingSettings {
+  readonly enabled: boolean;
+  /** Share of new traces recorded (a trace continued from an envelope follows its sampled flag). */
+  readonly samplingRatio: number;
+  /** A span file is closed at this size. */
+  readonly maxFileBytes: number;
+  /** Span files kept; the oldest are removed beyond this. */
+  readonly maxFiles: number;
+}
+
+/** What `LocalStackOptions.tracing` may set besides on and off. */
+export type LocalTracingOptions = Partial<Omit<LocalTracingSettings, 'enabled'>>;
+
+/** Local tracing defaults: on, every trace, 8 files of 16 MiB (docs/tracing.md "Local span store"). */
+export const LOCAL_TRACING_DEFAULTS: LocalTracingSettings = {
+  enabled: true,
+  samplingRatio: 1,
+  maxFileBytes: 16 * 1024 * 1024,
+  maxFiles: 8,
+};
 
 /** The local overrides `resolveLocalStackSettings` accepts. */
 export interface LocalStackOverrides {
   readonly shards?: number;
   /** @default 5 (local shortening of `archive.bufferIntervalSeconds`) */
   readonly archiveBufferIntervalSeconds?: number;
+  /** `false` records no spans; an object tunes the span store. @default LOCAL_TRACING_DEFAULTS */
+  readonly tracing?: boolean | LocalTracingOptions;
 }
 
 /** Local shortening of the archive buffer interval, in seconds. */
@@ -110,6 +136,7 @@ export function resolveLocalStackSettings(
       bufferSizeMiB: config.archive.bufferSizeMiB,
       bufferIntervalSeconds: interval,
     },
+    tracing: resolveLocalTracing(overrides.tracing),
     bus: {
       sourcePrefix: config.bus.sourcePrefix,
       aggregateTypes: config.bus.aggregateTypes,
@@ -118,4 +145,23 @@ export function resolveLocalStackSettings(
       pipeMaximumRecordAgeSeconds: pipeAge === -1 ? 604_800 : pipeAge,
     },
   };
+}
+
+/** The tracing settings of `LocalStackOptions.tracing` (pure); throws InvalidStackOptionsError naming a bad value. */
+export function resolveLocalTracing(option: boolean | LocalTracingOptions | undefined): LocalTracingSettings {
+  if (option === false) return { ...LOCAL_TRACING_DEFAULTS, enabled: false };
+  const settings = { ...LOCAL_TRACING_DEFAULTS, ...(typeof option === 'object' ? option : {}) };
+  if (!(settings.samplingRatio >= 0 && settings.samplingRatio <= 1))
+    throw new InvalidStackOptionsError(
+      `tracing.samplingRatio must be within [0, 1], got ${settings.samplingRatio}`,
+    );
+  if (!(Number.isInteger(settings.maxFileBytes) && settings.maxFileBytes >= 1024))
+    throw new InvalidStackOptionsError(
+      `tracing.maxFileBytes must be an integer of at least 1024, got ${settings.maxFileBytes}`,
+    );
+  if (!(Number.isInteger(settings.maxFiles) && settings.maxFiles >= 1))
+    throw new InvalidStackOptionsError(
+      `tracing.maxFiles must be a positive integer, got ${settings.maxFiles}`,
+    );
+  return settings;
 }

@@ -60,6 +60,10 @@ export const PipelineAttribute = {
   targetId: 'pipeline.bus.target',
   /** A replayed event: the replay run it belongs to. */
   replayRun: 'pipeline.replay.run',
+  /** How a bus delivery ended: `delivered`, `dead_lettered` (after its retries) or `lost` (its DLQ failed too). */
+  deliveryOutcome: 'pipeline.delivery.outcome',
+  /** Attempts a bus delivery took (1 when the first one succeeded). */
+  deliveryAttempts: 'pipeline.delivery.attempts',
 } as const;
 
 /** Names of the span events the processor adds to an aggregate write (or batch) span, one per event decided. */

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { KinesisClient } from '@aws-sdk/client-kinesis';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { SpanKind } from '@opentelemetry/api';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningEmulator, startKinesalite, startS3rver } from '../../local/emulators/index.js';
 import {
@@ -12,6 +14,7 @@ import {
   type FirehoseDeliveryStreamOptions,
 } from '../../local/firehose/index.js';
 import { createKinesisClient } from '../../local/kinesis/index.js';
+import { createTracing, MAX_LINKS_PER_SPAN } from '../../processors/tracing/index.js';
 import { createTestStream, putPayloads, waitUntil } from '../kinesis/stream-fixture.js';
 
 let kinesalite: RunningEmulator;
@@ -30,6 +33,8 @@ const BUCKETS = [
   'archive-6',
   'archive-7',
   'archive-8',
+  'archive-9',
+  'archive-10',
 ];
 
 beforeAll(async () => {
@@ -263,5 +268,89 @@ describe('Class: FirehoseDeliveryStream', () => {
       await readFile(join(dataDir, 'firehose', 'archive.delivery-start.json'), 'utf8'),
     );
     expect(Date.parse(start.deliveryStartTimestamp)).toBeGreaterThan(0);
+  });
+
+  it('records an archive span per object, linked to each record with a valid envelope trace context', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ serviceName: 'firehose', exporter, processor: 'simple' });
+    const { firehose, streamName, bucket } = await setup({ bufferIntervalSeconds: 0.2, tracing });
+    const traced = (n: number, extra: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        eventId: `e-${n}`,
+        aggregateType: 'order',
+        aggregateId: 'o-1',
+        sequence: n,
+        type: 'OrderPlaced',
+        correlationId: 'c-1',
+        traceparent: `00-${String(n).padStart(32, 'a')}-${String(n).padStart(16, 'b')}-01`,
+        ...extra,
+      });
+    const sent = [
+      traced(1),
+      'not json',
+      traced(2, { traceparent: 'invalid' }),
+      JSON.stringify({ n: 3 }),
+      traced(4),
+    ];
+    const puts = await putPayloads(kinesis, streamName, sent);
+    await firehose.start();
+    await waitUntil(() => firehose.stats().objectsWritten === 1, 'the object');
+    await firehose.stop();
+    const [object] = await objects(bucket);
+    const spans = exporter.getFinishedSpans();
+    expect(spans).toHaveLength(1);
+    const [span] = spans;
+    expect(span?.name).toBe(`archive ${streamName}`);
+    expect(span?.kind).toBe(SpanKind.CONSUMER);
+    expect(span?.parentSpanContext).toBeUndefined();
+    expect(span?.attributes).toMatchObject({
+      'pipeline.object.key': object?.key,
+      'messaging.batch.message_count': 5,
+      'messaging.destination.name': streamName,
+      'messaging.system': 'aws_firehose',
+    });
+    expect(span?.links.map((link) => link.context.traceId)).toEqual([
+      '1'.padStart(32, 'a'),
+      '4'.padStart(32, 'a'),
+    ]);
+    expect(span?.links[1]?.context.spanId).toBe('4'.padStart(16, 'b'));
+    expect(span?.links[0]?.attributes).toMatchObject({
+      'messaging.message.id': 'e-1',
+      'messaging.message.conversation_id': 'c-1',
+      'pipeline.aggregate.type': 'order',
+      'pipeline.aggregate.id': 'o-1',
+      'pipeline.event.sequence': 1,
+      'pipeline.event.type': 'OrderPlaced',
+      'pipeline.kinesis.sequence_number': puts[0]?.sequenceNumber,
+    });
+    await tracing.shutdown();
+  });
+
+  it('splits the archive span of an object with more records than a span may link, dropping no link', async () => {
+    const exporter = new InMemorySpanExporter();
+    const tracing = createTracing({ serviceName: 'firehose', exporter, processor: 'simple' });
+    // Flushed whole by stop(): one object however the reads are spread.
+    const { firehose, streamName } = await setup({ bufferSizeMiB: 16, bufferIntervalSeconds: 900, tracing });
+    const count = MAX_LINKS_PER_SPAN + 3;
+    const sent = Array.from({ length: count }, (_, n) =>
+      JSON.stringify({
+        eventId: `e-${n}`,
+        traceparent: `00-${'a'.repeat(32)}-${String(n + 1).padStart(16, '0')}-01`,
+      }),
+    );
+    for (let start = 0; start < count; start += 500)
+      await putPayloads(kinesis, streamName, sent.slice(start, start + 500));
+    await firehose.start();
+    await waitUntil(() => firehose.stats().recordsBuffered === count, 'every record in the buffer');
+    await firehose.stop();
+    const spans = exporter.getFinishedSpans();
+    expect(firehose.stats().objectsWritten).toBe(1);
+    expect(spans.map((span) => span.links.length)).toEqual([MAX_LINKS_PER_SPAN, 3]);
+    expect(new Set(spans.map((span) => span.attributes['pipeline.object.key'])).size).toBe(1);
+    const ids = new Set(
+      spans.flatMap((span) => span.links.map((l) => l.attributes?.['messaging.message.id'])),
+    );
+    expect(ids.size).toBe(count);
+    await tracing.shutdown();
   });
 });

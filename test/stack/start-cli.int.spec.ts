@@ -49,6 +49,8 @@ describe('npm start (local/cli/start.ts)', () => {
     // The token is not printed; the output says where it is, and the files holding it are owner-only.
     expect(printed).not.toContain(endpoints.ingestToken);
     expect(printed).toContain(`"ingestToken" in ${join(dataDir, 'endpoints.json')}`);
+    // Tracing is on by default; the output says where the spans go.
+    expect(printed).toContain(`spans: ${join(dataDir, 'traces')} (`);
     for (const file of ['endpoints.json', 'stack.json'])
       expect((await stat(join(dataDir, file))).mode & 0o777, file).toBe(0o600);
     run.child.kill('SIGINT');

@@ -25,7 +25,16 @@ describe('parseStartFlags', () => {
     expect(command.options).toMatchObject({ shards: 4, logLevel: 'INFO', quiet: true });
   });
 
+  it('traces by default; --no-tracing turns it off, --trace-sampling sets the ratio', () => {
+    expect(parseStartFlags([]).options.tracing).toBeUndefined();
+    expect(parseStartFlags(['--no-tracing']).options.tracing).toBe(false);
+    expect(parseStartFlags(['--trace-sampling', '0.25']).options.tracing).toEqual({ samplingRatio: 0.25 });
+    expect(parseStartFlags(['--trace-sampling=1']).options.tracing).toEqual({ samplingRatio: 1 });
+  });
+
   it.each([
+    [['--trace-sampling', '1.5'], '--trace-sampling must be a number from 0 to 1'],
+    [['--trace-sampling', 'half'], '--trace-sampling must be a number from 0 to 1'],
     [['--shards', '0'], '--shards must be an integer from 1 to 50'],
     [['--shards'], '--shards needs a value'],
     [['--port-kinesis', '70000'], '--port-kinesis must be an integer'],
