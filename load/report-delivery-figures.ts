@@ -1,4 +1,5 @@
 import { chainOf } from '../processors/engine/index.js';
+import { recentKey, SKIPPED_KEY } from '../processors/engine/recent-key.js';
 import type { LedgerEvent } from './ledger.js';
 import type { ProjectionSnapshot } from './projection-reader.js';
 
@@ -44,7 +45,7 @@ export function deliveryFigures(
     const seen = new Set<string>();
     let repeats = 0;
     for (const id of recent) {
-      if (id === '') continue;
+      if (id === SKIPPED_KEY) continue;
       if (seen.has(id)) repeats += 1;
       seen.add(id);
     }
@@ -55,7 +56,9 @@ export function deliveryFigures(
     const first = version - recent.length + 1;
     let misplaced = 0;
     recent.forEach((id, i) => {
-      if (id !== '' && id !== events[first + i - 1]?.eventId) misplaced += 1;
+      const expected = events[first + i - 1]?.eventId;
+      // `recent` holds window keys (hashes of eventIds), as the table stores them.
+      if (id !== SKIPPED_KEY && (expected === undefined || id !== recentKey(expected))) misplaced += 1;
     });
     outOfOrder += Math.max(1, misplaced);
   }

@@ -185,6 +185,7 @@ export class BusBridge extends pulumi.ComponentResource {
         policyStatements: busEnrichmentStatements(),
         environment: {
           EVENT_SOURCE_PREFIX: args.sourcePrefix,
+          EVENT_BUS_NAME: this.bus.name,
         } satisfies BusBridgeEnvironment<pulumi.Input<string>>,
         powertools: { serviceName: 'bus-bridge', logLevel: args.logLevel },
       },

@@ -4,7 +4,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { archiveObjectLines, S3ArchiveSource } from '../../processors/replay/index.js';
-import { SNAPSHOT_SK } from '../../processors/store/index.js';
+import { fromSnapshotItem, SNAPSHOT_SK, storedPendingCount } from '../../processors/store/index.js';
 import { createS3rverClient } from '../firehose/index.js';
 import type { LocalStackEndpoints } from './local-stack.js';
 
@@ -88,8 +88,9 @@ export class LocalPipelineOutputs {
             aggregateId: String(item.aggregateId),
             version: Number(item.version),
             chain: String(item.chain),
-            state: item.state,
-            pendingCount: Array.isArray(item.pending) ? item.pending.length : 0,
+            // Through the store's reader: a large state is stored compressed (docs/design.md §3).
+            state: storedState(item),
+            pendingCount: storedPendingCount(item),
           });
         }
         keys = (output.UnprocessedKeys?.[this.endpoints.table]?.Keys ?? []) as typeof keys;
@@ -117,4 +118,10 @@ export class LocalPipelineOutputs {
     this.s3.destroy();
     this.dynamo.destroy();
   }
+}
+
+/** An item's state through the store's reader (a large state is stored compressed), or the raw attribute if unreadable. */
+function storedState(item: Record<string, unknown>): unknown {
+  const snapshot = fromSnapshotItem(item);
+  return typeof snapshot === 'string' ? item.state : snapshot.state;
 }

@@ -271,8 +271,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
     const logLevel = options.logLevel ?? 'WARN';
     const processorEntry = createStreamProcessorEntry(processorEnvironment(settings), {
-      // TODO(15b): typed once the entry takes `tracing` (helper 15b adds it).
-      ...({ tracing: tracing.forService('stream-processor') } as object),
+      tracing: tracing.forService('stream-processor'),
       dynamodb: processorClients.dynamodb,
       s3: processorClients.s3,
       logger: new Logger({ serviceName: 'stream-processor', logLevel }),
@@ -584,11 +583,13 @@ async function openPipes(
     // The enrichment is the bridge Lambda's code, which writes the `publish <bus>` spans (helper 15b): the Pipe
     // itself adds none, so they are not recorded twice.
     enrichment: createBusBridgeEntry(
-      { EVENT_SOURCE_PREFIX: settings.bus.sourcePrefix } satisfies BusBridgeEnvironment,
+      {
+        EVENT_SOURCE_PREFIX: settings.bus.sourcePrefix,
+        EVENT_BUS_NAME: settings.names.bus,
+      } satisfies BusBridgeEnvironment,
       {
         logger: new Logger({ serviceName: 'bus-bridge', logLevel }),
-        // TODO(15b): typed once the bridge entry takes `tracing`.
-        ...({ tracing } as object),
+        tracing,
       },
     ),
     inputTemplate: ENVELOPE_INPUT_TEMPLATE,
@@ -654,8 +655,7 @@ async function startIngest(
     INGEST_TOKEN_SECRET_ID: 'local-stack',
   };
   const handler = createIngestEntry(environment, {
-    // TODO(15a): typed once the entry takes `tracing` (helper 15a adds it).
-    ...({ tracing } as object),
+    tracing,
     kinesis: writer,
     tokenProvider: async () => token,
     logger: new Logger({ serviceName: 'ingest', logLevel: level }),

@@ -8,11 +8,9 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { MessagingAttribute, PipelineAttribute } from '../../processors/tracing/span-catalogue.js';
+import { SPAN_STORE_FOLDER, spanFileNumber } from './otlp-json-file-exporter.js';
 
-/** The folder of the span store inside a local stack's data directory. */
-export const SPAN_STORE_FOLDER = 'traces';
-
-const SPAN_FILE = /^spans-(\d+)\.jsonl$/;
+export { SPAN_STORE_FOLDER } from './otlp-json-file-exporter.js';
 
 /** An attribute value decoded from an OTLP `AnyValue`. */
 export type SpanAttributeValue =
@@ -86,9 +84,9 @@ export async function spanStoreFiles(dataDir: string): Promise<string[]> {
     throw error;
   }
   return names
-    .map((name) => ({ name, n: SPAN_FILE.exec(name)?.[1] }))
-    .filter((file): file is { name: string; n: string } => file.n !== undefined)
-    .sort((a, b) => Number(a.n) - Number(b.n))
+    .map((name) => ({ name, n: spanFileNumber(name) }))
+    .filter((file): file is { name: string; n: number } => file.n !== undefined)
+    .sort((a, b) => a.n - b.n)
     .map((file) => join(folder, file.name));
 }
 

@@ -5,7 +5,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { EnvironmentInput } from '../lambda-config/index.js';
-import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
+import { lambdaTracing } from '../tracing/lambda-tracing.js';
+import type { Tracing } from '../tracing/tracing.js';
 import { loadBusBridgeConfig } from './config.js';
 import { type BridgeEnrichment, createBridgeEnrichment } from './enrichment.js';
 
@@ -14,7 +15,7 @@ export interface BusBridgeEntryOptions {
   readonly logger?: Logger;
   /**
    * `publish <bus>` spans (docs/tracing.md), flushed before the handler returns.
-   * @default TRACING_OFF (to become `lambdaTracing(config, 'bus-bridge')`, built from `TRACING`)
+   * @default `lambdaTracing(config.tracing, 'bus-bridge')`, built from `TRACING`
    */
   readonly tracing?: Tracing;
 }
@@ -29,7 +30,7 @@ export function createBusBridgeEntry(
 ): BridgeEnrichment {
   const config = loadBusBridgeConfig(environment);
   const logger = options.logger ?? new Logger({ serviceName: 'bus-bridge' });
-  const tracing = options.tracing ?? TRACING_OFF;
+  const tracing = options.tracing ?? lambdaTracing(config.tracing, 'bus-bridge');
   const enrich = createBridgeEnrichment({
     sourcePrefix: config.sourcePrefix,
     busName: config.busName,

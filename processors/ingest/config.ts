@@ -4,7 +4,7 @@ import {
   type EnvironmentVariables,
   parseEnvironment,
 } from '../lambda-config/index.js';
-import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
+import { type TracingEnvironment, tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 
 /** The ingest Lambda's config contract: its environment variables with their defaults. */
 export const ingestConfigSchema = z.object({
@@ -30,6 +30,8 @@ export interface IngestConfig {
   readonly deadlineMs: number;
   /** How long the bearer token is cached. */
   readonly tokenMaxAgeSeconds: number;
+  /** `TRACING` and `TRACE_SAMPLING_RATIO` (docs/tracing.md). */
+  readonly tracing: TracingEnvironment;
 }
 
 /**
@@ -43,5 +45,6 @@ export function loadIngestConfig(environment: EnvironmentInput): IngestConfig {
     tokenSecretId: c.INGEST_TOKEN_SECRET_ID,
     deadlineMs: c.INGEST_DEADLINE_MS,
     tokenMaxAgeSeconds: c.INGEST_TOKEN_MAX_AGE_SECONDS,
+    tracing: { TRACING: c.TRACING, TRACE_SAMPLING_RATIO: c.TRACE_SAMPLING_RATIO },
   };
 }

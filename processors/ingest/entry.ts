@@ -14,7 +14,7 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { AggregateRegistry, orderAggregate } from '../aggregates/index.js';
 import type { EnvironmentInput } from '../lambda-config/index.js';
 import { createOrderedProducer } from '../producer/index.js';
-import { TRACING_OFF, type Tracing } from '../tracing/index.js';
+import { lambdaTracing, type Tracing } from '../tracing/index.js';
 import { loadIngestConfig } from './config.js';
 import { TokenUnavailableError } from './errors.js';
 import { createIngestHandler, type IngestHandler } from './ingest-handler.js';
@@ -27,7 +27,7 @@ export interface IngestEntryOptions {
   readonly tokenProvider?: () => Promise<string>;
   readonly logger?: Logger;
   readonly metrics?: Metrics;
-  /** Spans of each request (docs/tracing.md), flushed before the handler returns. @default TRACING_OFF */
+  /** Spans of each request (docs/tracing.md), flushed before the handler returns. @default `lambdaTracing` from `TRACING` */
   readonly tracing?: Tracing;
 }
 
@@ -57,8 +57,7 @@ export function createIngestEntry(
     }
     return token.trim();
   };
-  // TODO(lead, at merge): default to lambdaTracing(config, 'ingest') from processors/tracing/lambda-tracing.ts.
-  const tracing = options.tracing ?? TRACING_OFF;
+  const tracing = options.tracing ?? lambdaTracing(config.tracing, 'ingest');
   const logger = options.logger ?? new Logger({ serviceName: 'ingest' });
   const handler = createIngestHandler({
     producer: createOrderedProducer({

@@ -13,10 +13,13 @@
  * dedupe by eventId (docs/replay.md).
  */
 import { statfs } from 'node:fs/promises';
+import { z } from 'zod';
 import { orderAggregate } from '../aggregates/order.js';
 import { AggregateRegistry } from '../aggregates/registry.js';
-import type { EnvironmentInput } from '../lambda-config/index.js';
+import { type EnvironmentInput, parseEnvironment } from '../lambda-config/index.js';
+import { lambdaTracing } from '../tracing/lambda-tracing.js';
 import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
+import { tracingEnvironmentShape } from '../tracing/tracing-environment.js';
 import { parseArchiveKey } from './archive-key.js';
 import type { ArchiveObject, ArchiveSource } from './archive-source.js';
 import {
@@ -94,7 +97,7 @@ export interface BackfillHandlerDependencies {
   readonly tempDir?: string;
   /**
    * `replay <target>` spans (docs/tracing.md), flushed before the handler returns.
-   * @default TRACING_OFF (to become `lambdaTracing(config, 'replay')`, built from `TRACING`)
+   * @default `lambdaTracing` from `TRACING`, in the entry
    */
   readonly tracing?: Tracing;
 }
@@ -234,6 +237,11 @@ export function createBackfillEntry(
     source: archiveSourceFor,
     target: targetFor,
     freeTmpBytes: freeBytes,
+    tracing: lambdaTracing(
+      parseEnvironment('replay', z.object(tracingEnvironmentShape), variables),
+      'replay',
+      { env: variables },
+    ),
     ...overrides,
     environment: () => config().environment,
     settings: () => config().settings,

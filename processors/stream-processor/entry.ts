@@ -15,7 +15,8 @@ import { resolveEngineOptions } from '../engine/options.js';
 import type { EnvironmentInput } from '../lambda-config/index.js';
 import { S3Quarantine } from '../quarantine/s3-quarantine.js';
 import { DynamoDbAggregateStore } from '../store/dynamodb-aggregate-store.js';
-import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
+import { lambdaTracing } from '../tracing/lambda-tracing.js';
+import type { Tracing } from '../tracing/tracing.js';
 import type { BatchSummary } from './batch-summary.js';
 import { loadProcessorConfig } from './config.js';
 import { createStreamProcessorHandler, type KinesisBatchHandler } from './create-handler.js';
@@ -32,7 +33,7 @@ export interface StreamProcessorEntryOptions {
   readonly onBatchProcessed?: (summary: BatchSummary) => void;
   /**
    * Spans of every batch (docs/tracing.md), flushed before the handler returns.
-   * @default TRACING_OFF (to become `lambdaTracing(config, 'stream-processor')`, built from `TRACING`)
+   * @default `lambdaTracing(config, 'stream-processor')`, built from `TRACING`
    */
   readonly tracing?: Tracing;
 }
@@ -68,7 +69,7 @@ export function createStreamProcessorEntry(
       processorVersion: config.PROCESSOR_VERSION,
       writeConcurrency: config.WRITE_CONCURRENCY,
       maxWriteAttempts: config.MAX_WRITE_ATTEMPTS,
-      tracing: options.tracing ?? TRACING_OFF,
+      tracing: options.tracing ?? lambdaTracing(config, 'stream-processor'),
       tableName: config.TABLE_NAME,
     },
     {

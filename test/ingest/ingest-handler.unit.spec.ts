@@ -380,6 +380,7 @@ describe('Function: loadIngestConfig', () => {
       tokenSecretId: 'arn:secret',
       deadlineMs: 10_000,
       tokenMaxAgeSeconds: 300,
+      tracing: { TRACING: 'off', TRACE_SAMPLING_RATIO: 1 },
     });
   });
   it.each([

@@ -3,6 +3,7 @@ import type { LedgerEvent } from '../../load/ledger.js';
 import type { ProjectionSnapshot } from '../../load/projection-reader.js';
 import { deliveryFigures } from '../../load/report-delivery-figures.js';
 import { chainOf } from '../../processors/engine/index.js';
+import { recentKey } from '../../processors/engine/recent-key.js';
 
 const ID = 'agg-1';
 
@@ -26,7 +27,8 @@ function snapshot(applied: readonly string[]): ProjectionSnapshot {
     aggregateId: ID,
     version: applied.length,
     chain: chainOf(applied),
-    recent: applied.slice(-64),
+    // The table keeps window keys (hashes of eventIds), docs/design.md §3.
+    recent: applied.slice(-64).map(recentKey),
     recentAppliedAt: applied.slice(-64).map(() => 0),
   };
 }

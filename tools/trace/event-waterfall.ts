@@ -130,7 +130,7 @@ const DECISIONS = new Set<string>(Object.values(DecisionEvent));
  * How a local bus delivery ended (`delivered`, `dead_lettered`, `lost`): the local bus's key, which helper 15c adds to
  * the catalogue as `PipelineAttribute.deliveryOutcome` (docs/tracing.md, "Bus rule to target").
  */
-const DELIVERY_OUTCOME = 'pipeline.delivery.outcome';
+const DELIVERY_OUTCOME = PipelineAttribute.deliveryOutcome;
 
 const carries = (attributes: SpanAttributes, eventId: string) =>
   attributes[MessagingAttribute.messageId] === eventId;
