@@ -46,6 +46,8 @@ export interface AggregateDecision {
   readonly pendingToDelete: readonly number[];
   /** How many previously stored buffered events were applied. */
   readonly drainedFromStore: number;
+  /** Those events, in the order they were applied (their decision is on no record of this batch). */
+  readonly drainedStoredEvents: readonly Envelope[];
   /** Buffered events that could not be applied (missing item or `apply` threw); they stay buffered. */
   readonly drainFailures: readonly DrainFailure[];
   /** Set when the aggregate's gap is older than `maxGapAgeMs`. */
@@ -109,6 +111,10 @@ function decideWith(
     pendingToPut,
     pendingToDelete: fold.drainedStored,
     drainedFromStore: fold.drainedStored.length,
+    drainedStoredEvents: fold.drainedStored.flatMap((sequence) => {
+      const envelope = input.loaded?.pendingEvents.get(sequence);
+      return envelope === undefined ? [] : [envelope];
+    }),
     drainFailures: fold.drainFailures,
     stalled: stalledGap(next ?? base, input.now, options.maxGapAgeMs),
   };

@@ -43,7 +43,13 @@ export interface AggregateWriteTrace {
   /** Called before every write attempt: starts the write span on the first, with the stored version. */
   writing(versionBefore: number): void;
   /** The engine's outcomes for the aggregate's events (in order); ends the write span. */
-  decided(envelopes: readonly Envelope[], outcomes: readonly RecordOutcome[], versionAfter: number): void;
+  decided(
+    envelopes: readonly Envelope[],
+    outcomes: readonly RecordOutcome[],
+    versionAfter: number,
+    /** Buffered events of earlier batches applied now that their gap filled: each gets an `applied` event. */
+    drainedStored?: readonly Envelope[],
+  ): void;
   /** The aggregate could not be decided or written: its events will be redelivered; ends the write span. */
   failed(envelopes: readonly Envelope[], error: Error): void;
 }
@@ -54,10 +60,31 @@ export interface BatchTrace {
   readonly recording: boolean;
   aggregate(): AggregateWriteTrace;
   /** A record stored in the quarantine, with the object key when the quarantine names one. */
-  quarantined(envelope: Envelope | undefined, reason: string, objectKey: string | undefined): void;
+  quarantined(envelope: EventIdentity | undefined, reason: string, objectKey: string | undefined): void;
   /** A record whose quarantine write failed: reported for redelivery. */
-  quarantineFailed(envelope: Envelope | undefined, reason: string, error: Error): void;
+  quarantineFailed(envelope: EventIdentity | undefined, reason: string, error: Error): void;
   end(): void;
+}
+
+/** What names an event in a span event: a valid envelope's eventId, or one read from a record that is not one. */
+export interface EventIdentity {
+  readonly eventId: string;
+}
+
+/**
+ * The eventId of a record that is not a valid envelope, when its data is JSON with a string `eventId` (a schema
+ * violation, a conflict of types…): the trace view then finds where that event stopped. Only read when recording.
+ */
+export function undecodedIdentity(base64: string): EventIdentity | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(base64, 'base64').toString('utf8'));
+    const eventId = (value as { eventId?: unknown } | null)?.eventId;
+    return typeof eventId === 'string' && eventId.length > 0 && eventId.length <= 128
+      ? { eventId }
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const NO_AGGREGATE_TRACE: AggregateWriteTrace = {
@@ -133,7 +160,7 @@ export function startBatchTrace(
           );
           write.setAttribute(PipelineAttribute.versionBefore, versionBefore);
         },
-        decided(envelopes, outcomes, versionAfter) {
+        decided(envelopes, outcomes, versionAfter, drainedStored = []) {
           const span = target();
           if (write !== undefined) write.setAttribute(PipelineAttribute.versionAfter, versionAfter);
           outcomes.forEach((outcome, i) => {
@@ -141,6 +168,8 @@ export function startBatchTrace(
             const [name, reason] = decisionEvent(outcome, versionAfter);
             span.addEvent(name, eventAttributes(envelope, reason));
           });
+          for (const envelope of drainedStored)
+            span.addEvent(DecisionEvent.applied, eventAttributes(envelope, undefined));
           write?.end();
         },
         failed(envelopes, error) {

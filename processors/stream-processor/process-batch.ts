@@ -21,7 +21,14 @@ import { ConcurrentWriteError, StoreRejectedError } from '../store/errors.js';
 import { mapWithConcurrency } from '../store/map-with-concurrency.js';
 import { TRACING_OFF, type Tracing } from '../tracing/tracing.js';
 import { type BatchSummary, emptySummary } from './batch-summary.js';
-import { type AggregateWriteTrace, type BatchTrace, NO_BATCH_TRACE, startBatchTrace } from './batch-trace.js';
+import {
+  type AggregateWriteTrace,
+  type BatchTrace,
+  type EventIdentity,
+  NO_BATCH_TRACE,
+  startBatchTrace,
+  undecodedIdentity,
+} from './batch-trace.js';
 
 /** What the batch processor needs; the Lambda handler and the local stack wire the same. */
 export interface BatchProcessorDeps {
@@ -112,7 +119,7 @@ export async function processKinesisBatch(
     reason: QuarantineReason,
     detail: string,
     extra: Partial<QuarantineRecord> = {},
-    envelope?: Envelope,
+    envelope?: EventIdentity,
   ) => {
     const record = records[index] as KinesisStreamRecord;
     try {
@@ -147,7 +154,15 @@ export async function processKinesisBatch(
   };
 
   const poisonWrites = mapWithConcurrency(poison, deps.writeConcurrency, ({ index, error }) =>
-    quarantine(index, error.reason, error.message, { issues: error.issues }),
+    quarantine(
+      index,
+      error.reason,
+      error.message,
+      { issues: error.issues },
+      batchTrace.recording
+        ? undecodedIdentity((records[index] as KinesisStreamRecord).kinesis.data)
+        : undefined,
+    ),
   );
 
   const groups = groupByAggregate(decoded, (r) => r.envelope);
@@ -186,6 +201,7 @@ export async function processKinesisBatch(
         group.items.map((r) => r.envelope),
         decision.outcomes,
         versionAfter,
+        decision.drainedStoredEvents,
       );
     }
     await recordOutcomes(group, decision, summary, now(), quarantine);
@@ -297,6 +313,7 @@ async function writeStoreRejected(
       pendingToPut: [],
       pendingToDelete: [],
       drainedFromStore: 0,
+      drainedStoredEvents: [],
       drainFailures: [],
       stalled: stalledGap(next ?? base, at, deps.engine.maxGapAgeMs),
     };

@@ -223,21 +223,7 @@ describe('local stack span store', () => {
   });
 });
 
-/*
- * The ingest, processor and bus-bridge spans are written by the components themselves (other branches of issue 15).
- * Once merged, assert on the same span store (names per docs/tracing.md), sending through POST /events:
- * - ingest: `POST /events` (SERVER, service ingest) continuing a caller `traceparent` header; one `create events-dev`
- *   (PRODUCER) per envelope, child of the request span, with `pipeline.kinesis.shard_id`/`sequence_number`; one
- *   `send events-dev` (CLIENT) per PutRecords; the archive links and deliver parents above then point at the create
- *   spans (envelopes stamped by ingest).
- * - processor: `process events-dev` (CONSUMER, service stream-processor, a root) linked to each record's context with
- *   `messaging.message.id`; `write aggregates-dev` (CLIENT) children with `applied` events for events 1–3 of
- *   trace-o-1, a `buffered` event for event 3 in the first invocation; a `quarantined` event on the batch span with
- *   `pipeline.reason` and `pipeline.object.key` for the poison record.
- * - bus bridge: one `publish ordered-events-dev` (PRODUCER, service pipe) per bridged event, child of its envelope
- *   context, and none recorded by the local Pipe itself.
- */
-describe.todo('ingest, processor and bus-bridge spans in the local span store (after the merge of issue 15)');
+// The ingest, processor and bus-bridge spans, and the trace view over them: test/traces/span-graph.int.spec.ts.
 
 describe('local stack without tracing', () => {
   it('records no span store with tracing: false', async () => {
