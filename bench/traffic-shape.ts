@@ -48,7 +48,11 @@ export function batchesBySequence(
   return batches.filter((batch) => batch.length > 0);
 }
 
-/** The four shapes of issue 16: dense and sparse, over short-lived (10 events) and long-lived (≥ 200 events) aggregates. */
+/**
+ * The four shapes of issue 16: dense and sparse, over short-lived (10 events) and long-lived (≥ 200 events) aggregates
+ * whose state stays the same size; then the long-lived ones again with an order that gains a line with most events, so
+ * the table also shows what a state that grows with age costs (its snapshot passes 1 KB at about 50 events).
+ */
 export const CAPACITY_TRAFFIC_SHAPES: readonly TrafficShape[] = [
   {
     name: 'dense, short-lived',
@@ -85,5 +89,23 @@ export const CAPACITY_TRAFFIC_SHAPES: readonly TrafficShape[] = [
     age: 200,
     measuredEvents: 20,
     events: 'flat-state',
+  },
+  {
+    name: 'dense, long-lived, growing state',
+    density: 'dense',
+    eventsPerAggregatePerBatch: 10,
+    aggregates: 10,
+    age: 200,
+    measuredEvents: 20,
+    events: 'lifecycle',
+  },
+  {
+    name: 'sparse, long-lived, growing state',
+    density: 'sparse',
+    eventsPerAggregatePerBatch: 1,
+    aggregates: 10,
+    age: 200,
+    measuredEvents: 20,
+    events: 'lifecycle',
   },
 ];

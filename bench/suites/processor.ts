@@ -317,7 +317,11 @@ export async function runProcessorBench(): Promise<BenchResult[]> {
           ? `events ${shape.age + 1}–${shape.age + shape.measuredEvents} after ${shape.age} unmeasured`
           : `events 1–${shape.measuredEvents}`,
         `${shape.eventsPerAggregatePerBatch} per aggregate per batch`,
-        shape.events === 'flat-state' ? 'payments and shipments only (flat state)' : 'order lifecycle',
+        shape.events === 'flat-state'
+          ? 'payments and shipments only (flat state)'
+          : shape.age > 0
+            ? 'order lifecycle, a line added with most events (the baseline keeps no state: its item does not grow)'
+            : 'order lifecycle',
         ...notes,
       ].join(', '),
       ours: medianUnits(ours),

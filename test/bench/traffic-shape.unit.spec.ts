@@ -44,11 +44,27 @@ describe('Function: batchesBySequence', () => {
 });
 
 describe('Constant: CAPACITY_TRAFFIC_SHAPES', () => {
+  const keyOf = (s: (typeof CAPACITY_TRAFFIC_SHAPES)[number]) =>
+    `${s.density}/${s.eventsPerAggregatePerBatch}/${s.age + s.measuredEvents <= 10 ? 'short' : s.age >= 200 ? 'long' : '?'}/${s.events}`;
+
   it("covers the issue's four shapes: dense 10 and sparse 1 per batch, aggregates of 10 events and past 200", () => {
-    const keys = CAPACITY_TRAFFIC_SHAPES.map(
-      (s) =>
-        `${s.density}/${s.eventsPerAggregatePerBatch}/${s.age + s.measuredEvents <= 10 ? 'short' : s.age >= 200 ? 'long' : '?'}`,
+    const issueShapes = CAPACITY_TRAFFIC_SHAPES.filter((s) => s.age === 0 || s.events === 'flat-state').map(
+      keyOf,
     );
-    expect(keys.sort()).toEqual(['dense/10/long', 'dense/10/short', 'sparse/1/long', 'sparse/1/short']);
+    expect(issueShapes.sort()).toEqual([
+      'dense/10/long/flat-state',
+      'dense/10/short/lifecycle',
+      'sparse/1/long/flat-state',
+      'sparse/1/short/lifecycle',
+    ]);
+  });
+
+  it('measures the long-lived shapes again with a state that grows with age, under distinct names', () => {
+    const growing = CAPACITY_TRAFFIC_SHAPES.filter((s) => s.age >= 200 && s.events === 'lifecycle').map(
+      keyOf,
+    );
+    expect(growing.sort()).toEqual(['dense/10/long/lifecycle', 'sparse/1/long/lifecycle']);
+    const names = CAPACITY_TRAFFIC_SHAPES.map((s) => s.name);
+    expect(new Set(names).size).toBe(names.length);
   });
 });
