@@ -78,7 +78,12 @@ describe('load: smoke scenario against the local stack', () => {
     expect(md).toMatch(/achieved rate/);
     expect(md).toMatch(/lag p50 \/ p99 \/ max/);
     const html = await readFile(join(result.reportDir, 'report.html'), 'utf8');
-    expect(html.match(/<svg /g)?.length).toBe(3);
+    // Rate, latency, the lag histogram and, from the stack's spans (tracing is on locally), the per-hop latency.
+    expect(md).toMatch(/Per-hop latency/);
+    expect(json.run.hopLatency.hops.map((h: { hop: string }) => h.hop)).toEqual(
+      expect.arrayContaining(['ingest', 'stream', 'processor', 'write', 'applied']),
+    );
+    expect(html.match(/<svg /g)?.length).toBe(4);
     expect(html).not.toMatch(/<script|src="http|href="http/);
   });
 });
