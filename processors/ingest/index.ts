@@ -10,7 +10,6 @@ export {
   RejectReason,
 } from './ingest-handler.js';
 export {
-  envelopeAttributes,
   INGEST_ROUTE,
   IngestRequestTrace,
   stampedEnvelope,

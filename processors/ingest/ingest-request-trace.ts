@@ -1,5 +1,4 @@
 import {
-  type Attributes,
   type Context,
   type Link,
   ROOT_CONTEXT,
@@ -17,6 +16,7 @@ import {
 } from '@opentelemetry/semantic-conventions';
 import { type Envelope, TRACESTATE_PATTERN } from '../envelope/index.js';
 import type { ProducerResult, PutObserver, PutRecordsEntryOutcome } from '../producer/index.js';
+import { envelopeAttributes } from '../tracing/envelope-attributes.js';
 import {
   contextFromTraceFields,
   MessagingAttribute,
@@ -30,21 +30,6 @@ import {
 
 /** The route ingest serves; the request span's name and `http.route`. */
 export const INGEST_ROUTE = '/events';
-
-/** The attributes every per-event span carries (docs/tracing.md, "Spans"): the envelope's identity. */
-export function envelopeAttributes(envelope: Envelope): Attributes {
-  const attributes: Attributes = {
-    [MessagingAttribute.messageId]: envelope.eventId,
-    [PipelineAttribute.aggregateType]: envelope.aggregateType,
-    [PipelineAttribute.aggregateId]: envelope.aggregateId,
-    [PipelineAttribute.sequence]: envelope.sequence,
-    [PipelineAttribute.eventType]: envelope.type,
-  };
-  if (envelope.correlationId !== undefined)
-    attributes[MessagingAttribute.conversationId] = envelope.correlationId;
-  if (envelope.causationId !== undefined) attributes[PipelineAttribute.causationId] = envelope.causationId;
-  return attributes;
-}
 
 /**
  * The trace fields to stamp on an envelope from its create span's context. A `tracestate` the envelope schema would
@@ -125,11 +110,10 @@ export class IngestRequestTrace {
       );
       if (span.isRecording()) {
         span.setAttributes({
-          [MessagingAttribute.system]: MessagingSystem.kinesis,
+          ...envelopeAttributes(envelope, MessagingSystem.kinesis),
           [MessagingAttribute.operationType]: MessagingOperationType.create,
           [MessagingAttribute.operationName]: MessagingOperationType.create,
           [MessagingAttribute.destinationName]: this.#streamName,
-          ...envelopeAttributes(envelope),
         });
       }
       this.#creates.push(span);

@@ -1,3 +1,4 @@
+export * from './envelope-attributes.js';
 export * from './lambda-tracing.js';
 export * from './span-catalogue.js';
 export * from './trace-context.js';
