@@ -1,6 +1,6 @@
-import { type Link, ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ROOT_CONTEXT, type Span, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Envelope } from '../envelope/schema.js';
-import { envelopeAttributes } from '../tracing/envelope-attributes.js';
+import { envelopeLinks } from '../tracing/envelope-links.js';
 import {
   MessagingAttribute,
   MessagingOperationType,
@@ -8,7 +8,6 @@ import {
   PipelineAttribute,
   SpanName,
 } from '../tracing/span-catalogue.js';
-import { spanContextFromTraceFields } from '../tracing/trace-context.js';
 import type { Tracing } from '../tracing/tracing.js';
 import type { DeliveryOutcome } from './replay-target.js';
 
@@ -41,14 +40,7 @@ export function startReplaySpan(
   );
   // The sampler decides without the links, so an unsampled batch costs no work per event.
   if (!span.isRecording()) return span;
-  const links: Link[] = [];
-  for (const envelope of events) {
-    const context = spanContextFromTraceFields(envelope);
-    if (context !== undefined) {
-      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.firehose) });
-    }
-  }
-  span.addLinks(links);
+  span.addLinks(envelopeLinks(events, MessagingSystem.firehose));
   return span;
 }
 

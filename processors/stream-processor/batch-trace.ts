@@ -7,7 +7,6 @@
  */
 import {
   type Attributes,
-  type Link,
   ROOT_CONTEXT,
   type Span,
   SpanKind,
@@ -16,7 +15,7 @@ import {
 } from '@opentelemetry/api';
 import type { RecordOutcome } from '../engine/outcomes.js';
 import type { Envelope } from '../envelope/schema.js';
-import { envelopeAttributes } from '../tracing/envelope-attributes.js';
+import { envelopeLinks } from '../tracing/envelope-links.js';
 import {
   DecisionEvent,
   MessagingAttribute,
@@ -25,7 +24,6 @@ import {
   PipelineAttribute,
   SpanName,
 } from '../tracing/span-catalogue.js';
-import { spanContextFromTraceFields } from '../tracing/trace-context.js';
 import type { Tracing } from '../tracing/tracing.js';
 
 /** Names the batch trace needs. */
@@ -136,14 +134,7 @@ export function startBatchTrace(
     batch.end();
     return NO_BATCH_TRACE;
   }
-  const links: Link[] = [];
-  for (const envelope of envelopes) {
-    const context = spanContextFromTraceFields(envelope);
-    if (context !== undefined) {
-      links.push({ context, attributes: envelopeAttributes(envelope, MessagingSystem.kinesis) });
-    }
-  }
-  batch.addLinks(links);
+  batch.addLinks(envelopeLinks(envelopes, MessagingSystem.kinesis));
   const batchContext = trace.setSpan(ROOT_CONTEXT, batch);
   return {
     recording: true,

@@ -1,4 +1,5 @@
 export * from './envelope-attributes.js';
+export * from './envelope-links.js';
 export * from './lambda-tracing.js';
 export * from './span-catalogue.js';
 export * from './trace-context.js';
