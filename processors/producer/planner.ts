@@ -1,5 +1,7 @@
 import { backoffDelayMs } from '../retry/backoff.js';
-import { ProducerFailureReason, type ProducerResult } from './types.js';
+import { ProducerFailureReason, type ProducerResult, type PutRecordsEntryOutcome } from './types.js';
+
+export type { PutRecordsEntryOutcome } from './types.js';
 
 /** Limits and retry settings of the planner. */
 export interface PlannerSettings {
@@ -25,14 +27,6 @@ export interface PlannedEntry {
   /** Epoch ms after which the entry is no longer sent or retried. */
   readonly deadline: number;
 }
-
-/** What happened to one entry of a sent batch. */
-export type PutRecordsEntryOutcome =
-  | { readonly kind: 'written'; readonly shardId: string; readonly sequenceNumber: string }
-  | { readonly kind: 'retry'; readonly message: string }
-  | { readonly kind: 'reject'; readonly message: string }
-  /** The whole call was refused for its input, no entry named: send again in smaller batches. */
-  | { readonly kind: 'isolate'; readonly message: string };
 
 /** An entry that reached its final state. */
 export interface Settlement {

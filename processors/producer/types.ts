@@ -1,5 +1,3 @@
-import type { PutRecordsEntryOutcome } from './planner.js';
-
 /** One record to put on the stream. */
 export interface ProducerEntry {
   /** Kinesis partition key (1–256 UTF-16 code units); records of one key are written in the order given. */
@@ -85,3 +83,11 @@ export interface OrderedProducer {
    */
   put(entries: readonly ProducerEntry[], options?: PutOptions): Promise<ProducerResult[]>;
 }
+
+/** What happened to one entry of a sent batch. */
+export type PutRecordsEntryOutcome =
+  | { readonly kind: 'written'; readonly shardId: string; readonly sequenceNumber: string }
+  | { readonly kind: 'retry'; readonly message: string }
+  | { readonly kind: 'reject'; readonly message: string }
+  /** The whole call was refused for its input, no entry named: send again in smaller batches. */
+  | { readonly kind: 'isolate'; readonly message: string };
