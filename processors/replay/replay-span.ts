@@ -8,6 +8,7 @@ import {
   PipelineAttribute,
   SpanName,
 } from '../tracing/span-catalogue.js';
+import { isSampledTraceparent } from '../tracing/trace-context.js';
 import type { Tracing } from '../tracing/tracing.js';
 import type { DeliveryOutcome } from './replay-target.js';
 
@@ -23,11 +24,16 @@ export function startReplaySpan(
   runId: string,
   events: readonly Envelope[],
 ): Span {
+  // Links to sampled events go in at the start, so the sampler records the batch with them (LinkAwareSampler).
+  const sampledLinks = events.some(isSampledTraceparent)
+    ? envelopeLinks(events, MessagingSystem.firehose)
+    : undefined;
   const span = tracing.tracer.startSpan(
     SpanName.replayBatch(target),
     {
       kind: SpanKind.PRODUCER,
       root: true,
+      ...(sampledLinks === undefined ? {} : { links: sampledLinks }),
       attributes: {
         [MessagingAttribute.operationType]: MessagingOperationType.send,
         [MessagingAttribute.operationName]: 'replay',
@@ -38,9 +44,8 @@ export function startReplaySpan(
     },
     ROOT_CONTEXT,
   );
-  // The sampler decides without the links, so an unsampled batch costs no work per event.
   if (!span.isRecording()) return span;
-  span.addLinks(envelopeLinks(events, MessagingSystem.firehose));
+  if (sampledLinks === undefined) span.addLinks(envelopeLinks(events, MessagingSystem.firehose));
   return span;
 }
 

@@ -24,6 +24,7 @@ import {
   PipelineAttribute,
   SpanName,
 } from '../tracing/span-catalogue.js';
+import { isSampledTraceparent } from '../tracing/trace-context.js';
 import type { Tracing } from '../tracing/tracing.js';
 
 /** Names the batch trace needs. */
@@ -112,12 +113,18 @@ export function startBatchTrace(
   startTime: number,
 ): BatchTrace {
   if (!tracing.enabled) return NO_BATCH_TRACE;
+  // When a record's trace is sampled, the links go in at the start so the sampler records the batch with it
+  // (LinkAwareSampler); otherwise the ratio decides, without a link built for a batch it drops.
+  const sampledLinks = envelopes.some(isSampledTraceparent)
+    ? envelopeLinks(envelopes, MessagingSystem.kinesis)
+    : undefined;
   const batch = tracing.tracer.startSpan(
     SpanName.processBatch(names.stream),
     {
       kind: SpanKind.CONSUMER,
       root: true,
       startTime,
+      ...(sampledLinks === undefined ? {} : { links: sampledLinks }),
       attributes: {
         [MessagingAttribute.system]: MessagingSystem.kinesis,
         [MessagingAttribute.operationType]: MessagingOperationType.process,
@@ -129,12 +136,11 @@ export function startBatchTrace(
     },
     ROOT_CONTEXT,
   );
-  // The sampler decides without the links, so an unsampled batch costs no work per record.
   if (!batch.isRecording()) {
     batch.end();
     return NO_BATCH_TRACE;
   }
-  batch.addLinks(envelopeLinks(envelopes, MessagingSystem.kinesis));
+  if (sampledLinks === undefined) batch.addLinks(envelopeLinks(envelopes, MessagingSystem.kinesis));
   const batchContext = trace.setSpan(ROOT_CONTEXT, batch);
   return {
     recording: true,

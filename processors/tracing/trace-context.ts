@@ -33,6 +33,17 @@ export function spanContextFromTraceFields(fields: TraceFields): SpanContext | u
   return trace.getSpanContext(contextFromTraceFields(fields));
 }
 
+/** True when the fields hold a `traceparent` whose sampled flag is set (a cheap check: no parsing beyond its flags). */
+export function isSampledTraceparent(fields: TraceFields): boolean {
+  const traceparent = fields.traceparent;
+  // Version 00: the flags are the last two hex digits; bit 0 is "sampled". https://www.w3.org/TR/trace-context/#trace-flags
+  return (
+    traceparent !== undefined &&
+    traceparent.length === 55 &&
+    (Number.parseInt(traceparent.slice(53), 16) & 1) === 1
+  );
+}
+
 /** The trace fields that carry `context`'s active span onwards, or {} when it has no valid span context. */
 export function traceFieldsFromContext(context: Context): TraceFields {
   const carrier: Record<string, string> = {};

@@ -9,6 +9,7 @@ import {
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
+import { LinkAwareSampler } from './link-aware-sampler.js';
 
 /**
  * What a component traces with (docs/tracing.md). Components take one of these instead of reaching for a global
@@ -53,17 +54,26 @@ export interface TracingOptions {
  */
 export const MAX_LINKS_PER_SPAN = 10_000;
 
-/** A tracer provider for one component, parent-based sampling at `samplingRatio`. */
+/**
+ * Spans a component may hold before export. OpenTelemetry's default (2,048) drops spans without a word when one
+ * invocation writes more: a 10,000-record batch over as many aggregates writes one span per aggregate.
+ */
+export const MAX_QUEUED_SPANS = 32_768;
+
+/**
+ * A tracer provider for one component: a span linked to a sampled context is recorded; otherwise parent-based
+ * sampling at `samplingRatio`.
+ */
 export function createTracing(options: TracingOptions): Tracing {
   const ratio = options.samplingRatio ?? 1;
   if (!(ratio >= 0 && ratio <= 1)) throw new RangeError(`samplingRatio must be within [0, 1], got ${ratio}`);
   const processor =
     options.processor === 'simple'
       ? new SimpleSpanProcessor({ exporter: options.exporter })
-      : new BatchSpanProcessor({ exporter: options.exporter });
+      : new BatchSpanProcessor({ exporter: options.exporter, maxQueueSize: MAX_QUEUED_SPANS });
   const provider = new TracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName, ...options.resource }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) }),
+    sampler: new LinkAwareSampler(new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(ratio) })),
     spanProcessors: [processor],
     spanLimits: { linkCountLimit: MAX_LINKS_PER_SPAN },
   });

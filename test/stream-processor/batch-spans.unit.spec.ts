@@ -269,8 +269,8 @@ describe('a batch mixing every decision', () => {
   });
 });
 
-describe('an unsampled batch', () => {
-  it('records nothing, not even for records that carry a sampled context', async () => {
+describe('sampling a batch (sampling ratio 0: only what its events carry decides)', () => {
+  const unsampledRatio = () => {
     const exporter = new InMemorySpanExporter();
     const tracing = createTracing({
       serviceName: 'stream-processor',
@@ -278,8 +278,32 @@ describe('an unsampled batch', () => {
       processor: 'simple',
       samplingRatio: 0,
     });
+    return { exporter, tracing };
+  };
+
+  it('records the batch when a record carries a sampled context, linked to it, so the event keeps its decisions', async () => {
+    const { exporter, tracing } = unsampledRatio();
+    const { traceparent: sampled } = traceparent();
     await processKinesisBatch(
-      kinesisEvent([envelopeRecord(orderEvent('o-1', 1, { traceparent: traceparent().traceparent }))]),
+      kinesisEvent([
+        envelopeRecord(orderEvent('o-1', 1, { traceparent: sampled })),
+        envelopeRecord(orderEvent('o-2', 1)),
+      ]),
+      deps({ tracing }),
+    );
+    const batch = named(exporter.getFinishedSpans(), 'process events')[0] as ReadableSpan;
+    expect(batch.links.map((l) => l.context.spanId)).toEqual([sampled.split('-')[2]]);
+    expect(named(exporter.getFinishedSpans(), 'write aggregates-dev')).toHaveLength(2);
+  });
+
+  it('records nothing when no record carries a sampled context (flags 00, or none)', async () => {
+    const { exporter, tracing } = unsampledRatio();
+    const notSampled = traceparent().traceparent.replace(/-01$/, '-00');
+    await processKinesisBatch(
+      kinesisEvent([
+        envelopeRecord(orderEvent('o-1', 1, { traceparent: notSampled })),
+        envelopeRecord(orderEvent('o-2', 1)),
+      ]),
       deps({ tracing }),
     );
     expect(exporter.getFinishedSpans()).toEqual([]);
