@@ -1,7 +1,7 @@
 /**
  * (t) What tracing costs the processor: the same batches through the real batch processor (in-memory store, as the
- * engine suite) with tracing off (`TRACING_OFF`, what a stack runs with by default), on at sampling 0 (a provider,
- * nothing recorded) and on at sampling 1 (a batch span linked to every record, a write span per aggregate, a decision
+ * engine suite) with tracing off (`TRACING_OFF`, what a stack runs with by default), on at sampling 0 with unsampled events (a
+ * provider, nothing recorded) and on at sampling 1 (a batch span linked to every record, a write span per aggregate, a decision
  * event per event, exported to memory), rounds interleaved so drift hits every mode alike. Every envelope carries a
  * `traceparent`, the worst case for links.
  */
@@ -30,6 +30,7 @@ export interface TracingBenchOptions {
 interface Mode {
   readonly name: string;
   readonly tracing: Tracing;
+  readonly event: ReturnType<typeof toKinesisStreamEvent>;
   readonly exporter?: InMemorySpanExporter;
   readonly nsPerEvent: number[];
 }
@@ -40,12 +41,18 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
   const eventsPerAggregate = options.eventsPerAggregate ?? 10;
   const rounds = options.rounds ?? 9;
   const registry = new AggregateRegistry([orderAggregate]);
-  const envelopes = generateOrderEvents({ aggregates, eventsPerAggregate, seed: 7 }).map((envelope) => ({
-    ...envelope,
-    traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`,
-  }));
-  const event = toKinesisStreamEvent(envelopes);
-  const records = event.Records.length;
+  // The same events with a sampled and with an unsampled trace context (flags 01 / 00): a batch holding a sampled
+  // event is recorded whatever the ratio (LinkAwareSampler), so "sampling 0" only means nothing when none is.
+  const withFlags = (flags: string) =>
+    toKinesisStreamEvent(
+      generateOrderEvents({ aggregates, eventsPerAggregate, seed: 7 }).map((envelope) => ({
+        ...envelope,
+        traceparent: `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-${flags}`,
+      })),
+    );
+  const sampledEvent = withFlags('01');
+  const unsampledEvent = withFlags('00');
+  const records = sampledEvent.Records.length;
   const engine = resolveEngineOptions();
   const quarantine = { put: async () => undefined };
 
@@ -58,15 +65,20 @@ export async function runTracingBench(options: TracingBenchOptions = {}): Promis
     samplingRatio: 0,
   });
   const modes: Mode[] = [
-    { name: 'tracing off', tracing: TRACING_OFF, nsPerEvent: [] },
-    { name: 'tracing on, sampling 0', tracing: unsampled, nsPerEvent: [] },
-    { name: 'tracing on, sampling 1', tracing: sampled, exporter, nsPerEvent: [] },
+    { name: 'tracing off', tracing: TRACING_OFF, event: sampledEvent, nsPerEvent: [] },
+    {
+      name: 'tracing on, sampling 0, unsampled events',
+      tracing: unsampled,
+      event: unsampledEvent,
+      nsPerEvent: [],
+    },
+    { name: 'tracing on, sampling 1', tracing: sampled, event: sampledEvent, exporter, nsPerEvent: [] },
   ];
   const run = async (mode: Mode) => {
     // A fresh store each round, so every round applies all events (a second pass would be all duplicates).
     const store = new InMemoryAggregateStore();
     const started = performance.now();
-    const { summary } = await processKinesisBatch(event, {
+    const { summary } = await processKinesisBatch(mode.event, {
       registry,
       store,
       quarantine,

@@ -10,7 +10,7 @@ describe('the tracing bench suite', () => {
     const results = await runTracingBench({ aggregates: 20, eventsPerAggregate: 5, rounds: 2 });
     expect(results.map((r) => r.name)).toEqual([
       '(t) tracing off, 100 records / 20 aggregates',
-      '(t) tracing on, sampling 0, 100 records / 20 aggregates',
+      '(t) tracing on, sampling 0, unsampled events, 100 records / 20 aggregates',
       '(t) tracing on, sampling 1, 100 records / 20 aggregates',
     ]);
     const [off, unsampled, sampled] = results;
