@@ -1,11 +1,11 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256-hex.js';
 
 /** The chain of an aggregate that has applied nothing. */
 export const EMPTY_CHAIN = '';
 
 /** Extends the hash chain by one applied event: `sha256hex(chain + "\n" + eventId)`. */
 export function nextChainLink(chain: string, eventId: string): string {
-  return createHash('sha256').update(chain).update('\n').update(eventId).digest('hex');
+  return sha256Hex(`${chain}\n${eventId}`);
 }
 
 /**

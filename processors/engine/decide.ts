@@ -1,6 +1,6 @@
 import type { AggregateRegistry } from '../aggregates/registry.js';
 import type { Envelope } from '../envelope/schema.js';
-import { measureSnapshotItem } from '../store/item-layout.js';
+import { measureSnapshotItemWithin } from '../store/item-layout.js';
 import {
   AggregateFold,
   budgetRejection,
@@ -65,7 +65,8 @@ export function decideAggregate(
 ): AggregateDecision {
   const budget: FoldBudget = {
     maxSnapshotBytes: options.maxSnapshotBytes,
-    measure: measureSnapshotItem,
+    // The budget only asks "does it fit?": an upper bound that fits spares compressing the state to measure it.
+    measure: (snapshot) => measureSnapshotItemWithin(snapshot, options.maxSnapshotBytes),
   };
   // Fast path: fold unchecked and measure the result once. Only when it does not fit, fold again checking every
   // step, so the event that would break the budget is the one refused.

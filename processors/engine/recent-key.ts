@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Hex } from './sha256-hex.js';
 
 /**
  * Bytes of an eventId's key in the conflict-detection window: the first 6 bytes of its SHA-256. Two different
@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
  */
 export const RECENT_KEY_BYTES = 6;
 
-/** The window entry of a skipped sequence (stored as 8 zero bytes). */
+/** The window entry of a skipped sequence (stored as 6 zero bytes). */
 export const SKIPPED_KEY = '';
 
 const ZERO_KEY = '0'.repeat(RECENT_KEY_BYTES * 2);
@@ -15,10 +15,7 @@ const NON_ZERO_KEY = `${'0'.repeat(RECENT_KEY_BYTES * 2 - 1)}1`;
 
 /** The window key of an eventId: its truncated SHA-256 as 12 hex digits, never all zeros (which marks a skip). */
 export function recentKey(eventId: string): string {
-  const key = createHash('sha256')
-    .update(eventId)
-    .digest('hex')
-    .slice(0, RECENT_KEY_BYTES * 2);
+  const key = sha256Hex(eventId).slice(0, RECENT_KEY_BYTES * 2);
   // All-zero bytes mean "skipped" in the stored window: the one hash that would read as a skip is moved aside.
   return key === ZERO_KEY ? NON_ZERO_KEY : key;
 }

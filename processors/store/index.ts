@@ -14,6 +14,7 @@ export {
   fromPendingItem,
   fromSnapshotItem,
   measureSnapshotItem,
+  measureSnapshotItemWithin,
   PENDING_SK_PREFIX,
   type PendingItem,
   pendingSk,
