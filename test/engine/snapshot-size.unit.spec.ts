@@ -16,7 +16,11 @@ import {
   resolveEngineOptions,
 } from '../../processors/engine/index.js';
 import type { Envelope } from '../../processors/envelope/index.js';
-import { measureSnapshotItem, toSnapshotItem } from '../../processors/store/index.js';
+import {
+  measureSnapshotItem,
+  measureSnapshotItemWithin,
+  toSnapshotItem,
+} from '../../processors/store/index.js';
 
 const registry = new AggregateRegistry([orderAggregate]);
 const options = resolveEngineOptions();
@@ -95,6 +99,20 @@ describe('the snapshot item size', () => {
       const item = toSnapshotItem(snapshot);
       const plainState = measureItem({ state: snapshot.state }).bytes;
       expect(item.stateBrotli?.byteLength, `${count} events`).toBeLessThanOrEqual(plainState / 3);
+    }
+  });
+
+  it('measures exactly the item the store writes, and the budget check never passes what does not fit', () => {
+    for (const count of [1, 10, 64, 200, 1_000]) {
+      const snapshot = snapshotAfter(
+        generateOrderEvents({ aggregates: 1, eventsPerAggregate: count, seed: 3 }),
+        count < 10 ? 1 : 10,
+      );
+      const exact = measureItem({ ...toSnapshotItem(snapshot) }).bytes;
+      expect(measureSnapshotItem(snapshot).bytes, `${count} events`).toBe(exact);
+      // Within a limit the plain measure may stand in (an upper bound); at the edge, the exact size decides.
+      expect(measureSnapshotItemWithin(snapshot, 400_000).bytes).toBeGreaterThanOrEqual(exact);
+      expect(measureSnapshotItemWithin(snapshot, exact - 1).bytes).toBe(exact);
     }
   });
 });
