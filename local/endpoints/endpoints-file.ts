@@ -14,6 +14,8 @@ export const localEndpointsSchema = z.looseObject({
     ingest: z.url(),
     /** `PutEvents` into the local bus (absent in files written before it existed). */
     eventbridge: z.url().optional(),
+    /** The OTLP/HTTP receiver's base URL (spans to `<otlp>/v1/traces`); absent when tracing is off or in older files. */
+    otlp: z.url().optional(),
   }),
   stream: z.looseObject({ name: z.string().min(1), arn: z.string().min(1) }),
   table: z.string().min(1),

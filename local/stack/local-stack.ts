@@ -48,7 +48,7 @@ import { CheckpointCorruptError, createKinesisClient, type ShardLag } from '../k
 import { KinesisLimits, type KinesisLimitsOptions, type ShardThrottles } from '../kinesis-limits/index.js';
 import { KinesisEventSourceMapping } from '../lambda/index.js';
 import { createPipe, type PipeDeadLetter } from '../pipe/index.js';
-import { OtlpJsonFileExporter } from '../traces/index.js';
+import { OtlpJsonFileExporter, startOtlpHttpReceiver } from '../traces/index.js';
 import { DataDirError, InvalidStackOptionsError } from './errors.js';
 import { PipeStreamSource } from './pipe-stream-source.js';
 import { SilentMetrics } from './silent-metrics.js';
@@ -216,6 +216,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // Pushed before any component: closed after every one of them has stopped (and flushed its spans).
     const tracing = openTracing(dataDir, settings.tracing, report);
     closers.push(() => tracing.shutdown());
+    // Spans of other processes (replay, your consumers) into the same store; closed before it (closers run reversed).
+    const otlp =
+      tracing.store === undefined ? undefined : await startOtlpHttpReceiver({ store: tracing.store });
+    if (otlp !== undefined) closers.push(() => otlp.close());
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const region = settings.region;
     const reader = createKinesisClient({
@@ -374,6 +378,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         s3: emulators.s3.endpoint,
         ingest: ingest.endpoint,
         eventbridge: eventbridge.endpoint,
+        ...(otlp === undefined ? {} : { otlp: otlp.endpoint }),
       },
       stream: { name: names.stream, arn: streamArn, shards: settings.shards },
       table: names.table,
@@ -674,6 +679,8 @@ interface LocalTracing {
   forService(serviceName: LocalServiceName): Tracing;
   /** Flushes and stops every component's provider, then the store. */
   shutdown(): Promise<void>;
+  /** The span store, where the OTLP receiver appends; undefined when tracing is off. */
+  readonly store: OtlpJsonFileExporter | undefined;
 }
 
 /** `service.name` of each component's spans (docs/local-stack.md "Traces"). */
@@ -684,7 +691,7 @@ function openTracing(
   settings: LocalTracingSettings,
   report: (error: unknown, where: string) => void,
 ): LocalTracing {
-  if (!settings.enabled) return { forService: () => TRACING_OFF, shutdown: async () => {} };
+  if (!settings.enabled) return { forService: () => TRACING_OFF, shutdown: async () => {}, store: undefined };
   const store = new OtlpJsonFileExporter({
     dataDir,
     maxFileBytes: settings.maxFileBytes,
@@ -693,6 +700,7 @@ function openTracing(
   });
   const providers = new Map<LocalServiceName, Tracing>();
   return {
+    store,
     forService: (serviceName) => {
       let tracing = providers.get(serviceName);
       if (tracing === undefined) {

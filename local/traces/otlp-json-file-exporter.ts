@@ -4,6 +4,11 @@ import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import { SpanStoreClosedError, SpanStoreWriteError } from './errors.js';
+import {
+  halveOtlpTraceRequest,
+  type OtlpTraceRequest,
+  otlpTraceRequestSpanCount,
+} from './otlp-trace-request.js';
 
 /** Folder of the span store under a data directory (docs/tracing.md "Local span store"). */
 export const SPAN_STORE_FOLDER = 'traces';
@@ -98,6 +103,29 @@ export class OtlpJsonFileExporter implements SpanExporter {
     );
   }
 
+  /**
+   * Appends a request already in OTLP JSON (from another process, docs/local-stack.md "Traces") through the same
+   * queue, rotation and bounds as {@link export}; rejects with a {@link SpanStoreClosedError} or
+   * {@link SpanStoreWriteError} (also reported to `onError`).
+   */
+  appendRequest(request: OtlpTraceRequest): Promise<void> {
+    if (this.#closed) {
+      const error = new SpanStoreClosedError(this.directory);
+      this.#stats.exportsFailed += 1;
+      this.#report(error);
+      return Promise.reject(error);
+    }
+    const write = this.#tail.then(() => this.#writeLines(this.#requestLines(request), request));
+    this.#tail = write.catch(() => {});
+    return write.catch((cause: unknown) => {
+      const error =
+        cause instanceof SpanStoreWriteError ? cause : new SpanStoreWriteError(this.directory, cause);
+      this.#stats.exportsFailed += 1;
+      this.#report(error);
+      throw error;
+    });
+  }
+
   /** Resolves once every export so far is on disk (or failed). */
   forceFlush(): Promise<void> {
     return this.#tail;
@@ -136,13 +164,37 @@ export class OtlpJsonFileExporter implements SpanExporter {
 
   async #write(spans: readonly ReadableSpan[]): Promise<void> {
     if (spans.length === 0) return;
-    for (const line of this.#lines(spans)) {
-      const current = await this.#fileFor(line.byteLength);
-      await appendFile(join(this.directory, spanFileName(current.n)), line);
-      current.bytes += line.byteLength;
-      this.#stats.linesWritten += 1;
-    }
+    for (const line of this.#lines(spans)) await this.#appendLine(line);
     this.#stats.spansWritten += spans.length;
+  }
+
+  async #writeLines(lines: readonly Buffer[], request: OtlpTraceRequest): Promise<void> {
+    for (const line of lines) await this.#appendLine(line);
+    this.#stats.spansWritten += otlpTraceRequestSpanCount(request);
+  }
+
+  async #appendLine(line: Buffer): Promise<void> {
+    const current = await this.#fileFor(line.byteLength);
+    await appendFile(join(this.directory, spanFileName(current.n)), line);
+    current.bytes += line.byteLength;
+    this.#stats.linesWritten += 1;
+  }
+
+  /** The request as lines that each fit a file, halved as {@link #lines} does; none for a request without spans. */
+  #requestLines(request: OtlpTraceRequest): Buffer[] {
+    const spans = otlpTraceRequestSpanCount(request);
+    if (spans === 0) return [];
+    // Re-encoded: a pretty-printed body would span several lines.
+    const line = Buffer.from(`${JSON.stringify(request)}\n`, 'utf8');
+    if (line.byteLength <= this.#maxFileBytes) return [line];
+    if (spans === 1)
+      throw new SpanStoreWriteError(
+        this.directory,
+        new Error(
+          `one span encodes to ${line.byteLength} bytes, over the file limit of ${this.#maxFileBytes}`,
+        ),
+      );
+    return halveOtlpTraceRequest(request).flatMap((half) => this.#requestLines(half));
   }
 
   /** The spans as lines that each fit a file: a request too big for one is split in halves. */

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createKinesisClient } from '../../local/kinesis/index.js';
 import { LocalPipelineOutputs, type RunningLocalStack, startLocalStack } from '../../local/stack/index.js';
 import { spanFileNumber } from '../../local/traces/index.js';
+import { readSpanStore as readStoredSpans } from '../../local/traces/span-store-reader.js';
 import type { Envelope } from '../../processors/envelope/index.js';
 import { putEnvelopes, tempDataDir, waitUntil } from '../stack/stack-fixture.js';
 import { orderEvent } from '../support/order-events.js';
@@ -226,9 +227,49 @@ describe('local stack span store', () => {
 // The ingest, processor and bus-bridge spans, and the trace view over them: test/traces/span-graph.int.spec.ts.
 
 describe('local stack without tracing', () => {
+  it('serves the OTLP receiver at endpoints.otlp (also in endpoints.json), appending into the same store', async () => {
+    const dataDir = await tempDataDir();
+    const stack = await startLocalStack({ dataDir, quiet: true, logLevel: 'SILENT' });
+    const otlp = stack.endpoints.endpoints.otlp;
+    expect(otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const written = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8'));
+    expect(written.endpoints.otlp).toBe(otlp);
+    const response = await fetch(`${otlp}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'my-consumer' } }] },
+            scopeSpans: [
+              {
+                spans: [
+                  {
+                    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+                    spanId: '00f067aa0ba902b7',
+                    name: 'process from outside',
+                    attributes: [{ key: 'messaging.message.id', value: { stringValue: 'outside-1' } }],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    await stack.stop();
+    expect(response.status).toBe(200);
+    const read = await readStoredSpans(dataDir, (a) => a['messaging.message.id'] === 'outside-1');
+    expect(read?.index.spans.map((span) => [span.serviceName, span.name])).toEqual([
+      ['my-consumer', 'process from outside'],
+    ]);
+  });
+
   it('records no span store with tracing: false', async () => {
     const dataDir = await tempDataDir();
     const stack = await startLocalStack({ dataDir, quiet: true, logLevel: 'SILENT', tracing: false });
+    // No receiver either: nothing could be stored.
+    expect(stack.endpoints.endpoints.otlp).toBeUndefined();
     const kinesis = createKinesisClient({ endpoint: stack.endpoints.endpoints.kinesis });
     try {
       await putEnvelopes(kinesis, stack.endpoints.stream.name, [traced(orderEvent('untraced-1', 1))]);

@@ -206,6 +206,78 @@ describe('OtlpJsonFileExporter', () => {
     expect(errors).toHaveLength(1);
   });
 
+  it('appends a received OTLP JSON request in queue order, halving one too big for a file, within the bounds', async () => {
+    const dataDir = await tempDir();
+    const exporter = new OtlpJsonFileExporter({ dataDir, maxFileBytes: 4096 });
+    const wire = (id: number, padding: number) => ({
+      traceId: 'a'.repeat(31) + (id % 10),
+      spanId: `${'b'.repeat(14)}${String(id).padStart(2, '0')}`,
+      name: `consumer ${id}`,
+      attributes: [{ key: 'padding', value: { stringValue: 'x'.repeat(padding) } }],
+    });
+    const resource = { attributes: [{ key: 'service.name', value: { stringValue: 'consumer' } }] };
+    const exported = exportSpans(exporter, await makeSpans(1));
+    // Six spans of ~1 KiB: one line would not fit 4 KiB, so it is cut into lines that each do.
+    const appended = exporter.appendRequest({
+      resourceSpans: [
+        {
+          resource,
+          scopeSpans: [{ scope: { name: 's' }, spans: [0, 1, 2, 3, 4, 5].map((i) => wire(i, 900)) }],
+        },
+      ],
+    });
+    await appended;
+    expect((await exported).code).toBe(ExportResultCode.SUCCESS);
+    const names = (await readdir(join(dataDir, 'traces'))).sort();
+    expect(names.length).toBeGreaterThan(1);
+    const lines: string[] = [];
+    for (const name of names) {
+      const text = await readFile(join(dataDir, 'traces', name), 'utf8');
+      expect((await stat(join(dataDir, 'traces', name))).size).toBeLessThanOrEqual(4096);
+      lines.push(...text.split('\n').filter((line) => line !== ''));
+    }
+    const spanNames = lines.flatMap((line) =>
+      (
+        JSON.parse(line) as {
+          resourceSpans: { resource: unknown; scopeSpans: { spans: { name: string }[] }[] }[];
+        }
+      ).resourceSpans.flatMap((r) => {
+        expect(r.resource).toBeDefined();
+        return r.scopeSpans.flatMap((s) => s.spans.map((x) => x.name));
+      }),
+    );
+    // The exporter's own export first (queue order), then the request's spans in order, over several lines.
+    expect(lines.length).toBeGreaterThan(2);
+    expect(spanNames).toEqual(['archive events-0', ...[0, 1, 2, 3, 4, 5].map((i) => `consumer ${i}`)]);
+    expect(exporter.stats().spansWritten).toBe(7);
+  });
+
+  it('rejects a received request after shutdown, or one span over the file limit, telling onError', async () => {
+    const dataDir = await tempDir();
+    const errors: unknown[] = [];
+    const exporter = new OtlpJsonFileExporter({
+      dataDir,
+      maxFileBytes: 1024,
+      onError: (e) => errors.push(e),
+    });
+    const one = (padding: number) => ({
+      resourceSpans: [
+        {
+          scopeSpans: [
+            { spans: [{ traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), name: 'x'.repeat(padding) }] },
+          ],
+        },
+      ],
+    });
+    await expect(exporter.appendRequest(one(2000))).rejects.toBeInstanceOf(SpanStoreWriteError);
+    // The queue goes on after a failed append.
+    await exporter.appendRequest(one(10));
+    await exporter.shutdown();
+    await expect(exporter.appendRequest(one(10))).rejects.toBeInstanceOf(SpanStoreClosedError);
+    expect(errors).toHaveLength(2);
+    expect(exporter.stats()).toMatchObject({ spansWritten: 1, exportsFailed: 2 });
+  });
+
   it('refuses bounds that could not hold a line', () => {
     expect(() => new OtlpJsonFileExporter({ dataDir: '/tmp', maxFileBytes: 10 })).toThrow(RangeError);
     expect(() => new OtlpJsonFileExporter({ dataDir: '/tmp', maxFiles: 0 })).toThrow(RangeError);
