@@ -5,6 +5,8 @@
  * Answers per https://opentelemetry.io/docs/specs/otlp/#otlphttp-response.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import { listenOnLoopback } from '../http/listen-on-loopback.js';
 import { readLimitedBody } from '../http/read-limited-body.js';
 import { parseRequestTarget } from '../http/request-target.js';
@@ -37,6 +39,31 @@ export interface RunningOtlpHttpReceiver {
 export const OTLP_TRACES_PATH = '/v1/traces';
 
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+const gunzipBounded = promisify(gunzip);
+
+/** The body's encoding when it is one this receiver reads (OTLP/HTTP clients may gzip), else undefined. */
+function bodyEncoding(header: string | undefined): 'identity' | 'gzip' | undefined {
+  const value = (header ?? 'identity').trim().toLowerCase();
+  return value === 'identity' || value === 'gzip' ? value : undefined;
+}
+
+/** The request body, gunzipped when sent so; undefined when it (or what it inflates to) is over `limit`. */
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const body = await readLimitedBody(request, limit);
+  if (body === undefined || bodyEncoding(request.headers['content-encoding']) === 'identity') return body;
+  try {
+    // Bounded: a small body must not inflate into gigabytes.
+    return await gunzipBounded(body, { maxOutputLength: limit });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+      return undefined;
+    throw new MalformedGzipError();
+  }
+}
+
+class MalformedGzipError extends Error {
+  override readonly name = 'MalformedGzipError';
+}
 
 // google.rpc.Code values of the `Status` body every 4xx/5xx carries (https://opentelemetry.io/docs/specs/otlp/#failures-1).
 const INVALID_ARGUMENT = 3;
@@ -84,7 +111,17 @@ async function receive(
   store: OtlpRequestStore,
   limit: number,
 ): Promise<void> {
-  const body = await readLimitedBody(request, limit);
+  let body: Buffer | undefined;
+  try {
+    body = await readBody(request, limit);
+  } catch (error) {
+    if (!(error instanceof MalformedGzipError)) throw error;
+    reply(response, 400, {
+      code: INVALID_ARGUMENT,
+      message: 'Content-Encoding is gzip but the body is not gzip',
+    });
+    return;
+  }
   if (body === undefined) {
     refuse(request, response, 413, RESOURCE_EXHAUSTED, `the body is over ${limit} bytes`, {
       connection: 'close',
@@ -165,15 +202,8 @@ export function startOtlpHttpReceiver(options: OtlpHttpReceiverOptions): Promise
       );
       return;
     }
-    const encoding = request.headers['content-encoding'];
-    if (encoding !== undefined && encoding.trim().toLowerCase() !== 'identity') {
-      refuse(
-        request,
-        response,
-        415,
-        UNIMPLEMENTED,
-        'compressed bodies are not accepted; send without Content-Encoding',
-      );
+    if (bodyEncoding(request.headers['content-encoding']) === undefined) {
+      refuse(request, response, 415, UNIMPLEMENTED, 'only gzip or no Content-Encoding is accepted');
       return;
     }
     receive(request, response, options.store, limit).catch((error: unknown) => {

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { SpanKind } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -142,18 +143,41 @@ describe('the OTLP/HTTP receiver', () => {
     expect(await readSpanStore(dataDir, () => true)).toBeUndefined();
   });
 
-  it('answers 415 for protobuf (JSON only) and for a compressed body', async () => {
+  it('answers 415 for protobuf (JSON only) and for an encoding other than gzip', async () => {
     const { receiver } = await start();
     const protobuf = await post(receiver.endpoint, new Uint8Array([10, 0]), {
       'content-type': 'application/x-protobuf',
     });
     expect(protobuf.status).toBe(415);
     expect(((await protobuf.json()) as { message: string }).message).toMatch(/application\/json/);
-    const gzip = await post(receiver.endpoint, new Uint8Array([31, 139]), {
+    const brotli = await post(receiver.endpoint, brotliCompressSync(requestBody([span()])), {
+      'content-type': 'application/json',
+      'content-encoding': 'br',
+    });
+    expect(brotli.status).toBe(415);
+  });
+
+  it('reads a gzipped body (OTLP clients may gzip), refusing one that inflates over the limit or is not gzip', async () => {
+    const { receiver, store, dataDir } = await start(4096);
+    const gzipped = await post(receiver.endpoint, gzipSync(requestBody([span()])), {
       'content-type': 'application/json',
       'content-encoding': 'gzip',
     });
-    expect(gzip.status).toBe(415);
+    expect(gzipped.status).toBe(200);
+    const bomb = gzipSync(requestBody([span({ name: 'x'.repeat(100_000) })]));
+    expect(bomb.byteLength).toBeLessThan(4096);
+    const inflated = await post(receiver.endpoint, bomb, {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(inflated.status).toBe(413);
+    const fake = await post(receiver.endpoint, requestBody([span()]), {
+      'content-type': 'application/json',
+      'content-encoding': 'gzip',
+    });
+    expect(fake.status).toBe(400);
+    await store.forceFlush();
+    expect((await readSpanStore(dataDir, () => true))?.index.spans).toHaveLength(1);
   });
 
   it('answers 413 over the body limit, by declared length and by bytes streamed', async () => {
