@@ -23,6 +23,7 @@ import { exitCodeOf } from './exit-code.js';
 import { progressPrinter } from './progress-bar.js';
 import { parseReplayArgs, REPLAY_USAGE } from './replay-cli-args.js';
 import { formatReplaySummary } from './replay-summary-text.js';
+import { replayTracingFor } from './replay-tracing.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const args = parseReplayArgs(argv, new Date());
@@ -109,6 +110,7 @@ async function main(argv: readonly string[]): Promise<number> {
     controller.abort();
   };
   process.once('SIGINT', onSignal);
+  const tracing = await replayTracingFor(env, dataDir);
   console.error(
     `replaying ${env.name}: s3://${env.bucket}/${env.archivePrefix} ${range.from.toISOString()} .. ${range.to.toISOString()}`,
   );
@@ -127,6 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
     checkpointFile,
     resume: args.resume,
     runId,
+    tracing,
     signal: controller.signal,
     onProgress: (p) => progress.update(p),
     ...(args.yes
@@ -137,9 +140,16 @@ async function main(argv: readonly string[]): Promise<number> {
             return confirmOnTerminal(plan, env);
           },
         }),
-  }).finally(() => {
+  }).finally(async () => {
     process.off('SIGINT', onSignal);
     progress.done();
+    // Flushes the last batches' spans to the stack before the process exits.
+    await tracing.shutdown().catch((error: unknown) => {
+      // The replay's outcome stands; only its trace is incomplete.
+      console.error(
+        `replay: spans could not be sent to the local stack: ${(error as Error)?.message ?? error}`,
+      );
+    });
   });
   if (args.json) console.log(JSON.stringify(summary, null, 2));
   else console.log(formatReplaySummary(summary));
