@@ -230,35 +230,40 @@ describe('local stack without tracing', () => {
   it('serves the OTLP receiver at endpoints.otlp (also in endpoints.json), appending into the same store', async () => {
     const dataDir = await tempDataDir();
     const stack = await startLocalStack({ dataDir, quiet: true, logLevel: 'SILENT' });
-    const otlp = stack.endpoints.endpoints.otlp;
-    expect(otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const written = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8'));
-    expect(written.endpoints.otlp).toBe(otlp);
-    const response = await fetch(`${otlp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        resourceSpans: [
-          {
-            resource: { attributes: [{ key: 'service.name', value: { stringValue: 'my-consumer' } }] },
-            scopeSpans: [
-              {
-                spans: [
-                  {
-                    traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
-                    spanId: '00f067aa0ba902b7',
-                    name: 'process from outside',
-                    attributes: [{ key: 'messaging.message.id', value: { stringValue: 'outside-1' } }],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-      }),
-    });
-    await stack.stop();
-    expect(response.status).toBe(200);
+    let status: number;
+    try {
+      const otlp = stack.endpoints.endpoints.otlp;
+      expect(otlp).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const written = JSON.parse(await readFile(join(dataDir, 'endpoints.json'), 'utf8'));
+      expect(written.endpoints.otlp).toBe(otlp);
+      const response = await fetch(`${otlp}/v1/traces`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          resourceSpans: [
+            {
+              resource: { attributes: [{ key: 'service.name', value: { stringValue: 'my-consumer' } }] },
+              scopeSpans: [
+                {
+                  spans: [
+                    {
+                      traceId: '4bf92f3577b34da6a3ce929d0e0e4736',
+                      spanId: '00f067aa0ba902b7',
+                      name: 'process from outside',
+                      attributes: [{ key: 'messaging.message.id', value: { stringValue: 'outside-1' } }],
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      });
+      status = response.status;
+    } finally {
+      await stack.stop();
+    }
+    expect(status).toBe(200);
     const read = await readStoredSpans(dataDir, (a) => a['messaging.message.id'] === 'outside-1');
     expect(read?.index.spans.map((span) => [span.serviceName, span.name])).toEqual([
       ['my-consumer', 'process from outside'],
