@@ -44,6 +44,26 @@ function spanProblem(span: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The span with its ids (and its links' ids) in lowercase hex: OTLP JSON allows either case, and the trace view and
+ * every span the stack writes itself compare them as lowercase strings (W3C trace context's form).
+ */
+function withLowercaseIds(span: Json): Json {
+  const lower = (value: unknown) => (typeof value === 'string' ? value.toLowerCase() : value);
+  const links = Array.isArray(span.links)
+    ? span.links.map((link: unknown) =>
+        isObject(link) ? { ...link, traceId: lower(link.traceId), spanId: lower(link.spanId) } : link,
+      )
+    : span.links;
+  return {
+    ...span,
+    traceId: lower(span.traceId),
+    spanId: lower(span.spanId),
+    ...(span.parentSpanId === undefined ? {} : { parentSpanId: lower(span.parentSpanId) }),
+    ...(links === undefined ? {} : { links }),
+  };
+}
+
 /** An optional repeated field: absent is empty; anything but a list of objects is a malformed request. */
 function listOf(value: unknown, field: string): Json[] | string {
   if (value === undefined || value === null) return [];
@@ -77,7 +97,7 @@ export function checkOtlpTraceRequest(body: string): CheckedOtlpTraceRequest {
       const kept: unknown[] = [];
       for (const span of spans ?? []) {
         const problem = spanProblem(span);
-        if (problem === undefined) kept.push(span);
+        if (problem === undefined) kept.push(withLowercaseIds(span as Json));
         else {
           rejected += 1;
           rejection ??= problem;
