@@ -19,8 +19,9 @@ Runs the whole pipeline locally (kinesalite, dynalite, s3rver, processor, Fireho
 Options:
   --data-dir <dir>        state directory (default: $PIPELINE_DATA_DIR or .local)
   --shards <n>            shard count of a new stream (default: Pulumi.dev.yaml stream.shardCount)
-  --port-base <p>         kinesis p, dynamodb p+1, s3 p+2, ingest p+3, eventbridge p+4
+  --port-base <p>         kinesis p, dynamodb p+1, s3 p+2, ingest p+3, eventbridge p+4, otlp p+5
   --port-kinesis <p>      --port-dynamodb <p>  --port-s3 <p>  --port-ingest <p>  --port-eventbridge <p>
+  --port-otlp <p>
                           fixed ports (default: free ports, published in endpoints.json)
   --archive-interval <s>  archive buffer interval in seconds (default 5, a local shortening)
   --log-level <level>     handlers' Powertools log level: DEBUG, INFO, WARN, ERROR, SILENT (default WARN)
@@ -90,13 +91,14 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
         break;
       }
       case '--port-base':
-        base = integer(name, value(), 1, 65_531);
+        base = integer(name, value(), 1, 65_530);
         break;
       case '--port-kinesis':
       case '--port-dynamodb':
       case '--port-s3':
       case '--port-ingest':
       case '--port-eventbridge':
+      case '--port-otlp':
         ports[name.slice('--port-'.length) as keyof LocalStackPorts] = integer(name, value(), 0, 65_535);
         break;
       default:
@@ -112,6 +114,7 @@ export function parseStartFlags(argv: readonly string[], env: NodeJS.ProcessEnv 
           s3: base + 2,
           ingest: base + 3,
           eventbridge: base + 4,
+          otlp: base + 5,
           ...ports,
         };
   return {

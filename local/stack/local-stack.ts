@@ -218,7 +218,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     closers.push(() => tracing.shutdown());
     // Spans of other processes (replay, your consumers) into the same store; closed before it (closers run reversed).
     const otlp =
-      tracing.store === undefined ? undefined : await startOtlpHttpReceiver({ store: tracing.store });
+      tracing.store === undefined
+        ? undefined
+        : await startOtlpHttpReceiver({ store: tracing.store, port: ports.otlp ?? 0 });
     if (otlp !== undefined) closers.push(() => otlp.close());
     const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
     const region = settings.region;

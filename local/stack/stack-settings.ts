@@ -13,6 +13,8 @@ export interface LocalStackPorts {
   readonly ingest?: number;
   /** The event bus's EventBridge endpoint (`PutEvents`). */
   readonly eventbridge?: number;
+  /** The OTLP/HTTP span receiver (`POST /v1/traces`), when tracing is on. */
+  readonly otlp?: number;
 }
 
 /** Names of the local resources; persisted in `stack.json` so a restart uses the same ones. */

@@ -8,14 +8,16 @@ describe('parseStartFlags', () => {
     expect(parseStartFlags([], {}).options.dataDir).toBeUndefined();
   });
 
-  it('spreads a base port over the five services; a specific port wins', () => {
+  it('spreads a base port over the six services; a specific port wins', () => {
     expect(parseStartFlags(['--port-base=4600', '--port-s3', '9000']).options.ports).toEqual({
       kinesis: 4600,
       dynamodb: 4601,
       s3: 9000,
       ingest: 4603,
       eventbridge: 4604,
+      otlp: 4605,
     });
+    expect(parseStartFlags(['--port-otlp', '4318']).options.ports).toEqual({ otlp: 4318 });
     expect(parseStartFlags(['--port-eventbridge', '4700']).options.ports).toEqual({ eventbridge: 4700 });
   });
 
