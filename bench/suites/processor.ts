@@ -100,6 +100,24 @@ interface SideRun {
   readonly snapshots?: SnapshotSizes;
 }
 
+/** One side's figures per applied event, from what its request counter and capacity meter saw in the measured run. */
+function sideFigures(
+  wallMs: number,
+  applied: number,
+  counter: DynamoRequestCounter,
+  meter: DynamoCapacityMeter,
+): SideRun {
+  const counts = counter.snapshot();
+  const capacity = meter.snapshot();
+  return {
+    wallMs,
+    requests: counts.attemptTotals.total / applied,
+    writes: counts.attemptTotals.write / applied,
+    units: perEvent(capacity, applied),
+    capacity,
+  };
+}
+
 function perEvent(capacity: DynamoCapacity, applied: number): CapacityUnits {
   return { read: capacity.read / applied, write: capacity.write / applied };
 }
@@ -139,14 +157,8 @@ async function runOurs(context: BenchContext, batches: ShapeBatches, table: stri
   if (applied !== batches.measuredRecords) {
     throw new Error(`processor applied ${applied} of ${batches.measuredRecords} (table ${table})`);
   }
-  const counts = context.counter.snapshot();
-  const capacity = context.meter.snapshot();
   return {
-    wallMs,
-    requests: counts.attemptTotals.total / applied,
-    writes: counts.attemptTotals.write / applied,
-    units: perEvent(capacity, applied),
-    capacity,
+    ...sideFigures(wallMs, applied, context.counter, context.meter),
     snapshots: await snapshotSizes(context.documentClient, table),
   };
 }
@@ -189,15 +201,7 @@ async function runBaseline(
     if (applied !== batches.measuredRecords) {
       throw new Error(`baseline applied ${applied} of ${batches.measuredRecords} (tables ${tablePrefix}-*)`);
     }
-    const counts = baseline.counter.snapshot();
-    const capacity = baseline.capacity.snapshot();
-    return {
-      wallMs,
-      requests: counts.attemptTotals.total / applied,
-      writes: counts.attemptTotals.write / applied,
-      units: perEvent(capacity, applied),
-      capacity,
-    };
+    return sideFigures(wallMs, applied, baseline.counter, baseline.capacity);
   } finally {
     baseline.close();
   }
